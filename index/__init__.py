@@ -1,0 +1,49 @@
+"""The newsbot engine: ingest news articles, index them, and answer questions with verbatim quotes."""
+
+from __future__ import annotations
+
+from index.answer import AnswerParams
+from index.embed import Encoder, HashingEncoder, SentenceTransformerEncoder
+from index.engine import Engine, IngestOutcome
+from index.errors import (
+    BlockedURL,
+    DuplicateArticle,
+    ExtractError,
+    FetchError,
+    IngestError,
+    NewsbotError,
+    NotFound,
+    ResponseTooLarge,
+    SettingsError,
+    UnsupportedContent,
+)
+from index.models import Answer, Article, ArticleDraft, Chunk, Passage, Quote, Stats
+from index.search import SearchParams
+from index.settings import Settings
+
+__all__ = [
+    "Answer",
+    "AnswerParams",
+    "Article",
+    "ArticleDraft",
+    "BlockedURL",
+    "Chunk",
+    "DuplicateArticle",
+    "Encoder",
+    "Engine",
+    "ExtractError",
+    "FetchError",
+    "HashingEncoder",
+    "IngestError",
+    "IngestOutcome",
+    "NewsbotError",
+    "NotFound",
+    "Passage",
+    "Quote",
+    "ResponseTooLarge",
+    "SearchParams",
+    "SentenceTransformerEncoder",
+    "Settings",
+    "Stats",
+    "UnsupportedContent",
+]

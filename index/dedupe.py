@@ -1,0 +1,44 @@
+"""Identity of an article: a canonical form of its URL and a hash of its normalised text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+__all__ = ["canonical_url", "content_hash"]
+
+# Query parameters that track the reader rather than select the page.
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|smid|"
+    r"share|s_cid|ocid|guccounter|_ga|at_\w+)$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no default port, fragment or tracking parameters.
+
+    `https://www.Example.com:443/a/?utm_source=x#top` and `https://www.example.com/a` are one page.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower() or "http"
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/")
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+               if not _TRACKING.match(k))
+    )
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text's words, lower-cased: spacing and punctuation changes don't matter."""
+    normalised = " ".join(_WORD.findall(text.lower()))
+    return hashlib.sha256(normalised.encode()).hexdigest()

@@ -1,0 +1,119 @@
+"""Text encoders behind one small interface: the real sentence-transformers model and a fast fake."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Encoder", "HashingEncoder", "SentenceTransformerEncoder", "Vectors"]
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    @property
+    def name(self) -> str:
+        """A label saying which model produced the vectors."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        ...
+
+    def warm_up(self) -> None:
+        """Load whatever is slow to load; safe to call more than once."""
+        ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for `texts`, shape `(len(texts), dim)`."""
+        ...
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model, loaded on first use (not at import or construction)."""
+
+    def __init__(self, model_name_or_path: str, batch_size: int = 32, device: str = "cpu") -> None:
+        self._model_name_or_path = model_name_or_path
+        self._batch_size = batch_size
+        self._device = device
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._model_name_or_path
+
+    @property
+    def dim(self) -> int:
+        self.warm_up()
+        # Renamed in sentence-transformers 6; keep working with older releases too.
+        getter = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        return int(getter())
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is None:
+                # Imported here: torch takes seconds to import and the bot must start at once.
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(self._model_name_or_path, device=self._device)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+class HashingEncoder:
+    """Deterministic bag-of-words vectors from hashed tokens: no model, instant, for tests.
+
+    Texts sharing words get similar vectors, so retrieval behaves sensibly on small fixtures.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self._dim = dim
+
+    @property
+    def name(self) -> str:
+        return f"hashing-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def warm_up(self) -> None:
+        return None
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        vectors = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in _TOKEN.findall(text.lower()):
+                digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+                bucket = int.from_bytes(digest[:4], "little") % self._dim
+                sign = 1.0 if digest[4] & 1 else -1.0
+                vectors[row, bucket] += sign
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vectors / norms

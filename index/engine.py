@@ -1,0 +1,348 @@
+"""The engine facade: one object that ingests, searches, answers and manages the stored corpus.
+
+Every method except `add_url` is synchronous and may be slow (model, disk); front ends call them
+from a worker thread. Methods are thread-safe: questions are answered while an ingest runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import httpx
+
+from index import chunk as chunking
+from index.answer import AnswerParams, compose_answer
+from index.dedupe import canonical_url, content_hash
+from index.embed import Encoder, SentenceTransformerEncoder
+from index.errors import DuplicateArticle, IngestError, NotFound
+from index.extract import extract_html, extract_text
+from index.fetch import fetch, make_client
+from index.models import Answer, Article, ArticleDraft, Passage, Stats
+from index.search import SearchParams, Searcher
+from index.settings import Settings
+from index.store import Store
+from index.vectors import VectorIndex
+
+__all__ = ["Engine", "IngestOutcome", "StageCallback"]
+
+log = logging.getLogger(__name__)
+
+StageCallback = Callable[[str], Awaitable[None]]
+DATABASE_FILE = "newsbot.sqlite3"
+VECTORS_FILE = "vectors.faiss"
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one ingest source: added, duplicate (nothing changed) or failed."""
+
+    source: str
+    status: Literal["added", "duplicate", "failed"]
+    message: str
+    article: Article | None = None
+
+
+class Engine:
+    """Articles in SQLite, their vectors in FAISS, and the search and answer logic over them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        encoder: Encoder | None = None,
+        search_params: SearchParams | None = None,
+        answer_params: AnswerParams | None = None,
+    ) -> None:
+        self.settings = settings
+        self.encoder: Encoder = encoder or SentenceTransformerEncoder(settings.model_name_or_path)
+        self.search_params = search_params or SearchParams()
+        self.answer_params = answer_params or AnswerParams()
+        self._open_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._store: Store | None = None
+        self._vectors: VectorIndex | None = None
+        self._dirty = False
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None and self._vectors is not None
+
+    def open(self) -> Engine:
+        """Load the model, the database and the vector index (slow; idempotent)."""
+        with self._open_lock:
+            if self.is_open:
+                return self
+            self.encoder.warm_up()
+            store = Store(self.data_dir / DATABASE_FILE)
+            self._vectors = self._load_vectors(store)
+            self._store = store
+        return self
+
+    def _load_vectors(self, store: Store) -> VectorIndex:
+        """The saved index, re-synchronised with the database; rebuilt if missing or stale."""
+        path = self.data_dir / VECTORS_FILE
+        model = store.get_meta("embedding_model")
+        if model is not None and model != self.encoder.name:
+            self._reembed(store, model)
+        store.set_meta("embedding_model", self.encoder.name)
+        vectors: VectorIndex | None = None
+        if path.exists():
+            try:
+                vectors = VectorIndex.load(path)
+            except RuntimeError as error:
+                log.warning("Vector index %s is unreadable (%s); rebuilding it", path, error)
+            if vectors is not None and vectors.dim != self.encoder.dim:
+                vectors = None
+        if vectors is None:
+            vectors = VectorIndex.build(self.encoder.dim, store.iter_embeddings())
+            vectors.save(path)
+            return vectors
+        stored = set(store.chunk_ids())
+        held = vectors.ids()
+        if stored != held:
+            # A crash between the database commit and the index save: repair from the database.
+            vectors.remove(held - stored)
+            missing = store.get_embeddings(stored - held)
+            if missing:
+                vectors.add(list(missing), _stack(list(missing.values()), self.encoder.dim))
+            log.info("Vector index re-synchronised: %d added, %d removed",
+                     len(missing), len(held - stored))
+            vectors.save(path)
+        return vectors
+
+    def _reembed(self, store: Store, old_model: str) -> None:
+        log.warning("Embedding model changed from %s to %s: re-embedding every passage",
+                    old_model, self.encoder.name)
+        for batch in store.iter_chunk_texts():
+            ids = [chunk_id for chunk_id, _ in batch]
+            store.set_embeddings(ids, self.encoder.encode([text for _, text in batch]))
+        (self.data_dir / VECTORS_FILE).unlink(missing_ok=True)
+
+    def flush(self) -> None:
+        """Save the vector index if it changed since the last save."""
+        with self._write_lock:
+            if self._dirty and self._vectors is not None:
+                self._vectors.save(self.data_dir / VECTORS_FILE)
+                self._dirty = False
+
+    def close(self) -> None:
+        with self._open_lock:
+            if self._store is None:
+                return
+            self.flush()
+            self._store.close()
+            self._store = None
+            self._vectors = None
+
+    def __enter__(self) -> Engine:
+        return self.open()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self.open()
+        assert self._store is not None
+        return self._store
+
+    @property
+    def vectors(self) -> VectorIndex:
+        if self._vectors is None:
+            self.open()
+        assert self._vectors is not None
+        return self._vectors
+
+    # -- ingest ---------------------------------------------------------------------------
+
+    def add_draft(self, draft: ArticleDraft, *, save: bool = True) -> Article:
+        """Chunk, embed and store one article; raises DuplicateArticle if it is already here."""
+        return self._add_prepared([draft], save=save)[0]
+
+    def add_drafts(
+        self, drafts: Sequence[ArticleDraft], *, save: bool = True
+    ) -> list[Article | IngestError]:
+        """Add many articles, embedding their passages together; one result per draft."""
+        results: list[Article | IngestError] = []
+        for draft in drafts:
+            try:
+                results.append(self._add_prepared([draft], save=False)[0])
+            except IngestError as error:
+                results.append(error)
+        if save:
+            self.flush()
+        return results
+
+    def _add_prepared(self, drafts: Sequence[ArticleDraft], *, save: bool) -> list[Article]:
+        store = self.store
+        articles: list[Article] = []
+        for draft in drafts:
+            url_key = canonical_url(draft.url) if draft.url else None
+            text_key = content_hash(draft.text)
+            existing = store.find_duplicate(url_key, text_key)
+            if existing is not None:
+                raise DuplicateArticle(
+                    f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
+                )
+            spans = chunking.chunk_spans(draft.text)
+            # Embedding is the slow part and runs outside the lock, so questions keep flowing.
+            embeddings = self.encoder.encode([draft.text[s.start : s.end] for s in spans])
+            with self._write_lock:
+                article, chunk_ids = store.add_article(draft, url_key, text_key, spans, embeddings)
+                self.vectors.add(chunk_ids, embeddings)
+                self._dirty = True
+            articles.append(article)
+        if save:
+            self.flush()
+        return articles
+
+    def add_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        outlet: str | None = None,
+        author: str | None = None,
+        published_at: object = None,
+    ) -> Article:
+        """Add pasted or forwarded text; without a title its first line is the headline."""
+        from index.extract import parse_date
+
+        draft = extract_text(
+            text,
+            title=title,
+            url=url,
+            outlet=outlet,
+            author=author,
+            published_at=parse_date(published_at),
+        )
+        return self.add_draft(draft)
+
+    def add_html(self, content: str | bytes, url: str | None = None) -> Article:
+        """Add an HTML page (downloaded or uploaded)."""
+        return self.add_draft(extract_html(content, url))
+
+    async def add_url(
+        self,
+        url: str,
+        client: httpx.AsyncClient | None = None,
+        on_stage: StageCallback | None = None,
+    ) -> Article:
+        """Fetch, extract and index one link; CPU work runs in a worker thread."""
+        import asyncio
+
+        async def stage(name: str) -> None:
+            if on_stage is not None:
+                await on_stage(name)
+
+        key = canonical_url(url)
+        existing = await asyncio.to_thread(self.store.find_by_url, key)
+        if existing is not None:
+            raise DuplicateArticle(
+                f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
+            )
+        await stage("fetching")
+        owned = client is None
+        client = client or make_client(self.settings.fetch_timeout)
+        try:
+            page = await fetch(
+                url,
+                client,
+                allow_private=self.settings.allow_private_urls,
+                max_bytes=self.settings.max_response_bytes,
+            )
+        finally:
+            if owned:
+                await client.aclose()
+        await stage("extracting")
+        if page.is_html:
+            draft = await asyncio.to_thread(extract_html, page.content, page.url)
+        else:
+            text = page.content.decode(page.charset or "utf-8", errors="replace")
+            draft = await asyncio.to_thread(extract_text, text, url=page.url)
+        if page.url != url:
+            # Keep the link the admin gave as the article's identity as well as the final one.
+            draft = ArticleDraft(**{**draft.__dict__, "url": url})
+        await stage("indexing")
+        return await asyncio.to_thread(self.add_draft, draft)
+
+    def ingest_paths(self, sources: Iterable[str | Path]) -> Iterator[tuple[str, ArticleDraft | IngestError]]:
+        """Drafts read from files, JSON / JSON Lines records and directories, one per article."""
+        from index.sources import iter_path_drafts
+
+        for source in sources:
+            yield from iter_path_drafts(Path(source))
+
+    # -- questions ------------------------------------------------------------------------
+
+    def search(self, question: str, k: int = 10) -> list[Passage]:
+        searcher = Searcher(self.store, self.vectors, self.encoder, self.search_params)
+        return searcher.search(question, k)
+
+    def ask(self, question: str, k: int = 10) -> Answer:
+        """Quotes that answer `question` with their sources, or a decline with its reason."""
+        question = " ".join(question.split())
+        if not question:
+            return Answer(question, False, reason="Ask me a question about the news.")
+        passages = self.search(question, k)
+        return compose_answer(question, passages, self.answer_params)
+
+    # -- management -----------------------------------------------------------------------
+
+    def list_articles(self, offset: int = 0, limit: int = 10) -> list[Article]:
+        return self.store.list_articles(offset, limit)
+
+    def get_article(self, article_id: int) -> Article:
+        return self.store.get_article(article_id)
+
+    def find_article(self, id_or_url: str) -> Article:
+        """An article by its number or by any spelling of its URL; raises NotFound."""
+        key = id_or_url.strip()
+        if key.isdigit():
+            return self.store.get_article(int(key))
+        if "://" in key:
+            found = self.store.find_by_url(canonical_url(key))
+            if found is not None:
+                return found
+        raise NotFound(f"There is no article {key!r}. Use an article number or its link.")
+
+    def remove(self, id_or_url: str) -> Article:
+        """Delete an article and its passages; they vanish from answers at once."""
+        article = self.find_article(id_or_url)
+        with self._write_lock:
+            removed, chunk_ids = self.store.remove_article(article.id)
+            self.vectors.remove(chunk_ids)
+            self._dirty = True
+        self.flush()
+        return removed
+
+    def stats(self) -> Stats:
+        store = self.store
+        path = self.data_dir / VECTORS_FILE
+        return Stats(
+            articles=store.count_articles(),
+            chunks=store.count_chunks(),
+            vectors=len(self.vectors),
+            index_type=self.vectors.kind,
+            index_bytes=path.stat().st_size if path.exists() else 0,
+            database_bytes=store.size_bytes(),
+            latest_published_at=store.latest_published_at(),
+        )
+
+
+def _stack(rows: list[object], dim: int) -> object:
+    import numpy as np
+
+    return np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)

@@ -1,0 +1,72 @@
+"""The engine's exception hierarchy; each error carries one sentence a user can be shown.
+
+    NewsbotError
+    ├── SettingsError            a setting is missing or malformed
+    ├── IngestError              an article could not be added
+    │   ├── FetchError           the URL could not be downloaded
+    │   │   ├── BlockedURL       scheme or address not allowed (private, loopback, …)
+    │   │   ├── ResponseTooLarge body over the size cap
+    │   │   └── UnsupportedContent not HTML or text (images, PDFs, binaries)
+    │   ├── ExtractError         no article text could be found
+    │   └── DuplicateArticle     the same URL or text is already stored
+    └── NotFound                 no article with that id or URL
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BlockedURL",
+    "DuplicateArticle",
+    "ExtractError",
+    "FetchError",
+    "IngestError",
+    "NewsbotError",
+    "NotFound",
+    "ResponseTooLarge",
+    "SettingsError",
+    "UnsupportedContent",
+]
+
+
+class NewsbotError(Exception):
+    """Base class: str(error) is a sentence fit to show a user."""
+
+
+class SettingsError(NewsbotError):
+    """A setting is missing or cannot be parsed."""
+
+
+class IngestError(NewsbotError):
+    """An article could not be added; nothing was stored."""
+
+
+class FetchError(IngestError):
+    """The URL could not be downloaded (unreachable, timed out, HTTP error)."""
+
+
+class BlockedURL(FetchError):
+    """The URL's scheme or address is not allowed."""
+
+
+class ResponseTooLarge(FetchError):
+    """The response body is over the configured size cap."""
+
+
+class UnsupportedContent(FetchError):
+    """The response is not an HTML or text document."""
+
+
+class ExtractError(IngestError):
+    """The document has no article text worth indexing."""
+
+
+class DuplicateArticle(IngestError):
+    """The article is already stored; `article_id` names the stored copy."""
+
+    def __init__(self, message: str, article_id: int) -> None:
+        super().__init__(message)
+        self.article_id = article_id
+
+
+class NotFound(NewsbotError):
+    """No stored article matches the given id or URL."""

@@ -1,0 +1,109 @@
+"""Small dataclasses passed between the engine's modules and its front ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["Answer", "Article", "ArticleDraft", "Chunk", "Passage", "Quote", "Stats"]
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    """An article's text and metadata before it is stored (output of extraction)."""
+
+    text: str
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article; `text` is the exact text quotes are taken from."""
+
+    id: int
+    title: str
+    url: str | None
+    outlet: str | None
+    author: str | None
+    published_at: datetime | None
+    added_at: datetime
+    text: str
+    chunk_count: int = 0
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an article: `text == article.text[start:end]`."""
+
+    id: int
+    article_id: int
+    seq: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its article and its fused relevance score."""
+
+    chunk: Chunk
+    article: Article
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of an article: `text == article.text[start:end]`."""
+
+    text: str
+    article: Article
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says to a question: quotes with sources, or a decline with a reason."""
+
+    question: str
+    answered: bool
+    quotes: list[Quote] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    reason: str = ""
+    confidence: float = 0.0
+
+    def quotes_by_article(self) -> list[tuple[Article, list[Quote]]]:
+        """Quotes grouped by article, in order of each article's first quote."""
+        groups: dict[int, tuple[Article, list[Quote]]] = {}
+        for quote in self.quotes:
+            groups.setdefault(quote.article.id, (quote.article, []))[1].append(quote)
+        return list(groups.values())
+
+    def closest_headlines(self, limit: int = 3) -> list[Article]:
+        """Distinct articles of the best passages, for a decline that suggests what is there."""
+        seen: dict[int, Article] = {}
+        for passage in self.passages:
+            seen.setdefault(passage.article.id, passage.article)
+            if len(seen) >= limit:
+                break
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts describing the stored corpus and its index."""
+
+    articles: int
+    chunks: int
+    vectors: int
+    index_type: str
+    index_bytes: int
+    database_bytes: int
+    latest_published_at: datetime | None = None

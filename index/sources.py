@@ -1,0 +1,98 @@
+"""Read article drafts from local files: .html, .txt, JSON arrays, JSON Lines, and directories."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from index.errors import ExtractError, IngestError
+from index.extract import draft_from_record, extract_html, extract_text
+from index.models import ArticleDraft
+
+__all__ = ["SUPPORTED_SUFFIXES", "iter_path_drafts", "read_records"]
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+JSON_SUFFIXES = {".json"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUPPORTED_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+
+Item = tuple[str, ArticleDraft | IngestError]
+
+
+def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any] | IngestError]]:
+    """Records of a JSON array (or single object) or of a JSON Lines file, labelled by position."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                label = f"{path}:{number}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    yield label, ExtractError(f"Line {number} is not valid JSON ({error.msg}).")
+                    continue
+                yield label, _as_record(record, label)
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        yield str(path), ExtractError(f"{path.name} is not valid JSON ({error.msg}, line {error.lineno}).")
+        return
+    items = data if isinstance(data, list) else [data]
+    for number, record in enumerate(items, start=1):
+        label = f"{path}[{number}]"
+        yield label, _as_record(record, label)
+
+
+def _as_record(record: object, label: str) -> dict[str, Any] | IngestError:
+    if not isinstance(record, dict):
+        return ExtractError(f"{label} is not an article record (expected a JSON object).")
+    return record
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise ExtractError(f"{path.name} is a binary file, not an article.")
+    return data.decode("utf-8", errors="replace")
+
+
+def iter_path_drafts(path: Path) -> Iterator[Item]:
+    """Every article draft found at `path`, or the error that stopped each one."""
+    if path.is_dir():
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+                yield from iter_path_drafts(child)
+        return
+    label = str(path)
+    if not path.exists():
+        yield label, IngestError(f"There is no file {path}.")
+        return
+    suffix = path.suffix.lower()
+    try:
+        if suffix in JSON_SUFFIXES | JSONL_SUFFIXES:
+            for record_label, record in read_records(path):
+                if isinstance(record, IngestError):
+                    yield record_label, record
+                    continue
+                try:
+                    yield record.get("url") or record_label, draft_from_record(record)
+                except IngestError as error:
+                    yield record.get("url") or record_label, error
+        elif suffix in HTML_SUFFIXES:
+            yield label, extract_html(path.read_bytes())
+        elif suffix in TEXT_SUFFIXES:
+            yield label, extract_text(_read_text(path))
+        else:
+            yield label, ExtractError(
+                f"{path.name}: unsupported file type; use .html, .txt, .json or .jsonl."
+            )
+    except IngestError as error:
+        yield label, error
+    except (OSError, UnicodeError) as error:
+        yield label, IngestError(f"{path.name} could not be read ({error}).")

@@ -1,0 +1,382 @@
+"""SQLite storage for articles, chunks (with offsets and vectors), full-text search and metadata."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.chunk import Span
+from index.embed import Vectors
+from index.errors import DuplicateArticle, NotFound
+from index.models import Article, ArticleDraft, Chunk
+
+__all__ = ["Store"]
+
+# Numbered migrations; PRAGMA user_version records how many have run.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT,
+        canonical_url TEXT UNIQUE,
+        title TEXT NOT NULL,
+        outlet TEXT,
+        author TEXT,
+        published_at TEXT,
+        added_at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE
+    );
+    CREATE INDEX articles_published ON articles(published_at);
+    CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        embedding BLOB NOT NULL
+    );
+    CREATE INDEX chunks_article ON chunks(article_id);
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, title, outlet, tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+
+_ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text"
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Words too common in questions to help BM25; dropping them also keeps FTS queries fast.
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by can could did do does doing for from had has have
+    having how i if in into is it its of on or over so such than that the their them then there
+    these they this those to under up was were what when where which while who whom whose why
+    will with would about after before between both during each few more most other our out own
+    same should some very you your he she his her we us me my not no nor only too just also any
+    all again against because below down further once here off until above through yes""".split()
+)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query OR-ing the informative words of `text`, each quoted so no syntax leaks in."""
+    words: list[str] = []
+    for word in _FTS_TOKEN.findall(text.lower()):
+        if word not in STOPWORDS and word not in words:
+            words.append(word)
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+class Store:
+    """One SQLite database file (WAL mode); every method is safe to call from any thread."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                with self._transaction():
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- metadata -------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- articles -------------------------------------------------------------------------
+
+    def find_duplicate(self, canonical_url: str | None, content_hash: str) -> Article | None:
+        """The stored article with the same canonical URL or the same text, if any."""
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles "
+                "WHERE content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
+                (content_hash, canonical_url),
+            ).fetchone()
+        return None if row is None else self._article(row)
+
+    def add_article(
+        self,
+        draft: ArticleDraft,
+        canonical_url: str | None,
+        content_hash: str,
+        spans: Sequence[Span],
+        vectors: Vectors,
+    ) -> tuple[Article, list[int]]:
+        """Store an article with its chunks in one transaction; returns it and its chunk ids."""
+        if len(spans) != len(vectors):
+            raise ValueError("one vector per chunk is required")
+        added_at = datetime.now(UTC)
+        with self._transaction() as db:
+            existing = self.find_duplicate(canonical_url, content_hash)
+            if existing is not None:
+                raise DuplicateArticle(
+                    f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
+                )
+            cursor = db.execute(
+                "INSERT INTO articles(url, canonical_url, title, outlet, author, published_at, "
+                "added_at, text, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.url,
+                    canonical_url,
+                    draft.title,
+                    draft.outlet,
+                    draft.author,
+                    _iso(draft.published_at),
+                    _iso(added_at),
+                    draft.text,
+                    content_hash,
+                ),
+            )
+            article_id = int(cursor.lastrowid or 0)
+            chunk_ids: list[int] = []
+            for seq, (span, vector) in enumerate(zip(spans, vectors, strict=True)):
+                text = draft.text[span.start : span.end]
+                cursor = db.execute(
+                    "INSERT INTO chunks(article_id, seq, start, end, text, embedding) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, seq, span.start, span.end, text,
+                     np.asarray(vector, dtype=np.float32).tobytes()),
+                )
+                chunk_id = int(cursor.lastrowid or 0)
+                chunk_ids.append(chunk_id)
+                db.execute(
+                    "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
+                    (chunk_id, text, draft.title, draft.outlet or ""),
+                )
+        article = Article(
+            id=article_id,
+            title=draft.title,
+            url=draft.url,
+            outlet=draft.outlet,
+            author=draft.author,
+            published_at=_parse(_iso(draft.published_at)),
+            added_at=added_at,
+            text=draft.text,
+            chunk_count=len(chunk_ids),
+        )
+        return article, chunk_ids
+
+    def remove_article(self, article_id: int) -> tuple[Article, list[int]]:
+        """Delete an article and its chunks; returns what was removed."""
+        with self._transaction() as db:
+            article = self.get_article(article_id)
+            chunk_ids = [
+                int(r[0])
+                for r in db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))
+            ]
+            db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
+            db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        return article, chunk_ids
+
+    def get_article(self, article_id: int) -> Article:
+        articles = self.get_articles([article_id])
+        if article_id not in articles:
+            raise NotFound(f"There is no article {article_id}.")
+        return articles[article_id]
+
+    def get_articles(self, ids: Iterable[int]) -> dict[int, Article]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS}, "
+                "(SELECT COUNT(*) FROM chunks WHERE chunks.article_id = articles.id) "
+                f"FROM articles WHERE id IN ({marks})",
+                wanted,
+            ).fetchall()
+        return {int(r[0]): self._article(r) for r in rows}
+
+    def find_by_url(self, canonical_url: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE canonical_url = ?",
+                (canonical_url,),
+            ).fetchone()
+        return None if row is None else self._article(row)
+
+    def list_articles(self, offset: int = 0, limit: int = 10) -> list[Article]:
+        """Articles, most recently added first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS}, "
+                "(SELECT COUNT(*) FROM chunks WHERE chunks.article_id = articles.id) "
+                "FROM articles ORDER BY id DESC LIMIT ? OFFSET ?",
+                (limit, offset),
+            ).fetchall()
+        return [self._article(r) for r in rows]
+
+    def count_articles(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def count_chunks(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def latest_published_at(self) -> datetime | None:
+        with self._lock:
+            row = self._db.execute("SELECT MAX(published_at) FROM articles").fetchone()
+        return _parse(row[0])
+
+    @staticmethod
+    def _article(row: Sequence[object]) -> Article:
+        return Article(
+            id=int(str(row[0])),
+            title=str(row[1]),
+            url=None if row[2] is None else str(row[2]),
+            outlet=None if row[3] is None else str(row[3]),
+            author=None if row[4] is None else str(row[4]),
+            published_at=_parse(None if row[5] is None else str(row[5])),
+            added_at=_parse(str(row[6])) or datetime.now(UTC),
+            text=str(row[7]),
+            chunk_count=int(str(row[8])) if len(row) > 8 else 0,
+        )
+
+    # -- chunks ---------------------------------------------------------------------------
+
+    def get_chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, article_id, seq, start, end, text FROM chunks WHERE id IN ({marks})",
+                wanted,
+            ).fetchall()
+        return {int(r[0]): Chunk(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5])
+                for r in rows}
+
+    def get_embeddings(self, ids: Iterable[int]) -> dict[int, Vectors]:
+        """Stored vectors of the given chunks (missing ids are left out)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, embedding FROM chunks WHERE id IN ({marks})", wanted
+            ).fetchall()
+        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32) for r in rows}
+
+    def chunk_ids(self) -> list[int]:
+        with self._lock:
+            return [int(r[0]) for r in self._db.execute("SELECT id FROM chunks ORDER BY id")]
+
+    def iter_embeddings(self, batch_size: int = 10_000) -> Iterator[tuple[list[int], Vectors]]:
+        """All stored chunk vectors in id order, in batches, to rebuild the vector index."""
+        last = -1
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT id, embedding FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, batch_size),
+                ).fetchall()
+            if not rows:
+                return
+            ids = [int(r[0]) for r in rows]
+            vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            yield ids, vectors
+            last = ids[-1]
+
+    def iter_chunk_texts(self, batch_size: int = 1_000) -> Iterator[list[tuple[int, str]]]:
+        """(id, text) of every chunk in batches, to re-embed after a model change."""
+        last = -1
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, batch_size),
+                ).fetchall()
+            if not rows:
+                return
+            yield [(int(r[0]), str(r[1])) for r in rows]
+            last = int(rows[-1][0])
+
+    def set_embeddings(self, ids: Sequence[int], vectors: Vectors) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE chunks SET embedding = ? WHERE id = ?",
+                [(np.asarray(v, dtype=np.float32).tobytes(), i)
+                 for i, v in zip(ids, vectors, strict=True)],
+            )
+
+    def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Top `k` chunk ids by BM25 over text, title and outlet; higher score is better."""
+        match = fts_query(query)
+        if not match:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT rowid, -bm25(chunks_fts, 1.0, 0.5, 0.5) AS score FROM chunks_fts "
+                "WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?",
+                (match, k),
+            ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def size_bytes(self) -> int:
+        return sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"))
+            if p.exists()
+        )

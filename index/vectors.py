@@ -1,0 +1,132 @@
+"""The FAISS vector index: int64 chunk ids and their vectors only, saved atomically to one file.
+
+While the corpus is small the index is exact (inner product over normalised vectors = cosine);
+past `APPROXIMATE_FROM` vectors it is rebuilt as an IVF index, which also supports removal.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import faiss
+import numpy as np
+import numpy.typing as npt
+
+from index.embed import Vectors
+
+__all__ = ["APPROXIMATE_FROM", "VectorIndex"]
+
+APPROXIMATE_FROM = 200_000
+
+
+def _ids(ids: Iterable[int]) -> npt.NDArray[np.int64]:
+    return np.ascontiguousarray(np.fromiter(ids, dtype=np.int64))
+
+
+class VectorIndex:
+    """A thread-safe wrapper over one FAISS index; searches return (chunk id, cosine) pairs."""
+
+    def __init__(self, dim: int, index: faiss.Index | None = None) -> None:
+        self.dim = dim
+        self._index = index if index is not None else self._exact(dim)
+        self._lock = threading.RLock()
+
+    @staticmethod
+    def _exact(dim: int) -> faiss.Index:
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    @classmethod
+    def build(
+        cls,
+        dim: int,
+        batches: Iterable[tuple[list[int], Vectors]],
+        approximate_from: int = APPROXIMATE_FROM,
+    ) -> VectorIndex:
+        """A new index holding every batch; approximate when there are many vectors."""
+        all_ids: list[npt.NDArray[np.int64]] = []
+        all_vectors: list[Vectors] = []
+        for ids, vectors in batches:
+            all_ids.append(_ids(ids))
+            all_vectors.append(np.ascontiguousarray(vectors, dtype=np.float32))
+        ids_array = np.concatenate(all_ids) if all_ids else np.zeros(0, dtype=np.int64)
+        vectors_array = (
+            np.concatenate(all_vectors) if all_vectors else np.zeros((0, dim), dtype=np.float32)
+        )
+        if len(ids_array) >= approximate_from:
+            nlist = int(4 * math.sqrt(len(ids_array)))
+            quantizer = faiss.IndexFlatIP(dim)
+            index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            rng = np.random.default_rng(0)
+            sample = vectors_array[rng.choice(len(vectors_array), min(len(vectors_array), 64 * nlist), replace=False)]
+            index.train(sample)
+            index.nprobe = 16
+        else:
+            index = cls._exact(dim)
+        if len(ids_array):
+            index.add_with_ids(vectors_array, ids_array)
+        return cls(dim, index)
+
+    @property
+    def kind(self) -> str:
+        """"exact" or "ivf", for stats and benchmarks."""
+        return "ivf" if isinstance(self._index, faiss.IndexIVF) else "exact"
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._index.ntotal)
+
+    def add(self, ids: Iterable[int], vectors: Vectors) -> None:
+        array = _ids(ids)
+        if len(array) == 0:
+            return
+        with self._lock:
+            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), array)
+
+    def remove(self, ids: Iterable[int]) -> int:
+        array = _ids(ids)
+        if len(array) == 0:
+            return 0
+        with self._lock:
+            return int(self._index.remove_ids(array))
+
+    def ids(self) -> set[int]:
+        """Every id held (used to check the index against the database)."""
+        with self._lock:
+            if isinstance(self._index, faiss.IndexIDMap2 | faiss.IndexIDMap):
+                return set(faiss.vector_to_array(self._index.id_map).tolist())
+            invlists = self._index.invlists
+            found: set[int] = set()
+            for list_no in range(self._index.nlist):
+                size = invlists.list_size(list_no)
+                if size:
+                    pointer = invlists.get_ids(list_no)
+                    found.update(faiss.rev_swig_ptr(pointer, size).tolist())
+            return found
+
+    def search(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
+        """The `k` nearest chunk ids to one query vector, best first."""
+        with self._lock:
+            if self._index.ntotal == 0 or k <= 0:
+                return []
+            query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+            scores, ids = self._index.search(query, min(k, int(self._index.ntotal)))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
+
+    def save(self, path: Path) -> None:
+        """Write to a temporary file, then rename over `path`: a crash never leaves half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with self._lock:
+            faiss.write_index(self._index, str(temporary))
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+
+    @classmethod
+    def load(cls, path: Path) -> VectorIndex:
+        index = faiss.read_index(str(path))
+        return cls(int(index.d), index)
