@@ -1,0 +1,287 @@
+"""The `newsbot` command line: ingest, ask, list, remove, stats, evaluate and benchmark from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from index.engine import Engine
+from index.errors import DuplicateArticle, IngestError, NewsbotError
+from index.models import Answer, Article, ArticleDraft
+from index.settings import Settings
+
+__all__ = ["answer_to_json", "build_parser", "main"]
+
+log = logging.getLogger("newsbot")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def answer_to_json(answer: Answer) -> dict[str, Any]:
+    """The `ask --json` record of one answer."""
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "reason": answer.reason,
+        "confidence": round(answer.confidence, 4),
+        "quotes": [
+            {
+                "text": q.text,
+                "url": q.article.url,
+                "title": q.article.title,
+                "outlet": q.article.outlet,
+                "published_at": _iso(q.article.published_at),
+                "article_id": q.article.id,
+                "start": q.start,
+                "end": q.end,
+            }
+            for q in answer.quotes
+        ],
+        "passages": [
+            {
+                "text": p.chunk.text,
+                "url": p.article.url,
+                "title": p.article.title,
+                "outlet": p.article.outlet,
+                "published_at": _iso(p.article.published_at),
+                "score": round(p.score, 6),
+                "article_id": p.article.id,
+            }
+            for p in answer.passages
+        ],
+    }
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%d %B %Y").lstrip("0") if value else "undated"
+
+
+def print_answer(answer: Answer, out: TextIO) -> None:
+    """A human-readable answer: quotes grouped by article with their attribution."""
+    print(f"Q: {answer.question}", file=out)
+    if not answer.answered:
+        print(f"   {answer.reason}", file=out)
+        closest = answer.closest_headlines()
+        if closest:
+            print("   Closest headlines:", file=out)
+            for article in closest:
+                print(f"   - {article.title} ({article.outlet or 'unknown outlet'})", file=out)
+        print(file=out)
+        return
+    for article, quotes in answer.quotes_by_article():
+        for quote in quotes:
+            print(f"   “{quote.text}”", file=out)
+        print(
+            f"   — {article.outlet or 'Unknown outlet'}, “{article.title}”, "
+            f"{_date(article.published_at)}" + (f", {article.url}" if article.url else ""),
+            file=out,
+        )
+    print(file=out)
+
+
+def _questions(parts: Sequence[str], stdin: TextIO) -> Iterator[str]:
+    """Questions from the arguments: text, or one per line from a file or from stdin ("-")."""
+    if len(parts) == 1 and parts[0] == "-":
+        lines: Iterable[str] = stdin
+    elif len(parts) == 1 and Path(parts[0]).is_file():
+        lines = Path(parts[0]).read_text(encoding="utf-8").splitlines()
+    else:
+        yield " ".join(parts)
+        return
+    for line in lines:
+        if line.strip():
+            yield line.strip()
+
+
+def _progress(total: int | None, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="article", disable=not enabled, file=sys.stderr, leave=True)
+
+
+def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
+    """Ingest URLs, files, JSON records and directories; report added, duplicate and failed."""
+    import asyncio
+
+    added: list[str] = []
+    duplicates: list[str] = []
+    failed: list[tuple[str, str]] = []
+    urls = [s for s in args.sources if s.startswith(("http://", "https://"))]
+    paths = [s for s in args.sources if s not in urls]
+    items: list[tuple[str, ArticleDraft | IngestError]] = list(engine.ingest_paths(paths))
+    engine.open()
+    bar = _progress(len(items) + len(urls), not args.quiet and sys.stderr.isatty() or args.progress)
+
+    def record(source: str, result: Article | IngestError) -> None:
+        if isinstance(result, DuplicateArticle):
+            duplicates.append(source)
+        elif isinstance(result, IngestError):
+            failed.append((source, str(result)))
+        else:
+            added.append(source)
+        bar.update(1)
+
+    for source, item in items:
+        if isinstance(item, IngestError):
+            record(source, item)
+            continue
+        try:
+            record(source, engine.add_draft(item, save=False))
+        except IngestError as error:
+            record(source, error)
+        if len(added) % 200 == 199:
+            engine.flush()
+    engine.flush()
+
+    async def fetch_all() -> None:
+        for url in urls:
+            try:
+                record(url, await engine.add_url(url))
+            except IngestError as error:
+                record(url, error)
+
+    if urls:
+        asyncio.run(fetch_all())
+    bar.close()
+    print(f"added {len(added)}, duplicates {len(duplicates)}, failed {len(failed)}")
+    for source, reason in failed:
+        print(f"  failed: {source}: {reason}")
+    if args.verbose:
+        for source in duplicates:
+            print(f"  duplicate: {source}")
+    return 1 if failed and not added and not duplicates else 0
+
+
+def cmd_ask(engine: Engine, args: argparse.Namespace) -> int:
+    for question in _questions(args.question, sys.stdin):
+        answer = engine.ask(question, k=args.top)
+        if args.json:
+            print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print_answer(answer, sys.stdout)
+    return 0
+
+
+def cmd_articles(engine: Engine, args: argparse.Namespace) -> int:
+    articles = engine.list_articles(args.offset, args.limit)
+    if args.json:
+        for a in articles:
+            print(json.dumps({"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url,
+                              "published_at": _iso(a.published_at),
+                              "passages": a.chunk_count}, ensure_ascii=False))
+        return 0
+    if not articles:
+        print("No articles yet. Add some with: newsbot ingest URL|FILE|DIR")
+    for a in articles:
+        print(f"{a.id:>6}  {_date(a.published_at):>17}  {a.outlet or '-'}: {a.title}")
+    return 0
+
+
+def cmd_remove(engine: Engine, args: argparse.Namespace) -> int:
+    removed = engine.remove(args.article)
+    print(f"Removed article {removed.id}: {removed.title}")
+    return 0
+
+
+def cmd_stats(engine: Engine, args: argparse.Namespace) -> int:
+    stats = engine.stats()
+    if args.json:
+        print(json.dumps({
+            "articles": stats.articles, "chunks": stats.chunks, "vectors": stats.vectors,
+            "index_type": stats.index_type, "index_bytes": stats.index_bytes,
+            "database_bytes": stats.database_bytes,
+            "latest_published_at": _iso(stats.latest_published_at),
+        }))
+    else:
+        print(f"articles: {stats.articles}\npassages: {stats.chunks}\nvectors:  {stats.vectors} "
+              f"({stats.index_type} index, {stats.index_bytes:,} bytes)\n"
+              f"database: {stats.database_bytes:,} bytes\n"
+              f"newest:   {_date(stats.latest_published_at)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="Ingest news articles and answer questions with quotes."
+    )
+    parser.add_argument("--data-dir", type=Path, help="where the database and index live "
+                        "(default: $NEWSBOT_DATA_DIR or ./data)")
+    parser.add_argument("--model", help="sentence-transformers model name or path "
+                        "(default: $NEWSBOT_EMBEDDING_MODEL or the bundled all-MiniLM-L6-v2)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="more output")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add articles from URLs, files or directories")
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE",
+                        help="URL, .html/.txt file, JSON array or JSON Lines file, directory")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--progress", action="store_true",
+                        help="show the progress bar even when stderr is not a terminal")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    ask = commands.add_parser("ask", help="answer a question (or one per line from FILE or -)")
+    ask.add_argument("question", nargs="+", help="the question, or FILE, or - for stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    ask.add_argument("--top", type=int, default=10, help="passages to retrieve (default 10)")
+    ask.set_defaults(handler=cmd_ask)
+
+    articles = commands.add_parser("articles", help="list stored articles, newest first")
+    articles.add_argument("--offset", type=int, default=0)
+    articles.add_argument("--limit", type=int, default=20)
+    articles.add_argument("--json", action="store_true")
+    articles.set_defaults(handler=cmd_articles)
+
+    remove = commands.add_parser("remove", help="remove an article by number or URL")
+    remove.add_argument("article", metavar="ID|URL")
+    remove.set_defaults(handler=cmd_remove)
+
+    stats = commands.add_parser("stats", help="counts of articles, passages and vectors")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=cmd_stats)
+
+    _register_optional(commands)
+    return parser
+
+
+def _register_optional(commands: Any) -> None:
+    """Evaluation and benchmark commands live in their own modules."""
+    from index import bench, evaluate
+
+    evaluate.register_cli(commands)
+    bench.register_cli(commands)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    engine_factory: Callable[[Settings], Engine] = Engine,
+) -> int:
+    """Run one command; `engine_factory` lets tests swap in a fast encoder."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+        if args.data_dir is not None:
+            settings = replace(settings, data_dir=args.data_dir)
+        if args.model:
+            settings = replace(settings, embedding_model=args.model)
+        if getattr(args, "standalone", False):
+            return int(args.handler(settings, args))
+        with engine_factory(settings) as engine:
+            return int(args.handler(engine, args))
+    except NewsbotError as error:
+        print(f"newsbot: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
