@@ -1,4 +1,4 @@
-"""The newsbot engine: ingest news articles, index them, and answer questions with verbatim quotes."""
+"""The newsbot engine: ingest news articles, index them, answer questions with verbatim quotes."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ __all__ = [
     "SearchParams",
     "SentenceTransformerEncoder",
     "Settings",
+    "SettingsError",
     "Stats",
     "UnsupportedContent",
 ]

@@ -10,8 +10,8 @@ __all__ = ["Span", "chunk_spans", "sentence_spans"]
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt vs etc inc ltd co corp gov gen sen rep rev col lt sgt capt
-    cmdr adm maj jan feb mar apr jun jul aug sep sept oct nov dec no nos fig al approx dept est
-    u.s u.k u.n e.g i.e a.m p.m d.c""".split()
+    cmdr adm maj jan feb mar apr jun jul aug sep sept oct nov dec no nos fig al approx dept
+    est u.s u.k u.n e.g i.e a.m p.m d.c""".split()
 )
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)""")
@@ -29,7 +29,11 @@ class Span:
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at `dot` closes an abbreviation or an initial, not a sentence."""
     word_start = dot
-    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"'“‘":
+    while (
+        word_start > 0
+        and not text[word_start - 1].isspace()
+        and text[word_start - 1] not in "(\"'“‘"
+    ):
         word_start -= 1
     word = text[word_start:dot].lower()
     if word in _ABBREVIATIONS:
@@ -52,9 +56,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
         for match in _BOUNDARY.finditer(text, block_start, block_end):
             stop = match.end()
             first_mark = match.start()
-            if text[first_mark] == "." and match.group().startswith(".") and len(match.group()) == 1:
-                if _is_abbreviation(text, first_mark):
-                    continue
+            if (
+                text[first_mark] == "."
+                and match.group().startswith(".")
+                and len(match.group()) == 1
+            ) and _is_abbreviation(text, first_mark):
+                continue
             next_char = _next_visible(text, stop, block_end)
             if next_char is not None and next_char.islower():
                 continue

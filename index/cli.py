@@ -1,4 +1,4 @@
-"""The `newsbot` command line: ingest, ask, list, remove, stats, evaluate and benchmark from a terminal."""
+"""The `newsbot` command line: ingest, ask, list, remove, stats, evaluate and benchmark."""
 
 from __future__ import annotations
 
@@ -120,7 +120,8 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     paths = [s for s in args.sources if s not in urls]
     items: list[tuple[str, ArticleDraft | IngestError]] = list(engine.ingest_paths(paths))
     engine.open()
-    bar = _progress(len(items) + len(urls), not args.quiet and sys.stderr.isatty() or args.progress)
+    show = (not args.quiet and sys.stderr.isatty()) or args.progress
+    bar = _progress(len(items) + len(urls), show)
 
     def record(source: str, result: Article | IngestError) -> None:
         if isinstance(result, DuplicateArticle):
@@ -176,9 +177,19 @@ def cmd_articles(engine: Engine, args: argparse.Namespace) -> int:
     articles = engine.list_articles(args.offset, args.limit)
     if args.json:
         for a in articles:
-            print(json.dumps({"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url,
-                              "published_at": _iso(a.published_at),
-                              "passages": a.chunk_count}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "id": a.id,
+                        "title": a.title,
+                        "outlet": a.outlet,
+                        "url": a.url,
+                        "published_at": _iso(a.published_at),
+                        "passages": a.chunk_count,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         return 0
     if not articles:
         print("No articles yet. Add some with: newsbot ingest URL|FILE|DIR")
@@ -196,17 +207,26 @@ def cmd_remove(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_stats(engine: Engine, args: argparse.Namespace) -> int:
     stats = engine.stats()
     if args.json:
-        print(json.dumps({
-            "articles": stats.articles, "chunks": stats.chunks, "vectors": stats.vectors,
-            "index_type": stats.index_type, "index_bytes": stats.index_bytes,
-            "database_bytes": stats.database_bytes,
-            "latest_published_at": _iso(stats.latest_published_at),
-        }))
+        print(
+            json.dumps(
+                {
+                    "articles": stats.articles,
+                    "chunks": stats.chunks,
+                    "vectors": stats.vectors,
+                    "index_type": stats.index_type,
+                    "index_bytes": stats.index_bytes,
+                    "database_bytes": stats.database_bytes,
+                    "latest_published_at": _iso(stats.latest_published_at),
+                }
+            )
+        )
     else:
-        print(f"articles: {stats.articles}\npassages: {stats.chunks}\nvectors:  {stats.vectors} "
-              f"({stats.index_type} index, {stats.index_bytes:,} bytes)\n"
-              f"database: {stats.database_bytes:,} bytes\n"
-              f"newest:   {_date(stats.latest_published_at)}")
+        print(
+            f"articles: {stats.articles}\npassages: {stats.chunks}\nvectors:  {stats.vectors} "
+            f"({stats.index_type} index, {stats.index_bytes:,} bytes)\n"
+            f"database: {stats.database_bytes:,} bytes\n"
+            f"newest:   {_date(stats.latest_published_at)}"
+        )
     return 0
 
 
@@ -214,19 +234,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot", description="Ingest news articles and answer questions with quotes."
     )
-    parser.add_argument("--data-dir", type=Path, help="where the database and index live "
-                        "(default: $NEWSBOT_DATA_DIR or ./data)")
-    parser.add_argument("--model", help="sentence-transformers model name or path "
-                        "(default: $NEWSBOT_EMBEDDING_MODEL or the bundled all-MiniLM-L6-v2)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the database and index live (default: $NEWSBOT_DATA_DIR or ./data)",
+    )
+    parser.add_argument(
+        "--model",
+        help="sentence-transformers model name or path "
+        "(default: $NEWSBOT_EMBEDDING_MODEL or the bundled all-MiniLM-L6-v2)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="more output")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="add articles from URLs, files or directories")
-    ingest.add_argument("sources", nargs="+", metavar="SOURCE",
-                        help="URL, .html/.txt file, JSON array or JSON Lines file, directory")
+    ingest.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="URL, .html/.txt file, JSON array or JSON Lines file, directory",
+    )
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
-    ingest.add_argument("--progress", action="store_true",
-                        help="show the progress bar even when stderr is not a terminal")
+    ingest.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar even when stderr is not a terminal",
+    )
     ingest.set_defaults(handler=cmd_ingest)
 
     ask = commands.add_parser("ask", help="answer a question (or one per line from FILE or -)")
@@ -268,8 +301,10 @@ def main(
     """Run one command; `engine_factory` lets tests swap in a fast encoder."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         settings = Settings.from_env()
         if args.data_dir is not None:

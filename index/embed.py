@@ -1,4 +1,4 @@
-"""Text encoders behind one small interface: the real sentence-transformers model and a fast fake."""
+"""Text encoders behind one small interface: a sentence-transformers model and a fast fake."""
 
 from __future__ import annotations
 
@@ -41,8 +41,15 @@ class Encoder(Protocol):
 class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded on first use (not at import or construction)."""
 
-    def __init__(self, model_name_or_path: str, batch_size: int = 32, device: str = "cpu") -> None:
+    def __init__(
+        self,
+        model_name_or_path: str,
+        batch_size: int = 32,
+        device: str = "cpu",
+        threads: int | None = None,
+    ) -> None:
         self._model_name_or_path = model_name_or_path
+        self._threads = threads
         self._batch_size = batch_size
         self._device = device
         self._model: Any = None
@@ -56,17 +63,19 @@ class SentenceTransformerEncoder:
     def dim(self) -> int:
         self.warm_up()
         # Renamed in sentence-transformers 6; keep working with older releases too.
-        getter = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        getter = getattr(self._model, "get_embedding_dimension", None)
+        getter = getter or self._model.get_sentence_embedding_dimension
         return int(getter())
 
     def warm_up(self) -> None:
         with self._lock:
             if self._model is None:
                 # Imported here: torch takes seconds to import and the bot must start at once.
+                import torch
                 from sentence_transformers import SentenceTransformer
 
+                if self._threads:
+                    torch.set_num_threads(self._threads)
                 self._model = SentenceTransformer(self._model_name_or_path, device=self._device)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
@@ -116,4 +125,5 @@ class HashingEncoder:
                 vectors[row, bucket] += sign
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return vectors / norms
+        normalised: Vectors = vectors / norms
+        return normalised

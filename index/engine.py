@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Literal
 
 import httpx
+import numpy as np
 
 from index import chunk as chunking
 from index.answer import AnswerParams, compose_answer
 from index.dedupe import canonical_url, content_hash
-from index.embed import Encoder, SentenceTransformerEncoder
+from index.embed import Encoder, SentenceTransformerEncoder, Vectors
 from index.errors import DuplicateArticle, IngestError, NotFound
 from index.extract import extract_html, extract_text
 from index.fetch import fetch, make_client
 from index.models import Answer, Article, ArticleDraft, Passage, Stats
-from index.search import SearchParams, Searcher
+from index.search import Searcher, SearchParams
 from index.settings import Settings
 from index.store import Store
 from index.vectors import VectorIndex
@@ -47,6 +48,17 @@ class IngestOutcome:
     article: Article | None = None
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """An article checked for duplicates and chunked, waiting for its batch to be encoded."""
+
+    slot: int
+    draft: ArticleDraft
+    url_key: str | None
+    text_key: str
+    spans: list[chunking.Span]
+
+
 class Engine:
     """Articles in SQLite, their vectors in FAISS, and the search and answer logic over them."""
 
@@ -58,7 +70,9 @@ class Engine:
         answer_params: AnswerParams | None = None,
     ) -> None:
         self.settings = settings
-        self.encoder: Encoder = encoder or SentenceTransformerEncoder(settings.model_name_or_path)
+        self.encoder: Encoder = encoder or SentenceTransformerEncoder(
+            settings.model_name_or_path, threads=settings.encoder_threads
+        )
         self.search_params = search_params or SearchParams()
         self.answer_params = answer_params or AnswerParams()
         self._open_lock = threading.Lock()
@@ -115,14 +129,20 @@ class Engine:
             missing = store.get_embeddings(stored - held)
             if missing:
                 vectors.add(list(missing), _stack(list(missing.values()), self.encoder.dim))
-            log.info("Vector index re-synchronised: %d added, %d removed",
-                     len(missing), len(held - stored))
+            log.info(
+                "Vector index re-synchronised: %d added, %d removed",
+                len(missing),
+                len(held - stored),
+            )
             vectors.save(path)
         return vectors
 
     def _reembed(self, store: Store, old_model: str) -> None:
-        log.warning("Embedding model changed from %s to %s: re-embedding every passage",
-                    old_model, self.encoder.name)
+        log.warning(
+            "Embedding model changed from %s to %s: re-embedding every passage",
+            old_model,
+            self.encoder.name,
+        )
         for batch in store.iter_chunk_texts():
             ids = [chunk_id for chunk_id, _ in batch]
             store.set_embeddings(ids, self.encoder.encode([text for _, text in batch]))
@@ -168,44 +188,59 @@ class Engine:
 
     def add_draft(self, draft: ArticleDraft, *, save: bool = True) -> Article:
         """Chunk, embed and store one article; raises DuplicateArticle if it is already here."""
-        return self._add_prepared([draft], save=save)[0]
+        [result] = self.add_drafts([draft], save=save)
+        if isinstance(result, IngestError):
+            raise result
+        return result
 
     def add_drafts(
-        self, drafts: Sequence[ArticleDraft], *, save: bool = True
+        self, drafts: Sequence[ArticleDraft], *, save: bool = True, batch_passages: int = 64
     ) -> list[Article | IngestError]:
-        """Add many articles, embedding their passages together; one result per draft."""
-        results: list[Article | IngestError] = []
-        for draft in drafts:
-            try:
-                results.append(self._add_prepared([draft], save=False)[0])
-            except IngestError as error:
-                results.append(error)
-        if save:
-            self.flush()
-        return results
+        """Add many articles, one result per draft; passages of several articles share a batch.
 
-    def _add_prepared(self, drafts: Sequence[ArticleDraft], *, save: bool) -> list[Article]:
-        store = self.store
-        articles: list[Article] = []
-        for draft in drafts:
+        Encoding is the slow part: it runs outside the write lock, so questions keep flowing.
+        """
+        results: list[Article | IngestError | None] = [None] * len(drafts)
+        batch: list[_Prepared] = []
+        for slot, draft in enumerate(drafts):
             url_key = canonical_url(draft.url) if draft.url else None
             text_key = content_hash(draft.text)
-            existing = store.find_duplicate(url_key, text_key)
+            existing = self.store.find_duplicate(url_key, text_key)
             if existing is not None:
-                raise DuplicateArticle(
-                    f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
-                )
-            spans = chunking.chunk_spans(draft.text)
-            # Embedding is the slow part and runs outside the lock, so questions keep flowing.
-            embeddings = self.encoder.encode([draft.text[s.start : s.end] for s in spans])
-            with self._write_lock:
-                article, chunk_ids = store.add_article(draft, url_key, text_key, spans, embeddings)
-                self.vectors.add(chunk_ids, embeddings)
-                self._dirty = True
-            articles.append(article)
+                results[slot] = _duplicate(existing)
+                continue
+            batch.append(
+                _Prepared(slot, draft, url_key, text_key, chunking.chunk_spans(draft.text))
+            )
+            if sum(len(p.spans) for p in batch) >= batch_passages:
+                self._store_batch(batch, results)
+                batch = []
+        if batch:
+            self._store_batch(batch, results)
         if save:
             self.flush()
-        return articles
+        return [r if r is not None else IngestError("Not processed.") for r in results]
+
+    def _store_batch(
+        self, batch: list[_Prepared], results: list[Article | IngestError | None]
+    ) -> None:
+        texts = [p.draft.text[s.start : s.end] for p in batch for s in p.spans]
+        embeddings = self.encoder.encode(texts)
+        offset = 0
+        for prepared in batch:
+            vectors = embeddings[offset : offset + len(prepared.spans)]
+            offset += len(prepared.spans)
+            try:
+                with self._write_lock:
+                    article, chunk_ids = self.store.add_article(
+                        prepared.draft, prepared.url_key, prepared.text_key, prepared.spans, vectors
+                    )
+                    self.vectors.add(chunk_ids, vectors)
+                    self._dirty = True
+            except IngestError as error:  # a duplicate within the batch, or a concurrent add
+                results[prepared.slot] = error
+            else:
+                results[prepared.slot] = article
 
     def add_text(
         self,
@@ -250,9 +285,7 @@ class Engine:
         key = canonical_url(url)
         existing = await asyncio.to_thread(self.store.find_by_url, key)
         if existing is not None:
-            raise DuplicateArticle(
-                f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
-            )
+            raise _duplicate(existing)
         await stage("fetching")
         owned = client is None
         client = client or make_client(self.settings.fetch_timeout)
@@ -278,7 +311,9 @@ class Engine:
         await stage("indexing")
         return await asyncio.to_thread(self.add_draft, draft)
 
-    def ingest_paths(self, sources: Iterable[str | Path]) -> Iterator[tuple[str, ArticleDraft | IngestError]]:
+    def ingest_paths(
+        self, sources: Iterable[str | Path]
+    ) -> Iterator[tuple[str, ArticleDraft | IngestError]]:
         """Drafts read from files, JSON / JSON Lines records and directories, one per article."""
         from index.sources import iter_path_drafts
 
@@ -342,7 +377,11 @@ class Engine:
         )
 
 
-def _stack(rows: list[object], dim: int) -> object:
-    import numpy as np
+def _duplicate(existing: Article) -> DuplicateArticle:
+    return DuplicateArticle(
+        f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
+    )
 
+
+def _stack(rows: list[Vectors], dim: int) -> Vectors:
     return np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)

@@ -1,15 +1,15 @@
 """The engine's exception hierarchy; each error carries one sentence a user can be shown.
 
-    NewsbotError
-    ├── SettingsError            a setting is missing or malformed
-    ├── IngestError              an article could not be added
-    │   ├── FetchError           the URL could not be downloaded
-    │   │   ├── BlockedURL       scheme or address not allowed (private, loopback, …)
-    │   │   ├── ResponseTooLarge body over the size cap
-    │   │   └── UnsupportedContent not HTML or text (images, PDFs, binaries)
-    │   ├── ExtractError         no article text could be found
-    │   └── DuplicateArticle     the same URL or text is already stored
-    └── NotFound                 no article with that id or URL
+NewsbotError
+├── SettingsError            a setting is missing or malformed
+├── IngestError              an article could not be added
+│   ├── FetchError           the URL could not be downloaded
+│   │   ├── BlockedURL       scheme or address not allowed (private, loopback, …)
+│   │   ├── ResponseTooLarge body over the size cap
+│   │   └── UnsupportedContent not HTML or text (images, PDFs, binaries)
+│   ├── ExtractError         no article text could be found
+│   └── DuplicateArticle     the same URL or text is already stored
+└── NotFound                 no article with that id or URL
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ MIN_WORDS = 20
 # A paragraph that opens a site's donation or subscription appeal; it and all that follows go.
 _APPEAL_START = re.compile(
     r"^(a message from\b|dear (readers?|friends)\b|support (us|our|independent|quality)\b"
-    r"|please (support|donate|consider supporting)\b|become a (member|supporter|subscriber|patron)\b"
+    r"|please (support|donate|consider supporting)\b"
+    r"|become a (member|supporter|subscriber|patron)\b"
     r"|donate\b|subscribe (now|today|to our)\b|you can support\b|help us keep\b)",
     re.IGNORECASE,
 )

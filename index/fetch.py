@@ -1,4 +1,4 @@
-"""Guarded HTTP fetching: only http(s), only public addresses, timeouts, a size cap, checked redirects."""
+"""Guarded fetching: http(s) only, public addresses only, timeouts, size cap, checked redirects."""
 
 from __future__ import annotations
 

@@ -55,10 +55,13 @@ class Settings:
     allow_private_urls: bool = False
     fetch_timeout: float = 20.0
     max_response_bytes: int = 5_000_000
+    # Threads torch may use for encoding; None = torch's default (all cores). The bot uses 1:
+    # two multi-threaded encodes at once (an ingest and a question) slow each other ~40x.
+    encoder_threads: int | None = None
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
-        """Settings from `NEWSBOT_*` variables; a `.env` file fills in what the environment lacks."""
+        """Settings from `NEWSBOT_*` variables; `.env` fills in what the environment lacks."""
         if env_file is not None and Path(env_file).is_file():
             load_dotenv(env_file, override=False)
         env = os.environ
@@ -82,6 +85,8 @@ class Settings:
             settings = replace(
                 settings, max_response_bytes=_int("NEWSBOT_MAX_RESPONSE_BYTES", value)
             )
+        if value := env.get("NEWSBOT_ENCODER_THREADS", "").strip():
+            settings = replace(settings, encoder_threads=_int("NEWSBOT_ENCODER_THREADS", value))
         return settings
 
     @property

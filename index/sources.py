@@ -41,7 +41,10 @@ def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any] | IngestError
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        yield str(path), ExtractError(f"{path.name} is not valid JSON ({error.msg}, line {error.lineno}).")
+        yield (
+            str(path),
+            ExtractError(f"{path.name} is not valid JSON ({error.msg}, line {error.lineno})."),
+        )
         return
     items = data if isinstance(data, list) else [data]
     for number, record in enumerate(items, start=1):
@@ -89,8 +92,11 @@ def iter_path_drafts(path: Path) -> Iterator[Item]:
         elif suffix in TEXT_SUFFIXES:
             yield label, extract_text(_read_text(path))
         else:
-            yield label, ExtractError(
-                f"{path.name}: unsupported file type; use .html, .txt, .json or .jsonl."
+            yield (
+                label,
+                ExtractError(
+                    f"{path.name}: unsupported file type; use .html, .txt, .json or .jsonl."
+                ),
             )
     except IngestError as error:
         yield label, error

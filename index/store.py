@@ -57,11 +57,12 @@ _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 # Words too common in questions to help BM25; dropping them also keeps FTS queries fast.
 STOPWORDS = frozenset(
     """a an and are as at be been being but by can could did do does doing for from had has have
-    having how i if in into is it its of on or over so such than that the their them then there
-    these they this those to under up was were what when where which while who whom whose why
-    will with would about after before between both during each few more most other our out own
-    same should some very you your he she his her we us me my not no nor only too just also any
-    all again against because below down further once here off until above through yes""".split()
+    having how i if in into is it its of on or over so such than that the their them then
+    there these they this those to under up was were what when where which while who whom
+    whose why will with would about after before between both during each few more most other
+    our out own same should some very you your he she his her we us me my not no nor only too
+    just also any all again against because below down further once here off until above
+    through yes""".split()
 )
 
 
@@ -191,8 +192,14 @@ class Store:
                 cursor = db.execute(
                     "INSERT INTO chunks(article_id, seq, start, end, text, embedding) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (article_id, seq, span.start, span.end, text,
-                     np.asarray(vector, dtype=np.float32).tobytes()),
+                    (
+                        article_id,
+                        seq,
+                        span.start,
+                        span.end,
+                        text,
+                        np.asarray(vector, dtype=np.float32).tobytes(),
+                    ),
                 )
                 chunk_id = int(cursor.lastrowid or 0)
                 chunk_ids.append(chunk_id)
@@ -304,8 +311,10 @@ class Store:
                 f"SELECT id, article_id, seq, start, end, text FROM chunks WHERE id IN ({marks})",
                 wanted,
             ).fetchall()
-        return {int(r[0]): Chunk(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5])
-                for r in rows}
+        return {
+            int(r[0]): Chunk(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5])
+            for r in rows
+        }
 
     def get_embeddings(self, ids: Iterable[int]) -> dict[int, Vectors]:
         """Stored vectors of the given chunks (missing ids are left out)."""
@@ -357,8 +366,10 @@ class Store:
         with self._transaction() as db:
             db.executemany(
                 "UPDATE chunks SET embedding = ? WHERE id = ?",
-                [(np.asarray(v, dtype=np.float32).tobytes(), i)
-                 for i, v in zip(ids, vectors, strict=True)],
+                [
+                    (np.asarray(v, dtype=np.float32).tobytes(), i)
+                    for i, v in zip(ids, vectors, strict=True)
+                ],
             )
 
     def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
@@ -375,8 +386,4 @@ class Store:
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def size_bytes(self) -> int:
-        return sum(
-            p.stat().st_size
-            for p in (self.path, Path(f"{self.path}-wal"))
-            if p.exists()
-        )
+        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())

@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -30,13 +31,14 @@ def _ids(ids: Iterable[int]) -> npt.NDArray[np.int64]:
 class VectorIndex:
     """A thread-safe wrapper over one FAISS index; searches return (chunk id, cosine) pairs."""
 
-    def __init__(self, dim: int, index: faiss.Index | None = None) -> None:
+    def __init__(self, dim: int, index: Any = None) -> None:
         self.dim = dim
-        self._index = index if index is not None else self._exact(dim)
+        # Typed as Any: faiss's SWIG stubs don't describe the numpy-friendly wrappers it adds.
+        self._index: Any = index if index is not None else self._exact(dim)
         self._lock = threading.RLock()
 
     @staticmethod
-    def _exact(dim: int) -> faiss.Index:
+    def _exact(dim: int) -> Any:
         return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
     @classmethod
@@ -56,12 +58,15 @@ class VectorIndex:
         vectors_array = (
             np.concatenate(all_vectors) if all_vectors else np.zeros((0, dim), dtype=np.float32)
         )
+        index: Any
         if len(ids_array) >= approximate_from:
             nlist = int(4 * math.sqrt(len(ids_array)))
             quantizer = faiss.IndexFlatIP(dim)
             index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
             rng = np.random.default_rng(0)
-            sample = vectors_array[rng.choice(len(vectors_array), min(len(vectors_array), 64 * nlist), replace=False)]
+            sample = vectors_array[
+                rng.choice(len(vectors_array), min(len(vectors_array), 64 * nlist), replace=False)
+            ]
             index.train(sample)
             index.nprobe = 16
         else:
@@ -72,7 +77,7 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        """"exact" or "ivf", for stats and benchmarks."""
+        """ "exact" or "ivf", for stats and benchmarks."""
         return "ivf" if isinstance(self._index, faiss.IndexIVF) else "exact"
 
     def __len__(self) -> int:

@@ -13,7 +13,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_DATA = Path(os.environ.get("NEWSBOT_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("NEWSBOT_SHARED_DATA", Path(__file__).parents[2] / "shared" / "data")
+)
 SEED_ARTICLE = SHARED_DATA / "articles" / "moscow-times-2024-11-17-atacms.txt"
 MULTIHOP_CORPUS = SHARED_DATA / "multihop-rag" / "corpus.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -48,10 +48,8 @@ class LocalServer:
                 else:
                     self.close_connection = True
                 self.end_headers()
-                try:
+                with suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, format: str, *args: object) -> None:
                 return None
@@ -68,10 +66,18 @@ class LocalServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def add(self, path: str, body: bytes | str | Callable[[], bytes], status: int = 200,
-            content_type: str = "text/html; charset=utf-8", **headers: str) -> str:
+    def add(
+        self,
+        path: str,
+        body: bytes | str | Callable[[], bytes],
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        **headers: str,
+    ) -> str:
         data = body.encode() if isinstance(body, str) else body
-        self.routes[path] = Route(data, status, {"Content-Type": content_type, **headers})
+        self.routes[path] = Route(
+            data, status, {"Content-Type": content_type, **(headers or {}), **more_headers}
+        )
         return self.url(path)
 
     def start(self) -> None:

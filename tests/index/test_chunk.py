@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from index.chunk import chunk_spans, sentence_spans
 
 TEXT = (
@@ -42,7 +44,7 @@ def test_chunks_are_exact_slices_near_the_target_size_with_overlap() -> None:
         assert chunk == chunk.strip() and chunk.endswith(".")
         assert len(chunk.split()) <= 50
     # Each chunk begins with the last sentence of the one before it.
-    for previous, current in zip(spans, spans[1:], strict=False):
+    for previous, current in itertools.pairwise(spans):
         assert previous.start < current.start < previous.end
     assert spans[0].start == 0 and spans[-1].end == len(text)
 

@@ -1,4 +1,4 @@
-"""The engine end to end on the fast fake encoder: every ingest source, dedupe, persistence, removal."""
+"""The engine on the fast fake encoder: every ingest source, dedupe, persistence, removal."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ def test_text_article_is_stored_with_exact_chunk_offsets(engine: Engine, fixture
 
 
 def test_answer_quotes_are_verbatim_with_attribution(engine: Engine, fixtures: Path) -> None:
-    engine.add_html((fixtures / "harbour-bridge.html").read_bytes(), "https://courier.example/bridge")
+    engine.add_html(
+        (fixtures / "harbour-bridge.html").read_bytes(), "https://courier.example/bridge"
+    )
     engine.add_text((fixtures / "vaccine-trial.txt").read_text())
     answer = engine.ask("How much will the harbour bridge cost and when will it open?")
     assert answer.answered, answer.reason
@@ -63,7 +65,11 @@ def test_same_text_or_same_url_is_not_stored_twice(engine: Engine, fixtures: Pat
             (fixtures / "harbour-bridge.html").read_bytes(), "https://gazette.example/vaccine#top"
         )
     stats = engine.stats()
-    assert (stats.articles, stats.chunks, stats.vectors) == (1, first.chunk_count, first.chunk_count)
+    assert (stats.articles, stats.chunks, stats.vectors) == (
+        1,
+        first.chunk_count,
+        first.chunk_count,
+    )
 
 
 def test_empty_text_is_refused_and_stores_nothing(engine: Engine) -> None:
@@ -121,7 +127,9 @@ def test_removed_article_vanishes_from_answers_at_once(engine: Engine, fixtures:
         engine.remove(str(article.id))
 
 
-def test_files_records_and_directories_are_read(engine: Engine, fixtures: Path, tmp_path: Path) -> None:
+def test_files_records_and_directories_are_read(
+    engine: Engine, fixtures: Path, tmp_path: Path
+) -> None:
     items = list(engine.ingest_paths([fixtures]))
     drafts = [item for _, item in items if not isinstance(item, Exception)]
     errors = [str(item) for _, item in items if isinstance(item, Exception)]

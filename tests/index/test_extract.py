@@ -13,7 +13,9 @@ from tests.conftest import SEED_ARTICLE, require
 
 
 def test_html_page_gives_metadata_and_main_text_only(fixtures: Path) -> None:
-    draft = extract_html((fixtures / "harbour-bridge.html").read_bytes(), "https://courier.example/b")
+    draft = extract_html(
+        (fixtures / "harbour-bridge.html").read_bytes(), "https://courier.example/b"
+    )
     assert draft.title == "Port Aldwin council approves new harbour bridge"
     assert draft.outlet == "The Aldwin Courier"
     assert draft.author == "Mara Lindqvist"
@@ -51,7 +53,9 @@ def test_given_metadata_wins_over_the_text() -> None:
     assert draft.text.startswith("A long enough")
 
 
-@pytest.mark.parametrize("content", ["", "   ", "Too short to be news.", "<html><body><nav>Home</nav></body></html>"])
+@pytest.mark.parametrize(
+    "content", ["", "   ", "Too short to be news.", "<html><body><nav>Home</nav></body></html>"]
+)
 def test_empty_or_tiny_input_is_refused(content: str) -> None:
     with pytest.raises(ExtractError):
         extract_html(content) if content.startswith("<") else extract_text(content)
@@ -60,7 +64,12 @@ def test_empty_or_tiny_input_is_refused(content: str) -> None:
 def test_record_keeps_its_text_verbatim() -> None:
     body = "  First line of the story, with  double spaces kept.\nSecond line " + "word " * 30
     draft = draft_from_record(
-        {"body": body, "title": "T", "source": "Outlet", "published_at": "2023-10-01T14:00:29+00:00"}
+        {
+            "body": body,
+            "title": "T",
+            "source": "Outlet",
+            "published_at": "2023-10-01T14:00:29+00:00",
+        }
     )
     assert draft.text == body.strip()
     assert draft.outlet == "Outlet"

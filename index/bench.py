@@ -1,0 +1,314 @@
+"""`newsbot bench`: ingest throughput, cold start, memory and question latency by corpus size.
+
+Ingest is measured with the real encoder on real articles. Larger corpora are made by copying
+the embedded passages (text and vectors, each copy's vector slightly perturbed) so that 100k or
+1M passages can be measured without hours of encoding; questions are then answered through the
+same `Engine.ask` path as the bot, each size in a fresh process so start-up and memory are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.chunk import Span
+from index.engine import DATABASE_FILE, VECTORS_FILE, Engine
+from index.errors import IngestError
+from index.models import ArticleDraft
+from index.settings import Settings
+from index.store import Store
+from index.vectors import VectorIndex
+
+__all__ = ["register_cli", "run_benchmark"]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "multihop-rag"
+FALLBACK_QUESTIONS = [
+    "What did the central bank decide about interest rates?",
+    "Who is accused of fraud in the crypto trial?",
+    "What happened in the latest election?",
+    "Which company announced layoffs this week?",
+]
+
+
+def _rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _corpus_drafts(corpus_dir: Path, limit: int) -> list[ArticleDraft]:
+    from index.sources import iter_path_drafts
+
+    drafts: list[ArticleDraft] = []
+    for _, item in iter_path_drafts(corpus_dir / "corpus.json"):
+        if not isinstance(item, IngestError):
+            drafts.append(item)
+        if len(drafts) >= limit:
+            break
+    return drafts
+
+
+def _questions(corpus_dir: Path, count: int) -> list[str]:
+    path = corpus_dir / "queries-dev.json"
+    if not path.exists():
+        return FALLBACK_QUESTIONS[:count]
+    queries = json.loads(path.read_text(encoding="utf-8"))
+    return [str(q["query"]) for q in queries[:count]]
+
+
+def measure_ingest(settings: Settings, drafts: list[ArticleDraft]) -> dict[str, Any]:
+    """Encode and store `drafts` into a fresh data directory with the configured model."""
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    engine = Engine(settings)
+    started = time.perf_counter()
+    engine.open()
+    opened = time.perf_counter()
+    results = engine.add_drafts(drafts)
+    finished = time.perf_counter()
+    stats = engine.stats()
+    engine.close()
+    seconds = finished - opened
+    added = sum(not isinstance(r, Exception) for r in results)
+    return {
+        "articles": added,
+        "passages": stats.chunks,
+        "seconds": round(seconds, 2),
+        "articles_per_second": round(added / seconds, 2),
+        "passages_per_second": round(stats.chunks / seconds, 2),
+        "model_load_seconds": round(opened - started, 2),
+    }
+
+
+def build_synthetic(source_dir: Path, target_dir: Path, passages: int, seed: int = 0) -> None:
+    """A data directory of about `passages` chunks copied from `source_dir`, vectors jittered."""
+    shutil.rmtree(target_dir, ignore_errors=True)
+    source = Store(source_dir / DATABASE_FILE)
+    articles = source.list_articles(0, 10**9)
+    rows: list[tuple[ArticleDraft, str, list[Span], np.ndarray]] = []
+    for article in articles:
+        with source._lock:  # read-only bulk copy; the store offers no public per-article iterator
+            chunk_rows = source._db.execute(
+                "SELECT start, end, embedding FROM chunks WHERE article_id = ? ORDER BY seq",
+                (article.id,),
+            ).fetchall()
+        spans = [Span(int(r[0]), int(r[1])) for r in chunk_rows]
+        vectors = np.stack([np.frombuffer(r[2], dtype=np.float32) for r in chunk_rows])
+        draft = ArticleDraft(
+            article.text,
+            article.title,
+            article.url,
+            article.outlet,
+            article.author,
+            article.published_at,
+        )
+        rows.append((draft, article.url or f"article-{article.id}", spans, vectors))
+    model = source.get_meta("embedding_model") or ""
+    source.close()
+    target = Store(target_dir / DATABASE_FILE)
+    target.set_meta("embedding_model", model)
+    rng = np.random.default_rng(seed)
+    total = 0
+    copy = 0
+    while total < passages:
+        for draft, url, spans, vectors in rows:
+            if total >= passages:
+                break
+            if copy:
+                noisy = vectors + rng.normal(0, 0.02, vectors.shape).astype(np.float32)
+                vectors = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+            target.add_article(draft, f"{url}#copy{copy}", f"copy{copy}:{url}", spans, vectors)
+            total += len(spans)
+        copy += 1
+    dim = int(rows[0][3].shape[1])
+    VectorIndex.build(dim, target.iter_embeddings()).save(target_dir / VECTORS_FILE)
+    target.close()
+
+
+def measure_questions(settings: Settings, questions: list[str]) -> dict[str, Any]:
+    """Cold start, memory and per-question latency of a data directory, in this process."""
+    started = time.perf_counter()
+    engine = Engine(settings).open()
+    cold = time.perf_counter() - started
+    rss_open = _rss_mb()
+    engine.ask("warm up")  # first call pays one-off lazy initialisation
+    latencies = []
+    for question in questions:
+        began = time.perf_counter()
+        engine.ask(question)
+        latencies.append((time.perf_counter() - began) * 1000)
+    stats = engine.stats()
+    engine.close()
+    return {
+        "passages": stats.chunks,
+        "index_type": stats.index_type,
+        "cold_start_seconds": round(cold, 2),
+        "rss_after_open_mb": round(rss_open),
+        "rss_peak_mb": round(_rss_mb()),
+        "questions": len(latencies),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "database_mb": round(stats.database_bytes / 2**20),
+        "index_mb": round(stats.index_bytes / 2**20),
+    }
+
+
+def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(args.work_dir)
+    corpus_dir = Path(args.data)
+    if not (corpus_dir / "corpus.json").exists():
+        raise SystemExit(f"newsbot bench: {corpus_dir}/corpus.json not found (use --data)")
+    drafts = _corpus_drafts(corpus_dir, args.articles)
+    questions = _questions(corpus_dir, args.questions)
+    base = replace(settings, data_dir=work / "ingest")
+    print(f"ingesting {len(drafts)} articles with {settings.embedding_model} …", file=sys.stderr)
+    report: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "machine": (
+            f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+        ),
+        "model": settings.embedding_model,
+        "ingest": measure_ingest(base, drafts),
+        "sizes": [],
+    }
+    questions_file = work / "questions.json"
+    questions_file.write_text(json.dumps(questions))
+    for size in args.sizes:
+        target = work / f"size-{size}"
+        print(f"building a {size:,}-passage corpus …", file=sys.stderr)
+        began = time.perf_counter()
+        build_synthetic(base.data_dir, target, size)
+        build_seconds = time.perf_counter() - began
+        # A fresh process per size, so cold start and memory are measured from nothing.
+        env = {**os.environ, "NEWSBOT_DATA_DIR": str(target)}
+        if settings.embedding_model:
+            env["NEWSBOT_EMBEDDING_MODEL"] = settings.embedding_model
+        done = subprocess.run(
+            [sys.executable, "-m", "index.bench", str(target), str(questions_file)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["build_seconds"] = round(build_seconds, 1)
+        report["sizes"].append(result)
+        print(json.dumps(result), file=sys.stderr)
+        if not args.keep:
+            shutil.rmtree(target, ignore_errors=True)
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    ingest = report["ingest"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {report['date']} on {report['machine']} with `newsbot bench` "
+        f"(model: {report['model']}).",
+        "",
+        "## Ingest (real encoder, MultiHop-RAG articles)",
+        "",
+        "| articles | passages | seconds | articles/s | passages/s | model load s |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {ingest['articles']} | {ingest['passages']} | {ingest['seconds']} | "
+        f"{ingest['articles_per_second']} | {ingest['passages_per_second']} | "
+        f"{ingest['model_load_seconds']} |",
+        "",
+        "## Questions by corpus size (each size in a fresh process)",
+        "",
+        "| passages | index | cold start s | RSS after open MiB | peak RSS MiB | p50 ms | p95 ms "
+        "| questions | database MiB | index MiB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in report["sizes"]:
+        lines.append(
+            f"| {size['passages']:,} | {size['index_type']} | {size['cold_start_seconds']} | "
+            f"{size['rss_after_open_mb']} | {size['rss_peak_mb']} | {size['p50_ms']} | "
+            f"{size['p95_ms']} | {size['questions']} | {size['database_mb']} | {size['index_mb']} |"
+        )
+    lines += [
+        "",
+        "Cold start = importing torch and sentence-transformers, loading the model, opening SQLite "
+        "and loading the FAISS file. Latency = the whole `Engine.ask` (embed the question, dense "
+        "and "
+        "BM25 search, fusion, quote selection). Passages beyond the real ones are copies with "
+        "perturbed vectors, so lexical scores see repeated text.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
+    report = run_benchmark(settings, args)
+    text = format_report(report)
+    print(text)
+    if args.results:
+        results = Path(args.results)
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(text, encoding="utf-8")
+        results.with_suffix(".json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def register_cli(commands: Any) -> None:
+    """Add `newsbot bench`."""
+    bench = commands.add_parser("bench", help="measure ingest speed, start-up, memory and latency")
+    bench.add_argument(
+        "--data",
+        default=os.environ.get("NEWSBOT_MULTIHOP_DIR", str(DEFAULT_CORPUS)),
+        help="MultiHop-RAG folder with corpus.json and queries-dev.json",
+    )
+    bench.add_argument("--articles", type=int, default=200, help="articles to ingest (default 200)")
+    bench.add_argument(
+        "--questions", type=int, default=200, help="questions per size (default 200)"
+    )
+    bench.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=_sizes("10000,100000"),
+        help="comma-separated passage counts (default 10000,100000; try 1000000)",
+    )
+    bench.add_argument("--work-dir", default=".bench", help="scratch folder (default .bench)")
+    bench.add_argument(
+        "--results",
+        default=str(REPO_ROOT / "results" / "bench.md"),
+        help="where to write the Markdown report ('' to skip)",
+    )
+    bench.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    bench.set_defaults(handler=cmd_bench, standalone=True)
+
+
+def _child(argv: list[str]) -> Iterator[str]:
+    data_dir, questions_file = Path(argv[0]), Path(argv[1])
+    settings = replace(Settings.from_env(env_file=None), data_dir=data_dir)
+    questions = json.loads(questions_file.read_text())
+    yield json.dumps(measure_questions(settings, questions))
+
+
+if __name__ == "__main__":
+    for line in _child(sys.argv[1:]):
+        print(line)

@@ -1,0 +1,156 @@
+"""The `newsbot` command line, in process on the fake encoder, and once for real in a subprocess."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import Engine, HashingEncoder, Settings
+from index.cli import main
+from tests.conftest import SEED_ARTICLE, require
+
+
+def fake_engine(settings: Settings) -> Engine:
+    return Engine(settings, encoder=HashingEncoder())
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv), engine_factory=fake_engine)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> str:
+    return str(tmp_path / "data")
+
+
+def test_ingest_reports_added_duplicates_and_failures(
+    capsys: pytest.CaptureFixture[str], data_dir: str, fixtures: Path
+) -> None:
+    code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    assert code == 0
+    assert out.splitlines()[0] == "added 4, duplicates 0, failed 2"
+    assert "not valid JSON" in out and "no article text" in out
+    code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    assert out.splitlines()[0] == "added 0, duplicates 4, failed 2"
+
+
+def test_ask_json_lines_hold_quotes_and_ranked_passages(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    questions = "When does the harbour bridge open?\nWhat is the weather on Mars tomorrow?\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+    code, out, _ = run(capsys, "--data-dir", data_dir, "ask", "--json", "-")
+    assert code == 0
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["question"] == "When does the harbour bridge open?"
+    assert first["answered"] is True
+    quote = first["quotes"][0]
+    assert set(quote) >= {"text", "url", "title", "outlet", "published_at", "article_id"}
+    assert quote["outlet"] == "The Aldwin Courier"
+    assert quote["published_at"].startswith("2025-03-14")
+    assert len(first["passages"]) >= 4  # every chunk in this small corpus, best first
+    scores = [p["score"] for p in first["passages"]]
+    assert scores == sorted(scores, reverse=True)
+    assert set(first["passages"][0]) >= {"text", "url", "title", "score", "article_id"}
+    assert second["answered"] is False and second["quotes"] == []
+
+
+def test_ask_reads_questions_from_a_file(
+    capsys: pytest.CaptureFixture[str], data_dir: str, fixtures: Path, tmp_path: Path
+) -> None:
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    questions = tmp_path / "questions.txt"
+    questions.write_text(
+        "Which immunologist leads the trial?\n\nWhen will the central library stay open until?\n"
+    )
+    code, out, _ = run(capsys, "--data-dir", data_dir, "ask", str(questions))
+    assert code == 0
+    assert out.count("Q: ") == 2
+    assert "Priya Ramaswamy" in out and "The Northvale Gazette" in out
+    assert "ten o'clock at night" in out and "Example Daily" in out
+
+
+def test_stats_articles_and_remove(
+    capsys: pytest.CaptureFixture[str], data_dir: str, fixtures: Path
+) -> None:
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures / "records.jsonl"))
+    _, out, _ = run(capsys, "--data-dir", data_dir, "stats", "--json")
+    stats = json.loads(out)
+    assert stats["articles"] == 2 and stats["chunks"] == stats["vectors"] >= 2
+    _, out, _ = run(capsys, "--data-dir", data_dir, "articles")
+    assert "Example Daily: City library extends opening hours" in out
+    code, out, _ = run(capsys, "--data-dir", data_dir, "remove", "https://example.org/news/library")
+    assert code == 0 and "Removed article" in out
+    code, _, err = run(capsys, "--data-dir", data_dir, "remove", "999")
+    assert code == 1 and "no article 999" in err
+    _, out, _ = run(capsys, "--data-dir", data_dir, "stats", "--json")
+    assert json.loads(out)["articles"] == 1
+
+
+def test_missing_source_is_a_failure_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], data_dir: str
+) -> None:
+    code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", "/no/such/file.txt")
+    assert code == 1
+    assert "failed 1" in out and "There is no file" in out
+
+
+@pytest.mark.slow
+def test_real_model_answers_the_seed_question_from_the_story(tmp_path: Path) -> None:
+    """The whole path with the bundled all-MiniLM-L6-v2, as a user runs it."""
+    seed = require(SEED_ARTICLE)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "NEWSBOT_DATA_DIR": str(tmp_path / "data")}
+    cli = [sys.executable, "-m", "index"]
+    ingest = subprocess.run(
+        [*cli, "ingest", str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "added 1, duplicates 0, failed 0" in ingest.stdout
+    asked = subprocess.run(
+        [
+            *cli,
+            "ask",
+            "--json",
+            "Did Biden authorize Ukraine to use long-range missiles inside Russia?",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    answer = json.loads(asked.stdout)
+    assert answer["answered"] is True
+    story = seed.read_text()
+    appeal = story[story.index("A Message from The Moscow Times") :]
+    for quote in answer["quotes"]:
+        assert quote["text"] in story  # verbatim
+        assert quote["text"] not in appeal
+        assert quote["outlet"] == "The Moscow Times"
+        assert quote["published_at"].startswith("2024-11-17")
+    assert any("authorized Ukraine" in q["text"] for q in answer["quotes"])
+    again = subprocess.run(
+        [*cli, "ingest", str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert "added 0, duplicates 1, failed 0" in again.stdout
