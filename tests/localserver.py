@@ -72,8 +72,10 @@ class LocalServer:
         body: bytes | str | Callable[[], bytes],
         status: int = 200,
         content_type: str = "text/html; charset=utf-8",
-        **headers: str,
+        headers: dict[str, str] | None = None,
+        **more_headers: str,
     ) -> str:
+        """Serve `body` at `path`; a header value of "none" leaves that header out."""
         data = body.encode() if isinstance(body, str) else body
         self.routes[path] = Route(
             data, status, {"Content-Type": content_type, **(headers or {}), **more_headers}
