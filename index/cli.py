@@ -21,6 +21,7 @@ from index.settings import Settings
 __all__ = ["answer_to_json", "build_parser", "main"]
 
 log = logging.getLogger("newsbot")
+MODEL_COMMANDS = {"ingest", "ask"}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -313,8 +314,13 @@ def main(
             settings = replace(settings, embedding_model=args.model)
         if getattr(args, "standalone", False):
             return int(args.handler(settings, args))
-        with engine_factory(settings) as engine:
+        engine = engine_factory(settings)
+        try:
+            # Listing, removing and counting never encode: skip the model's seconds of loading.
+            engine.open(load_model=args.command in MODEL_COMMANDS)
             return int(args.handler(engine, args))
+        finally:
+            engine.close()
     except NewsbotError as error:
         print(f"newsbot: {error}", file=sys.stderr)
         return 1

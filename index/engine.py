@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 
 StageCallback = Callable[[str], Awaitable[None]]
 DATABASE_FILE = "newsbot.sqlite3"
+# An article whose passages nearly all have a twin this similar in one stored article is that
+# article again (a re-publication with a changed byline, a fixed typo, tracking junk in the text).
+NEAR_DUPLICATE_COSINE = 0.98
+NEAR_DUPLICATE_SHARE = 0.9
 VECTORS_FILE = "vectors.faiss"
 
 
@@ -91,16 +95,30 @@ class Engine:
     def is_open(self) -> bool:
         return self._store is not None and self._vectors is not None
 
-    def open(self) -> Engine:
-        """Load the model, the database and the vector index (slow; idempotent)."""
+    def open(self, load_model: bool = True) -> Engine:
+        """Open the database and the vector index, and load the model (slow; idempotent).
+
+        With `load_model=False` the model loads on first use instead, so commands that only
+        list or remove articles start in a fraction of a second.
+        """
         with self._open_lock:
             if self.is_open:
                 return self
-            self.encoder.warm_up()
+            if load_model:
+                self.encoder.warm_up()
             store = Store(self.data_dir / DATABASE_FILE)
             self._vectors = self._load_vectors(store)
             self._store = store
         return self
+
+    def _dim(self, store: Store) -> int:
+        """Vector length, from the database when it was written by this model (no model load)."""
+        recorded = store.get_meta("embedding_dim")
+        if recorded is not None and store.get_meta("embedding_model") == self.encoder.name:
+            return int(recorded)
+        dim = self.encoder.dim
+        store.set_meta("embedding_dim", str(dim))
+        return dim
 
     def _load_vectors(self, store: Store) -> VectorIndex:
         """The saved index, re-synchronised with the database; rebuilt if missing or stale."""
@@ -109,16 +127,17 @@ class Engine:
         if model is not None and model != self.encoder.name:
             self._reembed(store, model)
         store.set_meta("embedding_model", self.encoder.name)
+        dim = self._dim(store)
         vectors: VectorIndex | None = None
         if path.exists():
             try:
                 vectors = VectorIndex.load(path)
             except RuntimeError as error:
                 log.warning("Vector index %s is unreadable (%s); rebuilding it", path, error)
-            if vectors is not None and vectors.dim != self.encoder.dim:
+            if vectors is not None and vectors.dim != dim:
                 vectors = None
         if vectors is None:
-            vectors = VectorIndex.build(self.encoder.dim, store.iter_embeddings())
+            vectors = VectorIndex.build(dim, store.iter_embeddings())
             vectors.save(path)
             return vectors
         stored = set(store.chunk_ids())
@@ -128,7 +147,7 @@ class Engine:
             vectors.remove(held - stored)
             missing = store.get_embeddings(stored - held)
             if missing:
-                vectors.add(list(missing), _stack(list(missing.values()), self.encoder.dim))
+                vectors.add(list(missing), _stack(list(missing.values()), dim))
             log.info(
                 "Vector index re-synchronised: %d added, %d removed",
                 len(missing),
@@ -146,6 +165,7 @@ class Engine:
         for batch in store.iter_chunk_texts():
             ids = [chunk_id for chunk_id, _ in batch]
             store.set_embeddings(ids, self.encoder.encode([text for _, text in batch]))
+        store.set_meta("embedding_dim", str(self.encoder.dim))
         (self.data_dir / VECTORS_FILE).unlink(missing_ok=True)
 
     def flush(self) -> None:
@@ -230,6 +250,10 @@ class Engine:
         for prepared in batch:
             vectors = embeddings[offset : offset + len(prepared.spans)]
             offset += len(prepared.spans)
+            twin = self._near_duplicate(vectors)
+            if twin is not None:
+                results[prepared.slot] = _duplicate(twin, near=True)
+                continue
             try:
                 with self._write_lock:
                     article, chunk_ids = self.store.add_article(
@@ -241,6 +265,19 @@ class Engine:
                 results[prepared.slot] = error
             else:
                 results[prepared.slot] = article
+
+    def _near_duplicate(self, vectors: Vectors) -> Article | None:
+        """The stored article that this one's passages almost all repeat, if there is one."""
+        if len(vectors) == 0:
+            return None
+        nearest = self.vectors.nearest(vectors)
+        close = [chunk_id for chunk_id, score in nearest if score >= NEAR_DUPLICATE_COSINE]
+        if len(close) < NEAR_DUPLICATE_SHARE * len(vectors):
+            return None
+        owners = {c.article_id for c in self.store.get_chunks(close).values()}
+        if len(owners) != 1:
+            return None
+        return self.store.get_articles(owners).get(owners.pop())
 
     def add_text(
         self,
@@ -377,9 +414,10 @@ class Engine:
         )
 
 
-def _duplicate(existing: Article) -> DuplicateArticle:
+def _duplicate(existing: Article, near: bool = False) -> DuplicateArticle:
+    what = "an almost identical article" if near else "it"
     return DuplicateArticle(
-        f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
+        f"Already have {what}: article {existing.id}, “{existing.title}”.", existing.id
     )
 
 

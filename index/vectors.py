@@ -121,6 +121,14 @@ class VectorIndex:
             scores, ids = self._index.search(query, min(k, int(self._index.ntotal)))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
 
+    def nearest(self, vectors: Vectors) -> list[tuple[int, float]]:
+        """The single nearest (id, cosine) of each row, (-1, 0.0) when the index is empty."""
+        with self._lock:
+            if self._index.ntotal == 0 or len(vectors) == 0:
+                return [(-1, 0.0)] * len(vectors)
+            scores, ids = self._index.search(np.ascontiguousarray(vectors, dtype=np.float32), 1)
+        return [(int(i), float(s)) for i, s in zip(ids[:, 0], scores[:, 0], strict=True)]
+
     def save(self, path: Path) -> None:
         """Write to a temporary file, then rename over `path`: a crash never leaves half a file."""
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -175,3 +175,48 @@ def test_multihop_corpus_ingests_once(tmp_path: Path) -> None:
         second = engine.add_drafts([d for _, d in engine.ingest_paths([corpus])])  # type: ignore[misc]
         assert all(isinstance(r, DuplicateArticle) for r in second)
         assert engine.stats().articles == 609
+
+
+def test_changing_the_model_re_embeds_every_passage(settings: Settings, fixtures: Path) -> None:
+    with Engine(settings, encoder=HashingEncoder(dim=256)) as engine:
+        article = engine.add_text((fixtures / "vaccine-trial.txt").read_text())
+    with Engine(settings, encoder=HashingEncoder(dim=64)) as engine:
+        stats = engine.stats()
+        assert stats.vectors == stats.chunks == article.chunk_count
+        assert engine.vectors.dim == 64
+        assert engine.search("nasal flu vaccine")[0].article.id == article.id
+
+
+def test_listing_does_not_need_the_model(settings: Settings, fixtures: Path) -> None:
+    with _reopen(settings) as engine:
+        engine.add_text((fixtures / "vaccine-trial.txt").read_text())
+
+    class Unloadable(HashingEncoder):
+        def warm_up(self) -> None:
+            raise AssertionError("the model was loaded")
+
+        @property
+        def dim(self) -> int:
+            raise AssertionError("the model was asked for its size")
+
+    engine = Engine(settings, encoder=Unloadable()).open(load_model=False)
+    try:
+        assert [a.title for a in engine.list_articles()] == [
+            "Northvale hospital begins trial of nasal flu vaccine"
+        ]
+        assert engine.stats().articles == 1
+    finally:
+        engine.close()
+
+
+def test_near_identical_text_is_a_duplicate(engine: Engine, fixtures: Path) -> None:
+    text = (fixtures / "vaccine-trial.txt").read_text()
+    first = engine.add_text(text)
+    # The same story re-published with one word changed and a new headline.
+    changed = text.replace("Monday morning", "Monday").replace(
+        "Northvale hospital begins", "Hospital starts"
+    )
+    with pytest.raises(DuplicateArticle, match="almost identical") as caught:
+        engine.add_text(changed)
+    assert caught.value.article_id == first.id
+    assert engine.stats().articles == 1
