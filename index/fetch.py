@@ -97,6 +97,15 @@ async def check_url(url: httpx.URL, allow_private: bool, resolver: Resolver | No
         check_address(ipaddress.ip_address(text.split("%", 1)[0]))
 
 
+def _describe(media_type: str) -> str:
+    """ "an image (image/png)", "a PDF (application/pdf)", … for error messages."""
+    kinds = {"image": "an image", "video": "a video", "audio": "an audio file"}
+    major = media_type.split("/", 1)[0]
+    if media_type == "application/pdf":
+        return f"a PDF ({media_type})"
+    return f"{kinds.get(major, 'a file')} ({media_type})"
+
+
 def _media_type(response: httpx.Response) -> tuple[str, str | None]:
     header = response.headers.get("content-type", "")
     media_type = header.split(";", 1)[0].strip().lower()
@@ -132,7 +141,7 @@ async def fetch(
                 media_type, charset = _media_type(response)
                 if media_type and media_type not in _ACCEPTED_TYPES:
                     raise UnsupportedContent(
-                        f"That link is a {media_type} file, not an article page."
+                        f"That link is {_describe(media_type)}, not an article page."
                     )
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:

@@ -14,6 +14,7 @@ import pytest
 from index import Engine, HashingEncoder, Settings
 from index.cli import main
 from tests.conftest import SEED_ARTICLE, require
+from tests.localserver import serving
 
 
 def fake_engine(settings: Settings) -> Engine:
@@ -154,3 +155,33 @@ def test_real_model_answers_the_seed_question_from_the_story(tmp_path: Path) -> 
         check=True,
     )
     assert "added 0, duplicates 1, failed 0" in again.stdout
+
+
+def test_ingest_links_from_a_local_server(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+    with serving() as server:
+        good = server.add("/bridge", (fixtures / "harbour-bridge.html").read_bytes())
+        image = server.add("/photo.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+        code, out, _ = run(
+            capsys, "--data-dir", data_dir, "ingest", "--quiet", good, image, server.url("/gone")
+        )
+    assert code == 0
+    assert out.splitlines()[0] == "added 1, duplicates 0, failed 2"
+    assert f"failed: {image}: That link is an image (image/jpeg), not an article page." in out
+    assert "HTTP 404" in out
+
+
+def test_private_links_are_refused_by_default(
+    capsys: pytest.CaptureFixture[str], data_dir: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NEWSBOT_ALLOW_PRIVATE_URLS", raising=False)
+    with serving() as server:
+        url = server.add("/story", "<p>hello</p>")
+        code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", url)
+        assert server.requests == []
+    assert code == 1 and "non-public address 127.0.0.1" in out
