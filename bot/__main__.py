@@ -1,0 +1,41 @@
+"""`python -m bot`: run the bot with long polling until Ctrl-C."""
+
+from __future__ import annotations
+
+import sys
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot.app import allowed_updates, build_application
+from bot.config import BotSettings
+from bot.logs import configure_logging
+from index import SettingsError
+
+
+def main() -> int:
+    """Read the settings, start polling; configuration problems end in one sentence, exit 2."""
+    try:
+        settings = BotSettings.from_env()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    configure_logging(settings.token, settings.log_level)
+    application = build_application(settings)
+    try:
+        application.run_polling(allowed_updates=allowed_updates())
+    except InvalidToken:
+        print(
+            "Telegram rejected TELEGRAM_BOT_TOKEN; copy the token again from @BotFather "
+            "(/mybots → your bot → API Token) into .env.",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as error:
+        where = settings.api_base_url or "https://api.telegram.org"
+        print(f"Could not reach the Telegram Bot API at {where}: {error.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""The one wiring place: build the python-telegram-bot Application with every handler in order."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.config import BotSettings
+from bot.ratelimit import RateLimiter
+from bot.services import BotData, Context
+from index import Engine
+
+__all__ = [
+    "ADMIN_COMMANDS",
+    "READER_COMMANDS",
+    "NewsbotApp",
+    "allowed_updates",
+    "build_application",
+]
+
+log = logging.getLogger(__name__)
+
+# What ApplicationBuilder produces with our bot_data type (its job queue keeps the default
+# context type: python-telegram-bot's typing does not carry custom types over to it).
+NewsbotApp = Application[
+    ExtBot[None],
+    Context,
+    dict[Any, Any],
+    dict[Any, Any],
+    BotData,
+    JobQueue[CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]],
+]
+
+READER_COMMANDS = [
+    BotCommand("ask", "Ask a question about the news"),
+    BotCommand("help", "What I do and how to ask"),
+    BotCommand("start", "Start here"),
+]
+ADMIN_COMMANDS = [
+    BotCommand("add", "Add articles: links, pasted text, or reply to a post"),
+    BotCommand("articles", "List the stored articles"),
+    BotCommand("remove", "Remove an article by number or link"),
+    BotCommand("stats", "Counts and index size"),
+]
+
+
+async def _post_init(application: NewsbotApp) -> None:
+    """Start loading the engine in the background and publish the command menus."""
+    data = application.bot_data
+    # Loading the model takes seconds: do it in a worker thread so polling starts now.
+    data.start_opening()
+    await application.bot.set_my_commands(READER_COMMANDS, scope=BotCommandScopeDefault())
+    for admin_id in sorted(data.settings.admin_ids):
+        try:
+            await application.bot.set_my_commands(
+                READER_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as error:
+            # Telegram refuses until that admin has opened a chat with the bot; harmless.
+            log.info("No admin command menu for %s yet: %s", admin_id, error)
+    log.info(
+        "Starting as @%s with %d admin(s); the engine loads in the background",
+        application.bot.username,
+        len(data.settings.admin_ids),
+    )
+    if not data.settings.admin_ids:
+        log.warning("NEWSBOT_ADMIN_IDS is empty: nobody can add articles through Telegram.")
+
+
+async def _post_shutdown(application: NewsbotApp) -> None:
+    """Save and close the engine."""
+    await application.bot_data.close()
+
+
+def build_application(settings: BotSettings, engine: Engine | None = None) -> NewsbotApp:
+    """The bot, ready for `run_polling()`; `engine` defaults to one built from the settings."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .context_types(ContextTypes(bot_data=BotData))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                # Answers carry several links; previews of them would bury the quotes.
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                # A question deleted while being answered must not make the answer fail.
+                allow_sending_without_reply=True,
+            )
+        )
+        # Each update in its own task: one chat's ingest never delays another chat's answer.
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+    if settings.api_base_file_url:
+        builder = builder.base_file_url(settings.api_base_file_url)
+    application: NewsbotApp = builder.build()
+    application.bot_data.setup(
+        settings,
+        engine or Engine(settings.engine),
+        RateLimiter(settings.rate_limit_questions, settings.rate_limit_seconds),
+    )
+
+    admin = filters.User(user_id=settings.admin_ids)
+    # Edited messages are not new questions or new articles: only fresh messages count.
+    fresh = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE
+    admin_commands = ["add", "remove", "articles", "stats"]
+
+    # Handlers in one group: the first that matches an update handles it, so order matters.
+    # 1. Everyone: the introduction and explicit questions.
+    application.add_handler(CommandHandler("start", handlers.start, filters=fresh))
+    application.add_handler(CommandHandler("help", handlers.help_command, filters=fresh))
+    application.add_handler(CommandHandler("ask", handlers.ask, filters=fresh))
+    # 2. Admin commands, declaratively gated by user id ...
+    application.add_handler(CommandHandler("add", handlers.add, filters=fresh & admin))
+    application.add_handler(CommandHandler("remove", handlers.remove, filters=fresh & admin))
+    application.add_handler(CommandHandler("articles", handlers.articles, filters=fresh & admin))
+    application.add_handler(CommandHandler("stats", handlers.stats, filters=fresh & admin))
+    # ... and the same commands from anyone else get a short refusal.
+    application.add_handler(CommandHandler(admin_commands, handlers.refuse, filters=fresh))
+    # 3. Paging buttons of /articles (the handler checks the presser is an admin).
+    application.add_handler(
+        CallbackQueryHandler(handlers.articles_page, pattern=f"^{handlers.ARTICLES_CALLBACK}")
+    )
+    # 4. Private chat with an admin: uploaded files and forwarded posts are articles to add.
+    application.add_handler(
+        MessageHandler(fresh & private & admin & filters.Document.ALL, handlers.add_uploaded)
+    )
+    application.add_handler(
+        MessageHandler(
+            fresh & private & admin & filters.FORWARDED & (filters.TEXT | filters.CAPTION),
+            handlers.add_forwarded,
+        )
+    )
+    # ... while readers who try the same are told it is for admins.
+    application.add_handler(
+        MessageHandler(
+            fresh & private & ~admin & (filters.Document.ALL | filters.FORWARDED), handlers.refuse
+        )
+    )
+    # 5. Questions: any text in private; in groups only when addressed (the handler checks).
+    application.add_handler(
+        MessageHandler(fresh & private & filters.TEXT & ~filters.COMMAND, handlers.ask_private)
+    )
+    application.add_handler(
+        MessageHandler(
+            fresh & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+            handlers.ask_in_group,
+        )
+    )
+    # 6. Anything else that looks like a command in private gets a pointer to /help.
+    application.add_handler(
+        MessageHandler(fresh & private & filters.COMMAND, handlers.unknown_command)
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def allowed_updates() -> list[str]:
+    """The update types the handlers use; Telegram need not send the others."""
+    return [Update.MESSAGE, Update.CALLBACK_QUERY]

@@ -1,0 +1,89 @@
+"""The long-lived services every handler reaches through a typed `context.bot_data`.
+
+The engine opens in a worker thread after start-up (loading the model takes seconds), so the bot
+polls at once; handlers that need the engine wait here until it is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.config import BotSettings
+from bot.ratelimit import RateLimiter
+from index import Engine
+
+__all__ = ["BotData", "Context", "EngineUnavailable"]
+
+log = logging.getLogger(__name__)
+
+
+class EngineUnavailable(Exception):
+    """The engine failed to open; the reason is in the log."""
+
+
+class BotData:
+    """Settings, engine and rate limiter; python-telegram-bot creates it, `setup` fills it."""
+
+    settings: BotSettings
+    engine: Engine
+    limiter: RateLimiter
+
+    def __init__(self) -> None:
+        # python-telegram-bot instantiates bot_data without arguments.
+        self._ready = asyncio.Event()
+        self._open_task: asyncio.Task[None] | None = None
+        self._open_error: BaseException | None = None
+
+    def setup(self, settings: BotSettings, engine: Engine, limiter: RateLimiter) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.limiter = limiter
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.admin_ids
+
+    # -- engine life cycle ---------------------------------------------------------------
+
+    def start_opening(self) -> None:
+        """Open the engine in a worker thread; returns at once."""
+        if self._open_task is None:
+            self._open_task = asyncio.create_task(self._open(), name="open-engine")
+
+    async def _open(self) -> None:
+        started = time.perf_counter()
+        try:
+            await asyncio.to_thread(self.engine.open)
+        except Exception as error:
+            log.exception("Could not open the engine in %s", self.engine.data_dir)
+            self._open_error = error
+        else:
+            log.info("Engine ready in %.1f s", time.perf_counter() - started)
+        finally:
+            self._ready.set()
+
+    @property
+    def engine_ready(self) -> bool:
+        return self._ready.is_set() and self._open_error is None
+
+    async def ready_engine(self) -> Engine:
+        """The engine once it is open; raises EngineUnavailable if opening failed."""
+        self.start_opening()
+        await self._ready.wait()
+        if self._open_error is not None:
+            raise EngineUnavailable(str(self._open_error))
+        return self.engine
+
+    async def close(self) -> None:
+        """Wait for a pending open (a thread cannot be cancelled), then close the engine."""
+        if self._open_task is not None:
+            await self._open_task
+        await asyncio.to_thread(self.engine.close)
+
+
+# The `context` type every handler receives: default user and chat data, typed bot data.
+Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]

@@ -1,0 +1,127 @@
+"""Reading the bot's settings from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import NO_TOKEN_MESSAGE, BotSettings, parse_admin_ids
+from index import SettingsError
+
+TOKEN = "123456789:AAF-fake-token-for-tests-0123456789abc"
+VARIABLES = [
+    "TELEGRAM_BOT_TOKEN",
+    "NEWSBOT_ADMIN_IDS",
+    "TELEGRAM_API_BASE_URL",
+    "TELEGRAM_API_BASE_FILE_URL",
+    "NEWSBOT_RATE_LIMIT_QUESTIONS",
+    "NEWSBOT_RATE_LIMIT_SECONDS",
+    "NEWSBOT_LOG_LEVEL",
+    "NEWSBOT_DATA_DIR",
+    "NEWSBOT_ENCODER_THREADS",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in VARIABLES:
+        # Set then delete, so monkeypatch also removes what a .env file may add later.
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+
+def test_token_and_admins_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("NEWSBOT_ADMIN_IDS", " 12345, 67890 ,")
+    settings = BotSettings.from_env(env_file=None)
+    assert settings.token == TOKEN
+    assert settings.admin_ids == {12345, 67890}
+    assert settings.api_base_url is None
+    assert settings.rate_limit_questions == 5
+    assert settings.engine.encoder_threads == 1  # the bot's default, unlike the CLI's
+
+
+def test_encoder_threads_can_be_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("NEWSBOT_ENCODER_THREADS", "2")
+    assert BotSettings.from_env(env_file=None).engine.encoder_threads == 2
+
+
+def test_a_dotenv_file_fills_in_what_the_environment_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\n"
+        "NEWSBOT_ADMIN_IDS=1,2\n"
+        f"NEWSBOT_DATA_DIR={tmp_path / 'data'}\n"
+        "NEWSBOT_RATE_LIMIT_QUESTIONS=9\n"
+        "NEWSBOT_RATE_LIMIT_SECONDS=30\n"
+        "NEWSBOT_LOG_LEVEL=debug\n"
+    )
+    monkeypatch.setenv("NEWSBOT_ADMIN_IDS", "3")  # the environment wins over the file
+    settings = BotSettings.from_env(env_file)
+    assert settings.token == TOKEN
+    assert settings.admin_ids == {3}
+    assert settings.data_dir == tmp_path / "data"
+    assert (settings.rate_limit_questions, settings.rate_limit_seconds) == (9, 30.0)
+    assert settings.log_level == "DEBUG"
+
+
+def test_no_token_says_how_to_get_one() -> None:
+    with pytest.raises(SettingsError) as raised:
+        BotSettings.from_env(env_file=None)
+    assert str(raised.value) == NO_TOKEN_MESSAGE
+    assert "@BotFather" in NO_TOKEN_MESSAGE and ".env" in NO_TOKEN_MESSAGE
+
+
+def test_a_mangled_token_is_caught_before_telegram_sees_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "12345:short")
+    with pytest.raises(SettingsError, match="does not look like a bot token"):
+        BotSettings.from_env(env_file=None)
+
+
+@pytest.mark.parametrize("value", ["abc", "12,x3", "-5", "1.5", "0"])
+def test_malformed_admin_ids_are_refused_clearly(value: str) -> None:
+    with pytest.raises(SettingsError, match="NEWSBOT_ADMIN_IDS must be Telegram user ids"):
+        parse_admin_ids(value)
+
+
+def test_no_admins_is_allowed() -> None:
+    assert parse_admin_ids("") == frozenset()
+
+
+def test_a_self_hosted_bot_api_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    settings = BotSettings.from_env(env_file=None)
+    assert settings.api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.api_base_file_url == "http://127.0.0.1:8081/file/bot"
+
+    monkeypatch.setenv("TELEGRAM_API_BASE_FILE_URL", "http://files.example/file/bot")
+    assert BotSettings.from_env(env_file=None).api_base_file_url == "http://files.example/file/bot"
+
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "127.0.0.1:8081")
+    with pytest.raises(SettingsError, match="TELEGRAM_API_BASE_URL must be an http"):
+        BotSettings.from_env(env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NEWSBOT_RATE_LIMIT_QUESTIONS", "many"),
+        ("NEWSBOT_RATE_LIMIT_QUESTIONS", "0"),
+        ("NEWSBOT_RATE_LIMIT_SECONDS", "-1"),
+        ("NEWSBOT_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_malformed_limits_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        BotSettings.from_env(env_file=None)

@@ -1,0 +1,34 @@
+"""End to end with the real embedding model: the bot polls at once while the model loads."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Engine, Settings
+from tests.e2e.article_server import ARTICLE_HTML, ArticleServer, Page
+from tests.e2e.fake_telegram import FakeTelegram
+from tests.e2e.harness import READER, StartBot, admin_sends, ask
+
+
+@pytest.mark.slow
+async def test_with_the_real_model_a_reader_gets_a_quote(
+    start_bot: StartBot, telegram: FakeTelegram, web: ArticleServer, engine_settings: Settings
+) -> None:
+    engine = Engine(engine_settings)  # the default all-MiniLM-L6-v2, loaded in a worker thread
+    await start_bot(engine=engine)
+
+    # Help needs no model: it is answered even while the model is still loading.
+    (welcome,) = await ask(telegram, READER, "/help")
+    assert "exact quotes" in welcome.text
+
+    url = web.add("/local/tidal-barrier", Page(ARTICLE_HTML.encode()))
+    final = await admin_sends(telegram, f"/add {url}")
+    assert "✅ Indexed" in final.text
+
+    replies = await ask(telegram, READER, "How much will the barrier cost?")
+    assert "240 million crowns" in replies[0].text
+    assert "<b>Harbor Daily</b>" in replies[0].text
+
+    (decline,) = await ask(telegram, READER, "Who won the chess championship in Reykjavik?")
+    assert "<blockquote>" not in decline.text
+    assert "Port Ellery council approves tidal barrier" in decline.text  # a closest headline
