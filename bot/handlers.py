@@ -308,7 +308,7 @@ async def _add_urls(reply_to: Message, data: BotData, urls: list[str]) -> None:
                 status.stage = cast(render.Stage, stage)
                 await progress.show(render.render_ingest(statuses))
 
-        await _record(status, engine.add_url(status.source, on_stage=on_stage))
+        await _record(status, engine.add_url(status.source, data.http, on_stage=on_stage))
         await progress.show(render.render_ingest(statuses), final=status is statuses[-1])
 
 

@@ -11,11 +11,12 @@ import logging
 import time
 from typing import Any
 
+import httpx
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import BotSettings
 from bot.ratelimit import RateLimiter
-from index import Engine
+from index import Engine, make_client
 
 __all__ = ["BotData", "Context", "EngineUnavailable"]
 
@@ -38,11 +39,19 @@ class BotData:
         self._ready = asyncio.Event()
         self._open_task: asyncio.Task[None] | None = None
         self._open_error: BaseException | None = None
+        self._http: httpx.AsyncClient | None = None
 
     def setup(self, settings: BotSettings, engine: Engine, limiter: RateLimiter) -> None:
         self.settings = settings
         self.engine = engine
         self.limiter = limiter
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The one HTTP client every /add shares (connection pooling, one set of limits)."""
+        if self._http is None:
+            self._http = make_client(self.settings.engine.fetch_timeout)
+        return self._http
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
@@ -82,6 +91,9 @@ class BotData:
         """Wait for a pending open (a thread cannot be cancelled), then close the engine."""
         if self._open_task is not None:
             await self._open_task
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
         await asyncio.to_thread(self.engine.close)
 
 

@@ -17,6 +17,7 @@ from index.errors import (
     SettingsError,
     UnsupportedContent,
 )
+from index.fetch import make_client
 from index.models import Answer, Article, ArticleDraft, Chunk, Passage, Quote, Stats
 from index.search import SearchParams
 from index.settings import Settings
@@ -47,4 +48,5 @@ __all__ = [
     "SettingsError",
     "Stats",
     "UnsupportedContent",
+    "make_client",
 ]

@@ -73,6 +73,10 @@ class SentenceTransformerEncoder:
                 # Imported here: torch takes seconds to import and the bot must start at once.
                 import torch
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+
+                # A "Loading weights" progress bar on stderr only clutters the bot's log.
+                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
                 if self._threads:
                     torch.set_num_threads(self._threads)
