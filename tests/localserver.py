@@ -11,11 +11,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass
 class Route:
-    """One canned response; `body` may be a callable run per request (to stall or count)."""
+    """One canned response; `body` may be a callable run per request.
+
+    A `gate` holds the response until the test sets it (an ingest can be kept "fetching" for as
+    long as a test likes); `requested` is set when the path is first asked for.
+    """
 
     body: bytes | Callable[[], bytes] = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
+    gate: threading.Event | None = None
+    requested: threading.Event = field(default_factory=threading.Event)
 
 
 class LocalServer:
@@ -36,6 +42,10 @@ class LocalServer:
                     self.end_headers()
                     self.wfile.write(b"not found")
                     return
+                route.requested.set()
+                if route.gate is not None:
+                    # Bounded, so a failing test can never hang the whole run.
+                    route.gate.wait(timeout=30)
                 body = route.body() if callable(route.body) else route.body
                 self.send_response(route.status)
                 for name, value in route.headers.items():
@@ -56,7 +66,9 @@ class LocalServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -69,13 +81,16 @@ class LocalServer:
     def add(
         self,
         path: str,
-        body: bytes | str | Callable[[], bytes],
+        body: bytes | str | Callable[[], bytes] | Route,
         status: int = 200,
         content_type: str = "text/html; charset=utf-8",
         headers: dict[str, str] | None = None,
         **more_headers: str,
     ) -> str:
-        """Serve `body` at `path`; a header value of "none" leaves that header out."""
+        """Serve `body` (or a ready Route) at `path`; a header value "none" leaves it out."""
+        if isinstance(body, Route):
+            self.routes[path] = body
+            return self.url(path)
         data = body.encode() if isinstance(body, str) else body
         self.routes[path] = Route(
             data, status, {"Content-Type": content_type, **(headers or {}), **more_headers}
@@ -85,7 +100,17 @@ class LocalServer:
     def start(self) -> None:
         self._thread.start()
 
+    def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
+        for route in self.routes.values():
+            if route.gate is not None:
+                route.gate.set()
         self._server.shutdown()
         self._server.server_close()
 

@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 serving fictional news pages, with responses that can be held.
+"""Fictional news pages for the end-to-end tests, served by the shared loopback test server.
 
 Holding a response lets a test keep an ingest in its "fetching" stage for as long as it likes.
 """
@@ -6,9 +6,8 @@ Holding a response lets a test keep an ingest in its "fetching" stage for as lon
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+
+from tests.localserver import LocalServer, Route
 
 __all__ = ["ARTICLE_HTML", "FERRY_HTML", "ArticleServer", "Page"]
 
@@ -87,72 +86,15 @@ FERRY_HTML = """<!DOCTYPE html>
 """
 
 
-@dataclass
-class Page:
+def Page(
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    status: int = 200,
+    gate: threading.Event | None = None,
+) -> Route:
     """What one path answers; a `gate` holds the response until the test sets it."""
-
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    status: int = 200
-    gate: threading.Event | None = None
-    requested: threading.Event = field(default_factory=threading.Event)
+    return Route(body, status, {"Content-Type": content_type}, gate)
 
 
-class ArticleServer:
-    """Serves `pages` by path on a random port of 127.0.0.1; unknown paths answer 404."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, Page] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                page = server.pages.get(self.path)
-                if page is None:
-                    self.send_error(404, "Not Found")
-                    return
-                page.requested.set()
-                if page.gate is not None:
-                    # Bounded, so a failing test can never hang the whole run.
-                    page.gate.wait(timeout=30)
-                self.send_response(page.status)
-                self.send_header("Content-Type", page.content_type)
-                self.send_header("Content-Length", str(len(page.body)))
-                self.end_headers()
-                self.wfile.write(page.body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return None
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def add(self, path: str, page: Page) -> str:
-        self.pages[path] = page
-        return self.url(path)
-
-    def __enter__(self) -> ArticleServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        for page in self.pages.values():
-            if page.gate is not None:
-                page.gate.set()
-        self._server.shutdown()
-        self._server.server_close()
+# The shared loopback test server, under the name these tests use for it.
+ArticleServer = LocalServer
