@@ -75,7 +75,8 @@ def clean_paragraphs(lines: list[str]) -> list[str]:
     """Drop page furniture and cut the trailing donation or subscription appeal."""
     kept: list[str] = []
     for raw in lines:
-        line = " ".join(raw.split())
+        # Inner spacing (non-breaking spaces included) is kept, so quotes match the source.
+        line = raw.strip()
         if not line:
             continue
         if _APPEAL_START.match(line):

@@ -244,8 +244,10 @@ def _long_article(seed: int) -> str:
 async def test_a_long_answer_is_split_between_quotes(
     start_bot: StartBot, telegram: FakeTelegram, engine_settings: Settings
 ) -> None:
-    # Made-up words share no meaning with the question, so let any similarity through.
-    lenient = Engine(engine_settings, HashingEncoder(), answer_params=AnswerParams(min_dense=0.01))
+    # Made-up words share no meaning with the question, so let any evidence through, and quote
+    # every article so the answer is long enough to need splitting.
+    lenient_params = AnswerParams(min_evidence=-10.0, max_articles=3, relative_article_score=0.0)
+    lenient = Engine(engine_settings, HashingEncoder(), answer_params=lenient_params)
     await start_bot(engine=lenient)
     for seed in range(3):
         upload = telegram.upload(_long_article(seed).encode(), f"day{seed}.txt", "text/plain")
