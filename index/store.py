@@ -98,6 +98,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("PRAGMA foreign_keys = ON")
+        self._outlets: tuple[int, list[str]] | None = None
         self._migrate()
 
     def _migrate(self) -> None:
@@ -271,6 +272,18 @@ class Store:
                 (limit, offset),
             ).fetchall()
         return [self._article(r) for r in rows]
+
+    def outlets(self) -> list[str]:
+        """Distinct outlet names of the stored articles; cached until the database changes."""
+        with self._lock:
+            # total_changes moves with every write on this connection (the only writer).
+            changes = self._db.total_changes
+            if self._outlets is None or self._outlets[0] != changes:
+                rows = self._db.execute(
+                    "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL AND outlet != ''"
+                ).fetchall()
+                self._outlets = (changes, sorted(str(r[0]) for r in rows))
+            return list(self._outlets[1])
 
     def count_articles(self) -> int:
         with self._lock:

@@ -1,0 +1,308 @@
+"""What a question says besides its words: the outlets, dates and times it names, the sources
+it asks about, whether it wants the latest news, and the parts of a multi-part question.
+
+Retrieval uses these as boosts and sub-queries (`index.search`); the decision to decline uses the
+sources a question names that none of the passages comes from (`index.answer`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from index.store import STOPWORDS
+
+__all__ = [
+    "Cues",
+    "date_matches",
+    "mask_outlets",
+    "named_outlets",
+    "named_sources",
+    "outlet_aliases",
+    "question_parts",
+    "read_cues",
+    "time_matches",
+]
+
+_RECENT_CUE = re.compile(
+    r"\b(latest|newest|recent(ly)?|most recent|this week|today|now|current(ly)?)\b", re.I
+)
+
+
+# -- outlets, dates and sources -----------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATES = (
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR}\b)?", re.I),
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b(?:,?\s+{_YEAR}\b)?", re.I
+    ),
+    re.compile(rf"\b{_YEAR}-(?P<number>\d\d)-(?P<day>\d\d)"),
+)
+_TIME = re.compile(r"\b(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?::[0-5]\d)?\b")
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What a question says besides its words: outlets, dates, times, a wish for the latest."""
+
+    outlets: frozenset[str] = frozenset()
+    dates: tuple[tuple[int | None, int, int], ...] = ()  # (year or None, month, day)
+    times: tuple[tuple[int, int], ...] = ()  # (hour, minute)
+    recent: bool = False
+
+
+def outlet_aliases(outlet: str) -> set[str]:
+    """Names a question may use for an outlet: its full name, the part before a " - " or " | "
+    subtitle ("Cnbc | World Business News Leader" -> "Cnbc"), and without a leading "The" or a
+    trailing ".com" when what is left is still distinctive."""
+    names = {" ".join(outlet.split())}
+    head = re.split(r"\s+[-|–—:]\s+|:\s+", outlet.strip(), maxsplit=1)[0].strip()
+    names.add(head)
+    for name in list(names):
+        if name.lower().startswith("the ") and len(name) - 4 >= 6:
+            names.add(name[4:])
+        if name.lower().endswith(".com") and len(name) - 4 >= 4:
+            names.add(name[:-4])
+    return {n for n in names if len(n) >= 3}
+
+
+@lru_cache(maxsize=8)
+def _outlet_matcher(outlets: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, set[str]]]:
+    owners: dict[str, set[str]] = {}
+    for outlet in outlets:
+        for alias in outlet_aliases(outlet):
+            owners.setdefault(alias.lower(), set()).add(outlet)
+    # Longest first, so "The Independent - Sports" wins over "The Independent" at one position.
+    alternatives = sorted(owners, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in a.split()) for a in alternatives)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I), owners
+
+
+def _capitalised_like(found: str, alias: str) -> bool:
+    """ "Fortune" names the outlet, "a fortune" does not: capitals must match the alias's."""
+    words = found.split()
+    if len(words) > 1 and words[0].lower() == "the":
+        words = words[1:]
+        alias = alias.split(None, 1)[1] if alias.lower().startswith("the ") else alias
+    return all(
+        not a[:1].isupper() or w[:1].isupper() for w, a in zip(words, alias.split(), strict=False)
+    )
+
+
+def mask_outlets(text: str, outlets: Sequence[str], mask: str = " ") -> str:
+    """`text` with every mention of the `outlets` (by any alias) replaced by `mask`."""
+    if not outlets:
+        return text
+    return _outlet_matcher(tuple(sorted(outlets)))[0].sub(mask, text)
+
+
+def named_outlets(question: str, outlets: Sequence[str]) -> set[str]:
+    """The stored outlets the question names, by full name or alias."""
+    if not outlets:
+        return set()
+    pattern, owners = _outlet_matcher(tuple(sorted(outlets)))
+    named: set[str] = set()
+    for match in pattern.finditer(question):
+        key = " ".join(match.group().split()).lower()
+        group = owners.get(key, set())
+        if any(
+            _capitalised_like(match.group(), o_alias)
+            for o in group
+            for o_alias in outlet_aliases(o)
+            if o_alias.lower() == key
+        ):
+            named |= group
+    return named
+
+
+_ONE_NAME = (
+    r"(?:['‘\"]?[A-Z][\w.&'’-]*(?:\s+(?:of\s+|&\s+|-\s+|\|\s+|for\s+)?[A-Z][\w.&'’-]*)*|\x00)"
+)
+# One name, or a list of them ("The Wall Street Journal and CNN"); \x00 stands for a known outlet.
+_SOURCE_NAME = rf"(?P<name>{_ONE_NAME}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?{_ONE_NAME})*)"
+_SOURCE_KIND = (
+    r"(?:article|report|piece|review|story|stories|coverage|analysis|post|editorial|interview"
+    r"|column|segment|publication)s?"
+)
+# "an article from NAME", "a NAME report", "according to NAME", "as reported by NAME", …
+_SOURCE_PATTERNS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"\b{_SOURCE_KIND}\s+(?:from|by|in)\s+(?:an?\s+|the\s+)?{_SOURCE_NAME}",
+        rf"\b(?i:from|by|in)\s+(?:an?\s+|the\s+)?{_SOURCE_NAME}(?:'s|’s)?\s+{_SOURCE_KIND}\b",
+        rf"\b(?:(?i:an?|both|two)|the)\s+{_SOURCE_NAME}(?:'s|’s)?\s+{_SOURCE_KIND}\b",
+        rf"\b(?i:according\s+to)\s+(?:an?\s+|the\s+)?{_SOURCE_NAME}",
+        rf"\b(?i:reported|published|covered)\s+(?:by|in)\s+(?:both\s+)?(?:the\s+)?{_SOURCE_NAME}",
+    )
+)
+_NOT_SOURCES = frozenset(_MONTHS) | {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
+
+
+def named_sources(question: str, known: Sequence[str] = ()) -> list[str]:
+    """Names the question gives as the source of an article, other than the `known` outlets.
+
+    "Considering a Bloomberg report and an article from The Verge" with The Verge known gives
+    `["Bloomberg"]`: the question asks what a source said that is not among `known`.
+    """
+    text = mask_outlets(question, known, "\x00")
+    found: list[str] = []
+    for pattern in _SOURCE_PATTERNS:
+        for match in pattern.finditer(text):
+            for name in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("name")):
+                name = re.sub(r"(?:'s|’s)$", "", name.strip(" '’\"\x00"))
+                name = re.sub(r"^the\s+", "", name)
+                if name[:1].isupper() and name.lower() not in _NOT_SOURCES and name not in found:
+                    found.append(name)
+    return found
+
+
+def read_cues(question: str, outlets: Sequence[str] = ()) -> Cues:
+    """Outlets, dates and times named in a question, and whether it asks for the latest."""
+    dates: list[tuple[int | None, int, int]] = []
+    for pattern in _DATES:
+        for match in pattern.finditer(question):
+            groups = match.groupdict()
+            month = (
+                int(groups["number"]) if groups.get("number") else _MONTHS[groups["month"].lower()]
+            )
+            day = int(groups["day"])
+            year = int(groups["year"]) if groups.get("year") else None
+            if 1 <= month <= 12 and 1 <= day <= 31 and (year, month, day) not in dates:
+                dates.append((year, month, day))
+    times = tuple(
+        dict.fromkeys((int(m["hour"]), int(m["minute"])) for m in _TIME.finditer(question))
+    )
+    return Cues(
+        outlets=frozenset(named_outlets(question, outlets)),
+        dates=tuple(dates),
+        times=times,
+        recent=_RECENT_CUE.search(question) is not None,
+    )
+
+
+def date_matches(published: datetime | None, dates: Sequence[tuple[int | None, int, int]]) -> bool:
+    """Published on a named date, give or take a day for time zones."""
+    if published is None:
+        return False
+    day = published.date()
+    for year, month, number in dates:
+        try:
+            named = date(year or day.year, month, number)
+        except ValueError:
+            continue
+        if abs(day - named) <= timedelta(days=1):
+            return True
+    return False
+
+
+def time_matches(published: datetime | None, times: Sequence[tuple[int, int]]) -> bool:
+    return published is not None and (published.hour, published.minute) in times
+
+
+# -- questions in parts ---------------------------------------------------------------------
+
+_PART_BREAK = re.compile(r"\s*[,;?]\s+|\s*\?$|\s+(?:while|whereas)\s+", re.I)
+_BEFORE_OUTLET = re.compile(
+    r"(?:\b(?:and|or|with|to|from|by|in|of|the|a|an|both)\s+|['‘\"]\s*)*$", re.I
+)
+_WORD = re.compile(r"\w+")
+_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+
+
+def _informative(text: str) -> int:
+    return sum(
+        1
+        for w in _WORD.findall(_PLACEHOLDER.sub(" ", text).lower())
+        if w not in STOPWORDS and len(w) > 1
+    )
+
+
+def question_parts(question: str, outlets: Sequence[str] = (), min_words: int = 3) -> list[str]:
+    """The parts of a multi-part question, each to be searched on its own.
+
+    A question is cut at commas, semicolons and "while"/"whereas", and before a second outlet
+    it names ("... the TechCrunch article on X and the Verge article on Y"); outlet names and
+    dates are never cut, and a part with fewer than `min_words` informative words joins its
+    neighbour. A question with one part gives `[]`.
+    """
+    kept: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        kept.append(match.group())
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = question
+    if outlets:
+        text = _outlet_matcher(tuple(sorted(outlets)))[0].sub(hide, text)
+    for pattern in _DATES:
+        text = pattern.sub(hide, text)
+    pieces: list[str] = []
+    for piece in _PART_BREAK.split(text):
+        if piece and piece.strip():
+            pieces.extend(_cut_before_outlets(piece, kept, outlets))
+    parts: list[str] = []
+    for piece in pieces:
+        if parts and _informative(parts[-1]) < min_words:
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    if len(parts) > 1 and _informative(parts[-1]) < min_words:
+        last = parts.pop()
+        parts[-1] = f"{parts[-1]} {last}"
+    if len(parts) < 2:
+        return []
+    return [" ".join(_PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], p).split()) for p in parts]
+
+
+def _cut_before_outlets(piece: str, kept: Sequence[str], outlets: Sequence[str]) -> list[str]:
+    """Split before every outlet mention after the first ("… and the Verge article on …")."""
+    marks = [
+        m
+        for m in _PLACEHOLDER.finditer(piece)
+        if outlets and named_outlets(kept[int(m.group(1))], outlets)
+    ]
+    cuts: list[int] = []
+    for mark in marks[1:]:
+        lead_in = _BEFORE_OUTLET.search(piece, 0, mark.start())
+        cuts.append(lead_in.start() if lead_in else mark.start())
+    pieces, last = [], 0
+    for cut in cuts:
+        if cut > last:
+            pieces.append(piece[last:cut])
+            last = cut
+    pieces.append(piece[last:])
+    return [p for p in pieces if p.strip()]

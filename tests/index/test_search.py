@@ -1,0 +1,247 @@
+"""Retrieval: cues read from questions, and ranking on small hand-made corpora (fake encoder)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from index import ArticleDraft, Engine, SearchParams
+from index.cues import (
+    named_outlets,
+    named_sources,
+    outlet_aliases,
+    question_parts,
+    read_cues,
+)
+
+OUTLETS = [
+    "Cnbc | World Business News Leader",
+    "Fortune",
+    "The Age",
+    "The Independent - Life and Style",
+    "The Independent - Sports",
+    "The Verge",
+    "TechCrunch",
+    "CBSSports.com",
+]
+
+# -- cues ----------------------------------------------------------------------------------
+
+
+def test_outlet_aliases_drop_subtitles_a_leading_the_and_dot_com() -> None:
+    assert outlet_aliases("Cnbc | World Business News Leader") == {
+        "Cnbc | World Business News Leader",
+        "Cnbc",
+    }
+    assert "Independent - Sports" in outlet_aliases("The Independent - Sports")
+    assert "The Independent" in outlet_aliases("The Independent - Sports")
+    assert "CBSSports" in outlet_aliases("CBSSports.com")
+    # "Age" alone would match too much; "Verge" is left whole as well.
+    assert outlet_aliases("The Age") == {"The Age"}
+    assert outlet_aliases("The Verge") == {"The Verge"}
+
+
+def test_outlets_are_named_by_alias_and_capitals() -> None:
+    assert named_outlets("Did CNBC and The Verge both report it?", OUTLETS) == {
+        "Cnbc | World Business News Leader",
+        "The Verge",
+    }
+    assert named_outlets("According to 'Fortune', was it a fortune?", OUTLETS) == {"Fortune"}
+    assert named_outlets("He made a fortune in the age of AI.", OUTLETS) == set()
+    # The longest name wins: the Life and Style desk, not every Independent desk.
+    assert named_outlets("The Independent - Life and Style report", OUTLETS) == {
+        "The Independent - Life and Style"
+    }
+    assert named_outlets("an article in The Independent", OUTLETS) == {
+        "The Independent - Life and Style",
+        "The Independent - Sports",
+    }
+    assert named_outlets("anything", []) == set()
+
+
+def test_dates_and_times_are_read_in_common_spellings() -> None:
+    cues = read_cues(
+        "Between the report on October 7, 2023, the one of 30 Oct 2023, the 2023-12-01 post "
+        "published at 13:41:30 and one from Nov. 2, was anything new?"
+    )
+    assert set(cues.dates) == {(2023, 10, 7), (2023, 10, 30), (2023, 12, 1), (None, 11, 2)}
+    assert cues.times == ((13, 41),)
+    assert not cues.recent
+    assert read_cues("What is the latest on the strike?").recent
+
+
+def test_sources_the_question_names_but_the_corpus_lacks() -> None:
+    question = (
+        "Considering a Bloomberg report and an article from The Verge, and what Reuters "
+        "reported, which company led the market?"
+    )
+    assert named_sources(question, OUTLETS) == ["Bloomberg"]
+    assert named_sources("the TechCrunch article on October 7", OUTLETS) == []
+    assert named_sources("according to The Wall Street Journal and CNN", OUTLETS) == [
+        "The Wall Street Journal",
+        "CNN",
+    ]
+
+
+def test_multi_part_questions_are_split_without_cutting_names_or_dates() -> None:
+    question = (
+        "Who is the individual accused of fraud by prosecutors, who told a trader that "
+        "withdrawals were fine, and who was once compared to Warren Buffett by Fortune?"
+    )
+    parts = question_parts(question, OUTLETS)
+    assert len(parts) == 3
+    assert parts[1] == "who told a trader that withdrawals were fine"
+    assert parts[2].endswith("compared to Warren Buffett by Fortune")
+
+    comparison = (
+        "Does the TechCrunch article on October 7, 2023 about layoffs agree with "
+        "The Verge article about hiring plans at the same company?"
+    )
+    parts = question_parts(comparison, OUTLETS)
+    assert parts == [
+        "Does the TechCrunch article on October 7, 2023 about layoffs agree",
+        "with The Verge article about hiring plans at the same company",
+    ]
+    assert question_parts("Did the Fed raise rates?", OUTLETS) == []
+
+
+# -- ranking on a small corpus -------------------------------------------------------------
+
+
+def _draft(title: str, outlet: str, day: int, *sentences: str) -> ArticleDraft:
+    return ArticleDraft(
+        text="\n\n".join(sentences),
+        title=title,
+        url=f"https://example.org/{title.lower().replace(' ', '-')}",
+        outlet=outlet,
+        published_at=datetime(2023, 10, day, 12, 0, tzinfo=UTC),
+    )
+
+
+_ASIDES = {
+    "Bridge vote one": "Protesters with drums and banners gathered outside the town hall early.",
+    "Bridge vote two": "A retired engineer warned about salt corrosion in steel cables.",
+    "Bridge vote early": "Shopkeepers on Quay Street hoped for more customers next summer.",
+    "Bridge vote late": "Rowing clubs asked for a wider channel under the central span.",
+}
+
+
+def _council(outlet: str, day: int, title: str) -> ArticleDraft:
+    # Same story, different details: similar enough to compete, not near-duplicates.
+    return _draft(
+        title,
+        outlet,
+        day,
+        "The city council voted on the harbour bridge budget after a long debate.",
+        _ASIDES[title],
+        f"{_ASIDES[title]} Nobody else mentioned it.",
+    )
+
+
+def test_an_outlet_named_in_the_question_lifts_its_article(engine: Engine) -> None:
+    engine.add_draft(_council("Harbour Herald", 3, "Bridge vote one"))
+    engine.add_draft(_council("Daily Planet", 3, "Bridge vote two"))
+    for outlet in ("Harbour Herald", "Daily Planet"):
+        top = engine.search(f"What did {outlet} say about the harbour bridge budget vote?", k=2)
+        assert top[0].article.outlet == outlet
+
+
+def test_a_date_named_in_the_question_lifts_that_days_article(engine: Engine) -> None:
+    engine.add_draft(_council("Harbour Herald", 3, "Bridge vote early"))
+    engine.add_draft(_council("Harbour Herald", 20, "Bridge vote late"))
+    top = engine.search("What did the report of October 20, 2023 say about the bridge vote?")
+    assert top[0].article.title == "Bridge vote late"
+    top = engine.search("What did the report of 3 October 2023 say about the bridge vote?")
+    assert top[0].article.title == "Bridge vote early"
+
+
+def _long_story() -> ArticleDraft:
+    paragraphs = [
+        f"The ferry timetable changes when winter starts, the operator said in update {n}. "
+        + " ".join(f"w{n}x{m}" for m in range(30))
+        + "."
+        for n in range(30)
+    ]
+    return _draft("Long ferry story", "Harbour Herald", 5, *paragraphs)
+
+
+def test_results_spread_over_articles_but_keep_the_best_first(engine: Engine) -> None:
+    # One long story matches well in every passage; three short notes match less well.
+    engine.add_draft(_long_story())
+    notes = [
+        "The ferry timetable is printed for tourists at the pier.",
+        "A ferry timetable app gets a new look for commuters.",
+        "Ferry timetable posters appear in the old station.",
+    ]
+    for n, note in enumerate(notes):
+        filler = " ".join(f"n{n}y{m}" for m in range(60))
+        engine.add_draft(_draft(f"Ferry note {n}", "Daily Planet", 6 + n, f"{note} {filler}."))
+    question = "When does the ferry timetable change?"
+    plain = Engine(
+        engine.settings,
+        encoder=engine.encoder,
+        search_params=SearchParams(article_penalty=0.0, part_weight=0.0),
+    )
+    plain_titles = [p.article.title for p in plain.search(question, k=8)]
+    plain.close()
+    spread_titles = [p.article.title for p in engine.search(question, k=8)]
+    assert plain_titles == ["Long ferry story"] * 8
+    # The first passages stay the best ones; then the other articles get their turn.
+    keep = SearchParams().keep_top
+    assert spread_titles[:keep] == ["Long ferry story"] * keep
+    assert {f"Ferry note {n}" for n in range(3)} <= set(spread_titles)
+    assert len(spread_titles) == 8
+    assert len(engine.search(question, k=2)) == 2  # fewer than keep_top: still only k
+
+
+def test_each_part_of_a_question_finds_its_own_article(engine: Engine) -> None:
+    engine.add_draft(
+        _draft("Vaccine trial", "Health Weekly", 4, "Doctors began a nasal flu vaccine trial.")
+    )
+    engine.add_draft(
+        _draft("Library hours", "City News", 4, "The central library will open until nine.")
+    )
+    for n in range(6):
+        engine.add_draft(
+            _draft(
+                f"Vaccine story {n}",
+                "Health Weekly",
+                5 + n,
+                f"Vaccine volunteers, story {n}, described the flu vaccine trial in detail.",
+            )
+        )
+    question = (
+        "Which trial tests a nasal flu vaccine, and until when will the central library open?"
+    )
+    titles = {p.article.title for p in engine.search(question, k=4)}
+    assert {"Vaccine trial", "Library hours"} <= titles
+
+
+def test_search_returns_at_most_k_and_nothing_from_an_empty_store(engine: Engine) -> None:
+    assert engine.search("anything at all") == []
+    engine.add_draft(_council("Harbour Herald", 3, "Bridge vote one"))
+    assert len(engine.search("harbour bridge", k=1)) == 1
+
+
+@pytest.mark.parametrize("fusion", ["weighted", "rrf"])
+def test_both_fusions_rank_the_matching_article_first(engine: Engine, fusion: str) -> None:
+    engine.add_draft(_council("Harbour Herald", 3, "Bridge vote one"))
+    engine.add_draft(
+        _draft("Library hours", "City News", 4, "The central library will open until nine.")
+    )
+    ranked = Engine(
+        engine.settings,
+        encoder=engine.encoder,
+        search_params=SearchParams(fusion=fusion),  # type: ignore[arg-type]
+    )
+    assert ranked.search("When will the central library open?")[0].article.title == "Library hours"
+    ranked.close()
+
+
+def test_stored_outlets_follow_additions_and_removals(engine: Engine) -> None:
+    assert engine.store.outlets() == []
+    article = engine.add_draft(_council("Harbour Herald", 3, "Bridge vote one"))
+    assert engine.store.outlets() == ["Harbour Herald"]
+    engine.remove(str(article.id))
+    assert engine.store.outlets() == []
