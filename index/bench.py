@@ -213,6 +213,8 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         result["build_seconds"] = round(build_seconds, 1)
         report["sizes"].append(result)
         print(json.dumps(result), file=sys.stderr)
+        # Written after every size, so a long 1M-passage run keeps what it already measured.
+        write_report(report, args.results)
         if not args.keep:
             shutil.rmtree(target, ignore_errors=True)
     return report
@@ -258,15 +260,20 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def write_report(report: dict[str, Any], path: str | None) -> None:
+    """The Markdown report and its JSON twin; nothing when `path` is empty."""
+    if not path:
+        return
+    results = Path(path)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(format_report(report), encoding="utf-8")
+    results.with_suffix(".json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
 def cmd_bench(settings: Settings, args: argparse.Namespace) -> int:
     report = run_benchmark(settings, args)
-    text = format_report(report)
-    print(text)
-    if args.results:
-        results = Path(args.results)
-        results.parent.mkdir(parents=True, exist_ok=True)
-        results.write_text(text, encoding="utf-8")
-        results.with_suffix(".json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(format_report(report))
+    write_report(report, args.results)
     return 0
 
 

@@ -1,0 +1,59 @@
+"""The benchmark's corpus builder and report, on the fast fake encoder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index import Engine, HashingEncoder, Settings
+from index.bench import build_synthetic, format_report
+from index.engine import DATABASE_FILE, VECTORS_FILE
+from index.store import Store
+from index.vectors import VectorIndex
+
+
+def test_synthetic_corpus_reaches_the_size_asked_for(tmp_path: Path, fixtures: Path) -> None:
+    source = Settings(data_dir=tmp_path / "source")
+    with Engine(source, encoder=HashingEncoder()) as engine:
+        for _, draft in engine.ingest_paths([fixtures]):
+            if not isinstance(draft, Exception):
+                engine.add_draft(draft)
+        real = engine.stats().chunks
+    build_synthetic(source.data_dir, tmp_path / "big", passages=real * 5)
+    store = Store(tmp_path / "big" / DATABASE_FILE)
+    try:
+        assert store.count_chunks() >= real * 5
+        assert store.count_articles() > 4
+        assert len(VectorIndex.load(tmp_path / "big" / VECTORS_FILE)) == store.count_chunks()
+    finally:
+        store.close()
+
+
+def test_report_lists_every_size() -> None:
+    size = {
+        "passages": 10_000,
+        "index_type": "exact",
+        "cold_start_seconds": 3.4,
+        "rss_after_open_mb": 975,
+        "rss_peak_mb": 975,
+        "p50_ms": 71.1,
+        "p95_ms": 98.0,
+        "questions": 200,
+        "database_mb": 69,
+        "index_mb": 15,
+    }
+    report = {
+        "date": "2026-11-25",
+        "machine": "2 cores",
+        "model": "m",
+        "ingest": {
+            "articles": 2,
+            "passages": 9,
+            "seconds": 1.0,
+            "articles_per_second": 2.0,
+            "passages_per_second": 9.0,
+            "model_load_seconds": 3.0,
+        },
+        "sizes": [size, {**size, "passages": 100_000, "p50_ms": 300.0}],
+    }
+    text = format_report(report)
+    assert "| 10,000 | exact | 3.4 |" in text and "| 100,000 | exact |" in text
