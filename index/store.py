@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -345,35 +346,30 @@ class Store:
         with self._lock:
             return [int(r[0]) for r in self._db.execute("SELECT id FROM chunks ORDER BY id")]
 
-    def iter_embeddings(self, batch_size: int = 10_000) -> Iterator[tuple[list[int], Vectors]]:
-        """All stored chunk vectors in id order, in batches, to rebuild the vector index."""
+    def _chunk_pages(self, columns: str, batch_size: int) -> Iterator[list[Any]]:
+        """Rows of `id, columns` from every chunk in id order, a page at a time (keyset paging)."""
         last = -1
         while True:
             with self._lock:
                 rows = self._db.execute(
-                    "SELECT id, embedding FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+                    f"SELECT id, {columns} FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
                     (last, batch_size),
                 ).fetchall()
             if not rows:
                 return
+            yield rows
+            last = int(rows[-1][0])
+
+    def iter_embeddings(self, batch_size: int = 10_000) -> Iterator[tuple[list[int], Vectors]]:
+        """All stored chunk vectors in id order, in batches, to rebuild the vector index."""
+        for rows in self._chunk_pages("embedding", batch_size):
             ids = [int(r[0]) for r in rows]
-            vectors = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-            yield ids, vectors
-            last = ids[-1]
+            yield ids, np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
 
     def iter_chunk_texts(self, batch_size: int = 1_000) -> Iterator[list[tuple[int, str]]]:
         """(id, text) of every chunk in batches, to re-embed after a model change."""
-        last = -1
-        while True:
-            with self._lock:
-                rows = self._db.execute(
-                    "SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
-                    (last, batch_size),
-                ).fetchall()
-            if not rows:
-                return
+        for rows in self._chunk_pages("text", batch_size):
             yield [(int(r[0]), str(r[1])) for r in rows]
-            last = int(rows[-1][0])
 
     def set_embeddings(self, ids: Sequence[int], vectors: Vectors) -> None:
         with self._transaction() as db:
