@@ -1,10 +1,15 @@
-"""The newsbot engine: ingest news articles, index them, answer questions with verbatim quotes."""
+"""The newsbot engine: ingest news articles, index them, answer questions with verbatim quotes.
+
+The public API is re-exported here. Heavy parts (FAISS, the engine facade, fetching) are imported
+on first use, so `from index import Answer` stays light: the bot's pure rendering module and the
+CLI's listing commands never load FAISS or torch just to name a dataclass.
+"""
 
 from __future__ import annotations
 
-from index.answer import AnswerParams
-from index.embed import Encoder, HashingEncoder, SentenceTransformerEncoder
-from index.engine import Engine, IngestOutcome
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from index.errors import (
     BlockedURL,
     DuplicateArticle,
@@ -17,16 +22,46 @@ from index.errors import (
     SettingsError,
     UnsupportedContent,
 )
-from index.fetch import make_client
-from index.models import Answer, Article, ArticleDraft, Chunk, Passage, Quote, Stats
-from index.search import SearchParams
-from index.settings import Settings
+from index.models import (
+    Answer,
+    Article,
+    ArticleDraft,
+    Chunk,
+    IngestOutcome,
+    Passage,
+    Quote,
+    Stage,
+    Stats,
+)
+
+if TYPE_CHECKING:
+    from index.answer import AnswerParams
+    from index.async_engine import AsyncEngine
+    from index.embed import Encoder, HashingEncoder, SentenceTransformerEncoder
+    from index.engine import Engine
+    from index.fetch import make_client
+    from index.search import SearchParams
+    from index.settings import Settings
+
+# Name → module for the parts imported on first use.
+_LAZY = {
+    "AnswerParams": "index.answer",
+    "AsyncEngine": "index.async_engine",
+    "Encoder": "index.embed",
+    "HashingEncoder": "index.embed",
+    "SentenceTransformerEncoder": "index.embed",
+    "Engine": "index.engine",
+    "make_client": "index.fetch",
+    "SearchParams": "index.search",
+    "Settings": "index.settings",
+}
 
 __all__ = [
     "Answer",
     "AnswerParams",
     "Article",
     "ArticleDraft",
+    "AsyncEngine",
     "BlockedURL",
     "Chunk",
     "DuplicateArticle",
@@ -46,7 +81,17 @@ __all__ = [
     "SentenceTransformerEncoder",
     "Settings",
     "SettingsError",
+    "Stage",
     "Stats",
     "UnsupportedContent",
     "make_client",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

@@ -8,48 +8,37 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import httpx
 import numpy as np
 
 from index import chunk as chunking
 from index.answer import AnswerParams, compose_answer
+from index.async_engine import StageCallback
 from index.dedupe import canonical_url, content_hash
 from index.embed import Encoder, SentenceTransformerEncoder, Vectors
-from index.errors import DuplicateArticle, IngestError, NotFound
+from index.errors import DuplicateArticle, IngestError, NotFound, UnsupportedContent
 from index.extract import extract_html, extract_text
 from index.fetch import fetch, make_client
-from index.models import Answer, Article, ArticleDraft, Passage, Stats
+from index.models import Answer, Article, ArticleDraft, Passage, Stage, Stats
 from index.search import Searcher, SearchParams
 from index.settings import Settings
 from index.store import Store
 from index.vectors import VectorIndex
 
-__all__ = ["Engine", "IngestOutcome", "StageCallback"]
+__all__ = ["Engine"]
 
 log = logging.getLogger(__name__)
 
-StageCallback = Callable[[str], Awaitable[None]]
 DATABASE_FILE = "newsbot.sqlite3"
 # An article whose passages nearly all have a twin this similar in one stored article is that
 # article again (a re-publication with a changed byline, a fixed typo, tracking junk in the text).
 NEAR_DUPLICATE_COSINE = 0.98
 NEAR_DUPLICATE_SHARE = 0.9
 VECTORS_FILE = "vectors.faiss"
-
-
-@dataclass(frozen=True)
-class IngestOutcome:
-    """What happened to one ingest source: added, duplicate (nothing changed) or failed."""
-
-    source: str
-    status: Literal["added", "duplicate", "failed"]
-    message: str
-    article: Article | None = None
 
 
 @dataclass(frozen=True)
@@ -315,7 +304,7 @@ class Engine:
         """Fetch, extract and index one link; CPU work runs in a worker thread."""
         import asyncio
 
-        async def stage(name: str) -> None:
+        async def stage(name: Stage) -> None:
             if on_stage is not None:
                 await on_stage(name)
 
@@ -323,7 +312,7 @@ class Engine:
         existing = await asyncio.to_thread(self.store.find_by_url, key)
         if existing is not None:
             raise _duplicate(existing)
-        await stage("fetching")
+        await stage(Stage.FETCHING)
         owned = client is None
         client = client or make_client(self.settings.fetch_timeout)
         try:
@@ -336,7 +325,7 @@ class Engine:
         finally:
             if owned:
                 await client.aclose()
-        await stage("extracting")
+        await stage(Stage.EXTRACTING)
         if page.is_html:
             draft = await asyncio.to_thread(extract_html, page.content, page.url)
         else:
@@ -345,8 +334,21 @@ class Engine:
         if page.url != url:
             # Keep the link the admin gave as the article's identity as well as the final one.
             draft = ArticleDraft(**{**draft.__dict__, "url": url})
-        await stage("indexing")
+        await stage(Stage.INDEXING)
         return await asyncio.to_thread(self.add_draft, draft)
+
+    def add_file(self, name: str, content: bytes, mime_type: str | None = None) -> Article:
+        """Add an uploaded file holding one article (.html or .txt, or by its media type)."""
+        from index.sources import SINGLE_ARTICLE_KINDS, decode_text, file_kind
+
+        kind = file_kind(name, mime_type)
+        if kind not in SINGLE_ARTICLE_KINDS:
+            raise UnsupportedContent(
+                f"I can add .html, .htm and .txt files; {name} is not one of those."
+            )
+        if kind == "html":
+            return self.add_html(content)
+        return self.add_draft(extract_text(decode_text(content, name)))
 
     def ingest_paths(
         self, sources: Iterable[str | Path]

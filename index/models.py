@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
-__all__ = ["Answer", "Article", "ArticleDraft", "Chunk", "Passage", "Quote", "Stats"]
+if TYPE_CHECKING:
+    from index.errors import IngestError
+
+__all__ = [
+    "Answer",
+    "Article",
+    "ArticleDraft",
+    "Chunk",
+    "IngestOutcome",
+    "Passage",
+    "Quote",
+    "Stage",
+    "Stats",
+]
 
 
 @dataclass(frozen=True)
@@ -107,3 +122,47 @@ class Stats:
     index_bytes: int
     database_bytes: int
     latest_published_at: datetime | None = None
+
+
+class Stage(StrEnum):
+    """Where the ingest of one source stands; the last three are final."""
+
+    WAITING = "waiting"
+    FETCHING = "fetching"
+    EXTRACTING = "extracting"
+    INDEXING = "indexing"
+    ADDED = "added"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+    @property
+    def done(self) -> bool:
+        return self in (Stage.ADDED, Stage.DUPLICATE, Stage.FAILED)
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened (or is happening) to one ingest source: a link, a file, a record, a text.
+
+    The one shape every front end reports: the CLI's summary lines and the bot's status
+    message are both rendered from these.
+    """
+
+    source: str
+    stage: Stage = Stage.WAITING
+    article: Article | None = None
+    message: str = ""
+
+    @classmethod
+    def of(cls, source: str, result: Article | IngestError) -> IngestOutcome:
+        """The final outcome of `source`: its stored article, or why it was not added."""
+        from index.errors import DuplicateArticle
+
+        if isinstance(result, Article):
+            return cls(source, Stage.ADDED, article=result)
+        stage = Stage.DUPLICATE if isinstance(result, DuplicateArticle) else Stage.FAILED
+        return cls(source, stage, message=str(result))
+
+    def at(self, stage: Stage, message: str = "") -> IngestOutcome:
+        """This outcome moved on to `stage`."""
+        return replace(self, stage=stage, message=message)

@@ -1,0 +1,84 @@
+"""`AsyncEngine`: the engine for asyncio front ends, every slow call run in a worker thread.
+
+The pairing follows httpx's `Client` / `AsyncClient`: `Engine` is the synchronous API (the CLI,
+the evaluations), `AsyncEngine` wraps one and is what the bot awaits, so the threads that keep
+the event loop free live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from index.models import Answer, Article, Stage, Stats
+
+if TYPE_CHECKING:
+    from index.engine import Engine
+
+__all__ = ["AsyncEngine", "StageCallback"]
+
+StageCallback = Callable[[Stage], Awaitable[None]]
+
+
+class AsyncEngine:
+    """Awaitable versions of the `Engine` methods a chat front end needs."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.sync = engine
+
+    @property
+    def data_dir(self) -> Path:
+        return self.sync.data_dir
+
+    async def open(self) -> AsyncEngine:
+        """Open the database and the index and load the model (seconds; idempotent)."""
+        await asyncio.to_thread(self.sync.open)
+        return self
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.sync.close)
+
+    async def ask(self, question: str) -> Answer:
+        return await asyncio.to_thread(self.sync.ask, question)
+
+    async def add_url(
+        self,
+        url: str,
+        client: httpx.AsyncClient | None = None,
+        on_stage: StageCallback | None = None,
+    ) -> Article:
+        """Fetch, extract and index one link (the network part is async, the rest threaded)."""
+        return await self.sync.add_url(url, client, on_stage=on_stage)
+
+    async def add_text(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        outlet: str | None = None,
+        author: str | None = None,
+        published_at: datetime | None = None,
+    ) -> Article:
+        return await asyncio.to_thread(
+            lambda: self.sync.add_text(
+                text, title=title, url=url, outlet=outlet, author=author, published_at=published_at
+            )
+        )
+
+    async def add_file(self, name: str, content: bytes, mime_type: str | None = None) -> Article:
+        return await asyncio.to_thread(self.sync.add_file, name, content, mime_type)
+
+    async def remove(self, id_or_url: str) -> Article:
+        return await asyncio.to_thread(self.sync.remove, id_or_url)
+
+    async def list_articles(self, offset: int = 0, limit: int = 10) -> list[Article]:
+        return await asyncio.to_thread(self.sync.list_articles, offset, limit)
+
+    async def stats(self) -> Stats:
+        return await asyncio.to_thread(self.sync.stats)
