@@ -22,8 +22,8 @@ run: install
 	$(PY) -m bot
 
 lint: install
-	$(PY) -m ruff check bot index tests
-	$(PY) -m ruff format --check bot index tests
+	$(PY) -m ruff check bot index bench tests
+	$(PY) -m ruff format --check bot index bench tests
 	$(PY) -m mypy
 
 test: lint

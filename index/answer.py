@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from index.chunk import Span, sentence_spans
 from index.cues import mask_outlets, named_outlets, named_sources
 from index.models import Answer, Article, Passage, Quote
-from index.store import STOPWORDS
+from index.text import STOPWORDS, WORD, terms
 
 __all__ = [
     "AnswerParams",
@@ -29,8 +29,6 @@ __all__ = [
     "weigh",
 ]
 
-_WORD = re.compile(r"\w+")
-_SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "es", "s", "ly")
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
@@ -76,16 +74,9 @@ class AnswerParams:
     short_sentence_words: int = 12
 
 
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
 def question_terms(text: str) -> set[str]:
     """Informative, lightly stemmed words of a text."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+    return terms(text)
 
 
 def question_names(question: str, outlets: Sequence[str] = ()) -> list[str]:
@@ -156,9 +147,9 @@ def _weigh(
     if names:
         words: set[str] = set()
         for passage in passages:
-            words.update(_WORD.findall(passage.chunk.text.lower()))
-            words.update(_WORD.findall(passage.article.title.lower()))
-        found = sum(all(w in words for w in _WORD.findall(n)) for n in names) / len(names)
+            words.update(WORD.findall(passage.chunk.text.lower()))
+            words.update(WORD.findall(passage.article.title.lower()))
+        found = sum(all(w in words for w in WORD.findall(n)) for n in names) / len(names)
     else:
         found = 1.0
     coverage = max((len(wanted & c.terms) for c in candidates), default=0) / (len(wanted) or 1)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from index.engine import Engine
-from index.errors import DuplicateArticle, IngestError, NewsbotError
+from index.errors import IngestError, NewsbotError
 from index.fetch import make_client
-from index.models import Answer, Article, ArticleDraft
+from index.models import Answer, ArticleDraft, IngestOutcome, Stage
 from index.settings import Settings
 
 __all__ = ["answer_to_json", "build_parser", "main"]
@@ -125,23 +125,29 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     show = (not args.quiet and sys.stderr.isatty()) or args.progress
     bar = _progress(len(items) + len(urls), show)
 
-    def record(source: str, result: Article | IngestError) -> None:
-        if isinstance(result, DuplicateArticle):
-            duplicates.append(source)
-        elif isinstance(result, IngestError):
-            failed.append((source, str(result)))
+    def record(outcome: IngestOutcome) -> None:
+        if outcome.stage is Stage.DUPLICATE:
+            duplicates.append(outcome.source)
+        elif outcome.stage is Stage.FAILED:
+            failed.append((outcome.source, outcome.message))
         else:
-            added.append(source)
+            added.append(outcome.source)
         bar.update(1)
 
     # Articles go to the engine in groups so that their passages are encoded in shared batches.
     group = 32
     for first in range(0, len(items), group):
         window = items[first : first + group]
-        drafts = [item for _, item in window if not isinstance(item, IngestError)]
-        outcomes = iter(engine.add_drafts(drafts, save=False))
+        readable = [(source, item) for source, item in window if isinstance(item, ArticleDraft)]
+        outcomes = iter(
+            engine.add_drafts(
+                [draft for _, draft in readable], sources=[s for s, _ in readable], save=False
+            )
+        )
         for source, item in window:
-            record(source, item if isinstance(item, IngestError) else next(outcomes))
+            record(
+                next(outcomes) if isinstance(item, ArticleDraft) else IngestOutcome.of(source, item)
+            )
         if first // group % 10 == 9:
             engine.flush()  # bounds what a crash could cost to re-check at the next start
     engine.flush()
@@ -150,9 +156,9 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
         async with make_client(engine.settings.fetch_timeout) as client:
             for url in urls:
                 try:
-                    record(url, await engine.add_url(url, client))
+                    record(IngestOutcome.of(url, await engine.add_url(url, client)))
                 except IngestError as error:
-                    record(url, error)
+                    record(IngestOutcome.of(url, error))
 
     if urls:
         asyncio.run(fetch_all())
@@ -290,11 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_optional(commands: Any) -> None:
-    """Evaluation and benchmark commands live in their own modules."""
-    from index import bench, evaluate
-
-    evaluate.register_cli(commands)
-    bench.register_cli(commands)
+    """`eval` and `bench` come from the developer tooling in `bench/`, where it is installed."""
+    try:
+        from bench.cli import register_cli
+    except ImportError:
+        return
+    register_cli(commands)
 
 
 def main(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from index.store import STOPWORDS
+from index.text import STOPWORDS
 
 __all__ = [
     "Cues",

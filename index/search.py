@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -18,8 +18,9 @@ import numpy.typing as npt
 from index.cues import Cues, date_matches, question_parts, read_cues, time_matches
 from index.embed import Encoder
 from index.models import Article, Passage
-from index.store import Store
-from index.vectors import VectorIndex
+
+if TYPE_CHECKING:
+    from index.library import Library
 
 __all__ = ["SearchParams", "Searcher"]
 
@@ -61,40 +62,37 @@ class Searcher:
     """Finds the passages that best match a question."""
 
     def __init__(
-        self,
-        store: Store,
-        vectors: VectorIndex,
-        encoder: Encoder,
-        params: SearchParams | None = None,
+        self, library: Library, encoder: Encoder, params: SearchParams | None = None
     ) -> None:
-        self.store = store
-        self.vectors = vectors
+        # The library, not its parts: it may swap in a rebuilt vector index at any flush.
+        self.library = library
         self.encoder = encoder
         self.params = params or SearchParams()
 
     def search(self, question: str, k: int = 10) -> list[Passage]:
         """The top `k` passages for `question`, best first."""
         params = self.params
-        outlets = self.store.outlets()
+        store, vectors, words = self.library.store, self.library.vectors, self.library.lexical
+        outlets = store.outlets()
         queries = [question]
         if params.part_weight > 0 and params.max_parts > 1:
             queries += question_parts(question, outlets)[: params.max_parts]
         query_vectors = self.encoder.encode(queries)
-        lexical_lists = [dict(self.store.lexical_search(question, params.lexical_candidates))]
+        lexical_lists = [dict(words.search(question, params.lexical_candidates))]
         candidate_ids = set(lexical_lists[0])
         candidate_ids.update(
-            i for i, _ in self.vectors.search(query_vectors[0], params.dense_candidates)
+            i for i, _ in vectors.search(query_vectors[0], params.dense_candidates)
         )
         for part, vector in zip(queries[1:], query_vectors[1:], strict=True):
-            lexical_lists.append(dict(self.store.lexical_search(part, params.part_candidates)))
+            lexical_lists.append(dict(words.search(part, params.part_candidates)))
             candidate_ids.update(lexical_lists[-1])
-            candidate_ids.update(i for i, _ in self.vectors.search(vector, params.part_candidates))
+            candidate_ids.update(i for i, _ in vectors.search(vector, params.part_candidates))
         if not candidate_ids:
             return []
         # Exact cosine for every candidate, so lexical-only hits are scored densely too.
-        embeddings = self.store.get_embeddings(candidate_ids)
-        chunks = self.store.get_chunks(embeddings)
-        articles = self.store.get_articles({c.article_id for c in chunks.values()})
+        embeddings = store.get_embeddings(candidate_ids)
+        chunks = store.get_chunks(embeddings)
+        articles = store.get_articles({c.article_id for c in chunks.values()})
         ids = [i for i in chunks if chunks[i].article_id in articles]
         if not ids:
             return []

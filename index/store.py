@@ -17,8 +17,9 @@ from index.chunk import Span
 from index.embed import Vectors
 from index.errors import DuplicateArticle, NotFound
 from index.models import Article, ArticleDraft, Chunk
+from index.text import STOPWORDS
 
-__all__ = ["Store"]
+__all__ = ["Fts5Index", "Store", "fts_query"]
 
 # Numbered migrations; PRAGMA user_version records how many have run.
 MIGRATIONS: list[str] = [
@@ -55,16 +56,6 @@ MIGRATIONS: list[str] = [
 
 _ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text"
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
-# Words too common in questions to help BM25; dropping them also keeps FTS queries fast.
-STOPWORDS = frozenset(
-    """a an and are as at be been being but by can could did do does doing for from had has have
-    having how i if in into is it its of on or over so such than that the their them then
-    there these they this those to under up was were what when where which while who whom
-    whose why will with would about after before between both during each few more most other
-    our out own same should some very you your he she his her we us me my not no nor only too
-    just also any all again against because below down further once here off until above
-    through yes""".split()
-)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -371,6 +362,28 @@ class Store:
         for rows in self._chunk_pages("text", batch_size):
             yield [(int(r[0]), str(r[1])) for r in rows]
 
+    def export_articles(self) -> Iterator[tuple[Article, list[Span], Vectors]]:
+        """Every article, oldest first, with its passages' spans and vectors (for copying a
+        corpus elsewhere: benchmarks, another backend)."""
+        last = 0
+        while True:
+            with self._lock:
+                row = self._db.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT 1",
+                    (last,),
+                ).fetchone()
+                if row is None:
+                    return
+                article = self._article(row)
+                chunks = self._db.execute(
+                    "SELECT start, end, embedding FROM chunks WHERE article_id = ? ORDER BY seq",
+                    (article.id,),
+                ).fetchall()
+            last = article.id
+            spans = [Span(int(r[0]), int(r[1])) for r in chunks]
+            rows = [np.frombuffer(r[2], dtype=np.float32) for r in chunks]
+            yield article, spans, np.stack(rows) if rows else np.zeros((0, 0), np.float32)
+
     def set_embeddings(self, ids: Sequence[int], vectors: Vectors) -> None:
         with self._transaction() as db:
             db.executemany(
@@ -396,3 +409,20 @@ class Store:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+
+
+class Fts5Index:
+    """The `LexicalIndex` of the embedded backend: BM25 over SQLite FTS5 in the store's file.
+
+    Its rows are written and deleted by the store in the same transaction as their chunks, so
+    the two can never disagree after a crash.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        return self._store.lexical_search(query, k)
+
+    def __len__(self) -> int:
+        return self._store.count_chunks()

@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from index import DuplicateArticle, Engine, ExtractError, HashingEncoder, NotFound, Settings
-from index.engine import VECTORS_FILE
+from index import (
+    ArticleDraft,
+    DuplicateArticle,
+    Engine,
+    ExtractError,
+    HashingEncoder,
+    NotFound,
+    Settings,
+    Stage,
+)
+from index.library import VECTORS_FILE
 from tests.conftest import MULTIHOP_CORPUS, require
 from tests.localserver import serving
 
@@ -170,10 +179,11 @@ def test_multihop_corpus_ingests_once(tmp_path: Path) -> None:
     corpus = require(MULTIHOP_CORPUS)
     settings = Settings(data_dir=tmp_path / "corpus")
     with _reopen(settings) as engine:
-        first = engine.add_drafts([d for _, d in engine.ingest_paths([corpus])])  # type: ignore[misc]
-        assert sum(not isinstance(r, Exception) for r in first) == 609
-        second = engine.add_drafts([d for _, d in engine.ingest_paths([corpus])])  # type: ignore[misc]
-        assert all(isinstance(r, DuplicateArticle) for r in second)
+        drafts = [d for _, d in engine.ingest_paths([corpus]) if isinstance(d, ArticleDraft)]
+        first = engine.add_drafts(drafts)
+        assert [o.stage for o in first] == [Stage.ADDED] * 609
+        second = engine.add_drafts(drafts)
+        assert all(o.stage is Stage.DUPLICATE for o in second)
         assert engine.stats().articles == 609
 
 

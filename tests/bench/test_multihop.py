@@ -8,26 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from index import Engine, HashingEncoder, Settings
-from index.cli import build_parser
-from index.evaluate import (
+from bench.metrics import (
     QuestionResult,
     all_gold_found,
     article_recall,
     distinct,
-    format_markdown,
     hit_flags,
     hits_at,
     is_verbatim,
     percentile,
     reciprocal_rank,
-    run_multihop,
     score_question,
     squash,
     summarise,
     summarise_by_type,
-    write_results,
 )
+from bench.report import format_markdown, write_results
+from bench.run import run_multihop
+from index import Engine, HashingEncoder, Settings
+from index.cli import build_parser
 from index.models import Answer, Article, Chunk, Passage, Quote
 from tests.conftest import MULTIHOP_CORPUS, require
 

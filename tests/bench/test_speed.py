@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.speed import build_synthetic, format_report
 from index import Engine, HashingEncoder, Settings
-from index.bench import build_synthetic, format_report
-from index.engine import DATABASE_FILE, VECTORS_FILE
+from index.library import DATABASE_FILE, VECTORS_FILE
 from index.store import Store
 from index.vectors import VectorIndex
 

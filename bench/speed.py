@@ -14,7 +14,6 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -26,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from bench.metrics import percentile
 from index.chunk import Span
-from index.engine import DATABASE_FILE, VECTORS_FILE, Engine
-from index.errors import IngestError
-from index.models import ArticleDraft
+from index.engine import Engine
+from index.library import DATABASE_FILE, VECTORS_FILE
+from index.models import ArticleDraft, Stage
 from index.settings import Settings
 from index.store import Store
 from index.vectors import VectorIndex
@@ -51,17 +51,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _corpus_drafts(corpus_dir: Path, limit: int) -> list[ArticleDraft]:
     from index.sources import iter_path_drafts
 
     drafts: list[ArticleDraft] = []
     for _, item in iter_path_drafts(corpus_dir / "corpus.json"):
-        if not isinstance(item, IngestError):
+        if isinstance(item, ArticleDraft):
             drafts.append(item)
         if len(drafts) >= limit:
             break
@@ -88,7 +83,7 @@ def measure_ingest(settings: Settings, drafts: list[ArticleDraft]) -> dict[str, 
     stats = engine.stats()
     engine.close()
     seconds = finished - opened
-    added = sum(not isinstance(r, Exception) for r in results)
+    added = sum(outcome.stage is Stage.ADDED for outcome in results)
     return {
         "articles": added,
         "passages": stats.chunks,
@@ -103,16 +98,8 @@ def build_synthetic(source_dir: Path, target_dir: Path, passages: int, seed: int
     """A data directory of about `passages` chunks copied from `source_dir`, vectors jittered."""
     shutil.rmtree(target_dir, ignore_errors=True)
     source = Store(source_dir / DATABASE_FILE)
-    articles = source.list_articles(0, 10**9)
     rows: list[tuple[ArticleDraft, str, list[Span], np.ndarray]] = []
-    for article in articles:
-        with source._lock:  # read-only bulk copy; the store offers no public per-article iterator
-            chunk_rows = source._db.execute(
-                "SELECT start, end, embedding FROM chunks WHERE article_id = ? ORDER BY seq",
-                (article.id,),
-            ).fetchall()
-        spans = [Span(int(r[0]), int(r[1])) for r in chunk_rows]
-        vectors = np.stack([np.frombuffer(r[2], dtype=np.float32) for r in chunk_rows])
+    for article, spans, vectors in source.export_articles():
         draft = ArticleDraft(
             article.text,
             article.title,
@@ -165,8 +152,8 @@ def measure_questions(settings: Settings, questions: list[str]) -> dict[str, Any
         "rss_after_open_mb": round(rss_open),
         "rss_peak_mb": round(_rss_mb()),
         "questions": len(latencies),
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
         "database_mb": round(stats.database_bytes / 2**20),
         "index_mb": round(stats.index_bytes / 2**20),
     }
@@ -203,7 +190,7 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         if settings.embedding_model:
             env["NEWSBOT_EMBEDDING_MODEL"] = settings.embedding_model
         done = subprocess.run(
-            [sys.executable, "-m", "index.bench", str(target), str(questions_file)],
+            [sys.executable, "-m", "bench.speed", str(target), str(questions_file)],
             env=env,
             capture_output=True,
             text=True,

@@ -1,0 +1,98 @@
+"""`newsbot eval multihop` and `newsbot bench`: the evaluation commands on the engine's CLI.
+
+The `newsbot` command line (index/cli.py) adds these when the `bench` package is importable, as
+it is in a checkout; the runtime bot never imports them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench import speed
+from bench.dataset import default_data_dir, repo_root
+from bench.report import format_text, write_results
+from bench.run import run_multihop
+from index.settings import Settings
+
+__all__ = ["register_cli"]
+
+
+def cmd_eval_multihop(settings: Settings, args: Any) -> int:
+    """The `eval multihop` command."""
+    progress = sys.stderr.isatty() and not args.json
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    report = run_multihop(
+        settings,
+        args.data,
+        queries_name=args.queries,
+        work_dir=args.work_dir,
+        limit=args.limit,
+        ablations=args.ablations,
+        progress=progress,
+        log=log,
+    )
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(format_text(report))
+    if args.results is not None and str(args.results) != "-":
+        command = "newsbot eval multihop" + "".join(
+            f" {a}" for a in sys.argv[3:] if sys.argv[1:3] == ["eval", "multihop"]
+        )
+        write_results(report, args.results, command)
+        log(f"Results written to {args.results} and {args.results.with_suffix('.json')}")
+    return 0
+
+
+def register_cli(commands: Any) -> None:
+    """Add `eval multihop` and `bench` to the `newsbot` command line."""
+    speed.register_cli(commands)
+    evaluate = commands.add_parser("eval", help="measure answer quality on a benchmark")
+    benchmarks = evaluate.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    multihop = benchmarks.add_parser(
+        "multihop",
+        help="MultiHop-RAG: retrieval, quotes and declines on news questions",
+        description="Ingest the MultiHop-RAG corpus into a scratch directory (reused while "
+        "unchanged), ask every question as the bot would, and report Hits@4/10, MRR@10, "
+        "article recall, quote precision, verbatim rate, declines and latency.",
+    )
+    multihop.add_argument(
+        "--data",
+        type=Path,
+        default=default_data_dir(),
+        help="directory with corpus.json and the query files "
+        "(default: $NEWSBOT_MULTIHOP_DIR or ../shared/data/multihop-rag)",
+    )
+    multihop.add_argument(
+        "--queries",
+        default="queries-dev.json",
+        help="query file name inside --data (default: queries-dev.json)",
+    )
+    multihop.add_argument(
+        "--work-dir",
+        type=Path,
+        default=repo_root() / ".eval" / "multihop",
+        help="scratch data directory for the ingested corpus "
+        "(default: .eval/multihop in the checkout)",
+    )
+    multihop.add_argument("--limit", type=int, help="only the first N questions")
+    multihop.add_argument(
+        "--results",
+        type=Path,
+        default=repo_root() / "results" / "multihop-dev.md",
+        help="Markdown results file, with a .json twin; - to write none "
+        "(default: results/multihop-dev.md)",
+    )
+    multihop.add_argument(
+        "--ablations",
+        action="store_true",
+        help="also measure each tuning idea switched off (slower)",
+    )
+    multihop.add_argument("--json", action="store_true", help="print the figures as JSON")
+    multihop.set_defaults(handler=cmd_eval_multihop, standalone=True)

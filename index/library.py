@@ -1,0 +1,238 @@
+"""The stored corpus: the SQLite store and the vector index, opened, repaired and saved together.
+
+SQLite is the source of truth (articles, passages, their vectors, the FTS5 rows); the FAISS file
+holds only ids and vectors and is rebuilt or re-synchronised from SQLite whenever the two
+disagree: missing or unreadable file, a crash between a commit and a save, a changed model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.backends import LexicalIndex, VectorIndexLike
+from index.chunk import Span
+from index.dedupe import canonical_url
+from index.embed import Encoder, Vectors
+from index.errors import NotFound
+from index.models import Article, ArticleDraft, Stats
+from index.store import Fts5Index, Store
+from index.vectors import APPROXIMATE_FROM, VectorIndex
+
+__all__ = ["DATABASE_FILE", "VECTORS_FILE", "Library"]
+
+log = logging.getLogger(__name__)
+
+DATABASE_FILE = "newsbot.sqlite3"
+VECTORS_FILE = "vectors.faiss"
+
+
+class Library:
+    """Articles in SQLite and their vectors in FAISS, kept consistent; thread-safe."""
+
+    def __init__(self, data_dir: Path, encoder: Encoder) -> None:
+        self.data_dir = data_dir
+        self.encoder = encoder
+        self._open_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._store: Store | None = None
+        self._vectors: VectorIndexLike | None = None
+        self._lexical: LexicalIndex | None = None
+        self._dirty = False
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None and self._vectors is not None
+
+    def open(self) -> None:
+        """Open the database and load (or repair, or rebuild) the vector index; idempotent."""
+        with self._open_lock:
+            if self.is_open:
+                return
+            store = Store(self.data_dir / DATABASE_FILE)
+            self._vectors = self._load_vectors(store)
+            self._lexical = Fts5Index(store)
+            self._store = store
+
+    def close(self) -> None:
+        with self._open_lock:
+            if self._store is None:
+                return
+            self.flush()
+            self._store.close()
+            self._store = self._vectors = self._lexical = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self.open()
+        assert self._store is not None
+        return self._store
+
+    @property
+    def vectors(self) -> VectorIndexLike:
+        if self._vectors is None:
+            self.open()
+        assert self._vectors is not None
+        return self._vectors
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None:
+            self.open()
+        assert self._lexical is not None
+        return self._lexical
+
+    def _dim(self, store: Store) -> int:
+        """Vector length, from the database when it was written by this model (no model load)."""
+        recorded = store.get_meta("embedding_dim")
+        if recorded is not None and store.get_meta("embedding_model") == self.encoder.name:
+            return int(recorded)
+        dim = self.encoder.dim
+        store.set_meta("embedding_dim", str(dim))
+        return dim
+
+    def _load_vectors(self, store: Store) -> VectorIndexLike:
+        """The saved index, re-synchronised with the database; rebuilt if missing or stale."""
+        path = self.data_dir / VECTORS_FILE
+        model = store.get_meta("embedding_model")
+        if model is not None and model != self.encoder.name:
+            self._reembed(store, model)
+        store.set_meta("embedding_model", self.encoder.name)
+        dim = self._dim(store)
+        vectors: VectorIndex | None = None
+        if path.exists():
+            try:
+                vectors = VectorIndex.load(path)
+            except RuntimeError as error:
+                log.warning("Vector index %s is unreadable (%s); rebuilding it", path, error)
+            if vectors is not None and vectors.dim != dim:
+                vectors = None
+        if vectors is None:
+            vectors = VectorIndex.build(dim, store.iter_embeddings())
+            vectors.save(path)
+            return vectors
+        self._resync(store, vectors, dim)
+        return vectors
+
+    def _resync(self, store: Store, vectors: VectorIndexLike, dim: int) -> None:
+        """Repair the index after a crash between a database commit and an index save."""
+        stored = set(store.chunk_ids())
+        held = vectors.ids()
+        if stored == held:
+            return
+        vectors.remove(held - stored)
+        missing = store.get_embeddings(stored - held)
+        if missing:
+            vectors.add(list(missing), _stack(list(missing.values()), dim))
+        log.info(
+            "Vector index re-synchronised: %d added, %d removed", len(missing), len(held - stored)
+        )
+        vectors.save(self.data_dir / VECTORS_FILE)
+
+    def _reembed(self, store: Store, old_model: str) -> None:
+        log.warning(
+            "Embedding model changed from %s to %s: re-embedding every passage",
+            old_model,
+            self.encoder.name,
+        )
+        for batch in store.iter_chunk_texts():
+            ids = [chunk_id for chunk_id, _ in batch]
+            store.set_embeddings(ids, self.encoder.encode([text for _, text in batch]))
+        store.set_meta("embedding_dim", str(self.encoder.dim))
+        (self.data_dir / VECTORS_FILE).unlink(missing_ok=True)
+
+    def flush(self) -> None:
+        """Save the vector index if it changed since the last save.
+
+        An exact index that has grown past `APPROXIMATE_FROM` vectors is rebuilt as an
+        approximate one here, once, so a corpus grown article by article gets the same index
+        as one ingested in bulk.
+        """
+        with self._write_lock:
+            if not self._dirty or self._vectors is None or self._store is None:
+                return
+            if self._vectors.kind == "exact" and len(self._vectors) >= APPROXIMATE_FROM:
+                log.info("Vector index passed %d vectors: rebuilding it", APPROXIMATE_FROM)
+                dim = self._vectors.dim
+                self._vectors = VectorIndex.build(dim, self._store.iter_embeddings())
+            self._vectors.save(self.data_dir / VECTORS_FILE)
+            self._dirty = False
+
+    # -- changes --------------------------------------------------------------------------
+
+    def add(
+        self,
+        draft: ArticleDraft,
+        url_key: str | None,
+        text_key: str,
+        spans: Sequence[Span],
+        vectors: Vectors,
+    ) -> Article:
+        """Store one chunked, embedded article; raises DuplicateArticle if it is here."""
+        with self._write_lock:
+            article, chunk_ids = self.store.add_article(
+                draft, url_key, text_key, list(spans), vectors
+            )
+            self.vectors.add(chunk_ids, vectors)
+            self._dirty = True
+        return article
+
+    def remove(self, id_or_url: str) -> Article:
+        """Delete an article and its passages; they vanish from answers at once."""
+        article = self.find_article(id_or_url)
+        with self._write_lock:
+            removed, chunk_ids = self.store.remove_article(article.id)
+            self.vectors.remove(chunk_ids)
+            self._dirty = True
+        self.flush()
+        return removed
+
+    # -- reading --------------------------------------------------------------------------
+
+    def find_article(self, id_or_url: str) -> Article:
+        """An article by its number or by any spelling of its URL; raises NotFound."""
+        key = id_or_url.strip()
+        if key.isdigit():
+            return self.store.get_article(int(key))
+        if "://" in key:
+            found = self.store.find_by_url(canonical_url(key))
+            if found is not None:
+                return found
+        raise NotFound(f"There is no article {key!r}. Use an article number or its link.")
+
+    def near_duplicate(self, vectors: Vectors, cosine: float, share: float) -> Article | None:
+        """The one stored article whose passages `share` of these vectors repeat at `cosine`."""
+        if len(vectors) == 0:
+            return None
+        nearest = self.vectors.nearest(vectors)
+        close = [chunk_id for chunk_id, score in nearest if score >= cosine]
+        if len(close) < share * len(vectors):
+            return None
+        owners = {c.article_id for c in self.store.get_chunks(close).values()}
+        if len(owners) != 1:
+            return None
+        return self.store.get_articles(owners).get(owners.pop())
+
+    def stats(self) -> Stats:
+        store = self.store
+        path = self.data_dir / VECTORS_FILE
+        return Stats(
+            articles=store.count_articles(),
+            chunks=store.count_chunks(),
+            vectors=len(self.vectors),
+            index_type=self.vectors.kind,
+            index_bytes=path.stat().st_size if path.exists() else 0,
+            database_bytes=store.size_bytes(),
+            latest_published_at=store.latest_published_at(),
+        )
+
+
+def _stack(rows: list[Vectors], dim: int) -> Vectors:
+    return np.stack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
