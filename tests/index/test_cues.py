@@ -1,0 +1,123 @@
+"""Question cues: outlets, dates, times, sources and parts read from a question's text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from index.cues import (
+    date_matches,
+    named_outlets,
+    named_sources,
+    outlet_aliases,
+    question_parts,
+    read_cues,
+    time_matches,
+)
+
+OUTLETS = [
+    "Cnbc | World Business News Leader",
+    "Fortune",
+    "The Age",
+    "The Independent - Life and Style",
+    "The Independent - Sports",
+    "The Verge",
+    "TechCrunch",
+    "CBSSports.com",
+]
+
+
+def test_outlet_aliases_drop_subtitles_a_leading_the_and_dot_com() -> None:
+    assert outlet_aliases("Cnbc | World Business News Leader") == {
+        "Cnbc | World Business News Leader",
+        "Cnbc",
+    }
+    assert "Independent - Sports" in outlet_aliases("The Independent - Sports")
+    assert "The Independent" in outlet_aliases("The Independent - Sports")
+    assert "CBSSports" in outlet_aliases("CBSSports.com")
+    # "Age" alone would match too much; "Verge" is left whole as well.
+    assert outlet_aliases("The Age") == {"The Age"}
+    assert outlet_aliases("The Verge") == {"The Verge"}
+
+
+def test_outlets_are_named_by_alias_and_capitals() -> None:
+    assert named_outlets("Did CNBC and The Verge both report it?", OUTLETS) == {
+        "Cnbc | World Business News Leader",
+        "The Verge",
+    }
+    assert named_outlets("According to 'Fortune', was it a fortune?", OUTLETS) == {"Fortune"}
+    assert named_outlets("He made a fortune in the age of AI.", OUTLETS) == set()
+    # The longest name wins: the Life and Style desk, not every Independent desk.
+    assert named_outlets("The Independent - Life and Style report", OUTLETS) == {
+        "The Independent - Life and Style"
+    }
+    assert named_outlets("an article in The Independent", OUTLETS) == {
+        "The Independent - Life and Style",
+        "The Independent - Sports",
+    }
+    assert named_outlets("anything", []) == set()
+
+
+def test_dates_and_times_are_read_in_common_spellings() -> None:
+    cues = read_cues(
+        "Between the report on October 7, 2023, the one of 30 Oct 2023, the 2023-12-01 post "
+        "published at 13:41:30 and one from Nov. 2, was anything new?"
+    )
+    assert set(cues.dates) == {(2023, 10, 7), (2023, 10, 30), (2023, 12, 1), (None, 11, 2)}
+    assert cues.times == ((13, 41),)
+    assert not cues.recent
+    assert read_cues("What is the latest on the strike?").recent
+
+
+def test_sources_the_question_names_but_the_corpus_lacks() -> None:
+    question = (
+        "Considering a Bloomberg report and an article from The Verge, and what Reuters "
+        "reported, which company led the market?"
+    )
+    assert named_sources(question, OUTLETS) == ["Bloomberg"]
+    assert named_sources("the TechCrunch article on October 7", OUTLETS) == []
+    assert named_sources("according to The Wall Street Journal and CNN", OUTLETS) == [
+        "The Wall Street Journal",
+        "CNN",
+    ]
+
+
+def test_multi_part_questions_are_split_without_cutting_names_or_dates() -> None:
+    question = (
+        "Who is the individual accused of fraud by prosecutors, who told a trader that "
+        "withdrawals were fine, and who was once compared to Warren Buffett by Fortune?"
+    )
+    parts = question_parts(question, OUTLETS)
+    assert len(parts) == 3
+    assert parts[1] == "who told a trader that withdrawals were fine"
+    assert parts[2].endswith("compared to Warren Buffett by Fortune")
+
+    comparison = (
+        "Does the TechCrunch article on October 7, 2023 about layoffs agree with "
+        "The Verge article about hiring plans at the same company?"
+    )
+    parts = question_parts(comparison, OUTLETS)
+    assert parts == [
+        "Does the TechCrunch article on October 7, 2023 about layoffs agree",
+        "with The Verge article about hiring plans at the same company",
+    ]
+    assert question_parts("Did the Fed raise rates?", OUTLETS) == []
+
+
+def test_a_named_date_matches_a_day_either_side_and_ignores_impossible_days() -> None:
+    published = datetime(2023, 11, 2, 13, 41, tzinfo=UTC)
+    assert date_matches(published, [(None, 11, 1)])
+    assert date_matches(published, [(2023, 11, 3)])
+    assert not date_matches(published, [(2023, 11, 5)])
+    assert not date_matches(published, [(2023, 2, 30)])
+    assert not date_matches(None, [(2023, 11, 2)])
+    assert time_matches(published, [(13, 41)])
+    assert not time_matches(published, [(13, 40)])
+
+
+def test_a_question_without_cues_reads_as_empty() -> None:
+    cues = read_cues("what happened with the harbour strike", OUTLETS)
+    assert cues.outlets == frozenset()
+    assert cues.dates == ()
+    assert cues.times == ()
+    assert not cues.recent
+    assert question_parts("what happened with the harbour strike", OUTLETS) == []

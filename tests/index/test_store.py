@@ -1,0 +1,106 @@
+"""The SQLite store on a real file: migrations, duplicates, removal, lexical search, export."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.chunk import Span
+from index.errors import DuplicateArticle, NotFound
+from index.models import ArticleDraft
+from index.store import MIGRATIONS, Fts5Index, Store, fts_query
+
+TEXT = "The ferry to Port Ellery resumed on Monday. Storm damage closed the pier for a week."
+SPANS = [Span(0, 43), Span(44, len(TEXT))]
+
+
+def _vectors(count: int, dim: int = 4) -> np.ndarray:
+    return np.eye(count, dim, dtype=np.float32)
+
+
+def _draft(text: str = TEXT, url: str | None = "https://x.example/ferry") -> ArticleDraft:
+    return ArticleDraft(
+        text=text,
+        title="Ferry back after storm",
+        url=url,
+        outlet="Harbour Herald",
+        published_at=datetime(2024, 11, 4, 9, 30, tzinfo=UTC),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "db" / "newsbot.sqlite3")
+
+
+def test_a_new_file_runs_every_migration_once(tmp_path: Path) -> None:
+    path = tmp_path / "newsbot.sqlite3"
+    Store(path).close()
+    again = Store(path)  # reopening must not re-run a migration
+    again.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_article_is_stored_with_exact_offsets_and_found_again(store: Store) -> None:
+    article, chunk_ids = store.add_article(_draft(), "x.example/ferry", "hash1", SPANS, _vectors(2))
+    assert article.chunk_count == 2
+    chunks = store.get_chunks(chunk_ids)
+    assert [c.text for c in chunks.values()] == [TEXT[s.start : s.end] for s in SPANS]
+    assert store.get_article(article.id).published_at == datetime(2024, 11, 4, 9, 30, tzinfo=UTC)
+    found = store.find_by_url("x.example/ferry")
+    assert found is not None and found.id == article.id
+    assert store.outlets() == ["Harbour Herald"]
+
+
+def test_the_same_url_or_text_is_refused_and_nothing_half_stored(store: Store) -> None:
+    store.add_article(_draft(), "x.example/ferry", "hash1", SPANS, _vectors(2))
+    with pytest.raises(DuplicateArticle):
+        store.add_article(_draft(url="https://y.example"), "y.example", "hash1", SPANS, _vectors(2))
+    with pytest.raises(DuplicateArticle):
+        store.add_article(_draft(), "x.example/ferry", "hash2", SPANS, _vectors(2))
+    assert store.count_articles() == 1
+    assert store.count_chunks() == 2
+    assert len(Fts5Index(store)) == 2
+
+
+def test_removal_takes_chunks_vectors_and_lexical_rows_with_it(store: Store) -> None:
+    article, chunk_ids = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+    assert {i for i, _ in store.lexical_search("ferry pier", 10)} == set(chunk_ids)
+    removed, removed_ids = store.remove_article(article.id)
+    assert removed.id == article.id
+    assert removed_ids == chunk_ids
+    assert store.lexical_search("ferry pier", 10) == []
+    assert store.get_embeddings(chunk_ids) == {}
+    with pytest.raises(NotFound):
+        store.get_article(article.id)
+
+
+def test_lexical_search_ranks_the_chunk_with_more_matching_words_first(store: Store) -> None:
+    _, chunk_ids = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+    hits = store.lexical_search("storm damage at the pier", 10)
+    assert hits[0][0] == chunk_ids[1]
+    assert all(score > 0 for _, score in hits)
+
+
+def test_query_syntax_in_a_question_is_quoted_not_obeyed() -> None:
+    assert (
+        fts_query('NEAR(ferry pier) OR "storm" AND *') == '"near" OR "ferry" OR "pier" OR "storm"'
+    )
+    assert fts_query("what is the and of it") == ""
+
+
+def test_export_gives_every_article_with_its_spans_and_vectors(store: Store) -> None:
+    store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+    other = TEXT.replace("Monday", "Friday")
+    store.add_article(_draft(other, "https://x.example/2"), None, "hash2", SPANS, _vectors(2))
+    exported = list(store.export_articles())
+    assert [a.text for a, _, _ in exported] == [TEXT, other]
+    _, spans, vectors = exported[0]
+    assert spans == SPANS
+    np.testing.assert_array_equal(vectors, _vectors(2))
