@@ -13,6 +13,7 @@ from typing import Any
 
 from bench import speed
 from bench.dataset import default_data_dir, repo_root
+from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
 from bench.report import format_text, write_results
 from bench.run import run_multihop
 from index.settings import Settings
@@ -51,7 +52,7 @@ def cmd_eval_multihop(settings: Settings, args: Any) -> int:
 
 
 def register_cli(commands: Any) -> None:
-    """Add `eval multihop` and `bench` to the `newsbot` command line."""
+    """Add `eval multihop`, `eval natural` and `bench` to the `newsbot` command line."""
     speed.register_cli(commands)
     evaluate = commands.add_parser("eval", help="measure answer quality on a benchmark")
     benchmarks = evaluate.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
@@ -96,3 +97,37 @@ def register_cli(commands: Any) -> None:
     )
     multihop.add_argument("--json", action="store_true", help="print the figures as JSON")
     multihop.set_defaults(handler=cmd_eval_multihop, standalone=True)
+    natural = benchmarks.add_parser(
+        "natural",
+        help="natural questions: casual, two-story, out-of-scope and Russian/Ukrainian",
+        description="Ask the hand-written natural questions over the MultiHop-RAG corpus (same "
+        "scratch directory as eval multihop) and report, per kind of question, gold stories "
+        "quoted, both stories quoted, declines, wrong answers, verbatim rate and latency.",
+    )
+    natural.add_argument(
+        "--data",
+        type=Path,
+        default=default_data_dir(),
+        help="directory with corpus.json (default: $NEWSBOT_MULTIHOP_DIR or "
+        "../shared/data/multihop-rag)",
+    )
+    natural.add_argument(
+        "--questions",
+        type=Path,
+        default=DEFAULT_QUESTIONS,
+        help="JSON Lines question file (default: bench/data/natural/questions.jsonl)",
+    )
+    natural.add_argument(
+        "--work-dir",
+        type=Path,
+        default=repo_root() / ".eval" / "multihop",
+        help="scratch data directory for the ingested corpus (default: .eval/multihop)",
+    )
+    natural.add_argument(
+        "--results",
+        type=Path,
+        default=repo_root() / "results" / "natural-dev.md",
+        help="Markdown results file, with a .json twin; - to write none "
+        "(default: results/natural-dev.md)",
+    )
+    natural.set_defaults(handler=cmd_eval_natural, standalone=True)

@@ -10,7 +10,7 @@ from typing import Any
 from bench.metrics import Group
 from bench.run import EvalReport
 
-__all__ = ["NOTES_MARKER", "format_markdown", "format_text", "write_results"]
+__all__ = ["NOTES_MARKER", "format_markdown", "format_text", "kept_notes", "write_results"]
 
 
 _COLUMNS: list[tuple[str, str]] = [
@@ -116,7 +116,7 @@ def _compact(params: Mapping[str, Any]) -> str:
 NOTES_MARKER = "<!-- notes: kept when the file is rewritten -->"
 
 
-def _kept_notes(path: Path) -> str:
+def kept_notes(path: Path) -> str:
     """Hand-written notes below the marker in an existing results file survive a rewrite."""
     if not path.is_file():
         return ""
@@ -127,7 +127,7 @@ def _kept_notes(path: Path) -> str:
 
 def write_results(report: EvalReport, path: Path, command: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    markdown = format_markdown(report, command, _kept_notes(path))
+    markdown = format_markdown(report, command, kept_notes(path))
     path.write_text(markdown, encoding="utf-8")
     path.with_suffix(".json").write_text(
         json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8"

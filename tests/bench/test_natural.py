@@ -1,0 +1,137 @@
+"""The natural-question evaluation: scoring on hand-made answers, and the committed question set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bench.dataset import EvalError
+from bench.natural import (
+    DEFAULT_QUESTIONS,
+    GoldFact,
+    NaturalQuestion,
+    load_questions,
+    score_natural,
+    summarise_natural,
+)
+from index.models import Answer, Article, Chunk, Passage, Quote
+from tests.conftest import MULTIHOP_CORPUS, require
+
+BODIES = {
+    "https://a.example/ferry": "The ferry resumed on Monday. The pier reopened too.",
+    "https://b.example/vote": "The council voted nine to two. Work starts in May.",
+}
+
+
+def _article(number: int, url: str) -> Article:
+    return Article(
+        number, f"Story {number}", url, "Herald", None, None, datetime(2024, 1, 1, tzinfo=UTC),
+        BODIES[url],
+    )  # fmt: skip
+
+
+def _quote(article: Article, sentence: str) -> Quote:
+    start = article.text.index(sentence)
+    return Quote(sentence, article, start, start + len(sentence))
+
+
+def _passage(article: Article) -> Passage:
+    return Passage(Chunk(article.id, article.id, 0, 0, len(article.text), article.text), article, 1)
+
+
+FERRY = _article(1, "https://a.example/ferry")
+VOTE = _article(2, "https://b.example/vote")
+
+
+def _answer(*quotes: Quote, passages: tuple[Article, ...] = (), reason: str = "") -> Answer:
+    return Answer("q", bool(quotes), list(quotes), [_passage(a) for a in passages], reason=reason)
+
+
+def test_an_answer_quoting_the_gold_story_scores_as_right_and_verbatim() -> None:
+    question = NaturalQuestion(
+        "a1", "answerable", None, "en", "ferry back?",
+        (GoldFact("https://a.example/ferry", "The ferry resumed on Monday."),),
+    )  # fmt: skip
+    result = score_natural(
+        question, _answer(_quote(FERRY, "The ferry resumed on Monday."), passages=(FERRY,)), BODIES
+    )
+    group = summarise_natural([result])
+    assert (group.gold_quoted, group.fact_at_10, group.wrong, group.verbatim) == (1, 1, 0, 1)
+
+
+def test_an_answer_from_another_story_is_wrong_and_a_decline_is_not() -> None:
+    question = NaturalQuestion(
+        "a1", "answerable", None, "en", "ferry back?",
+        (GoldFact("https://a.example/ferry", "The ferry resumed on Monday."),),
+    )  # fmt: skip
+    wrong = score_natural(question, _answer(_quote(VOTE, "Work starts in May.")), BODIES)
+    declined = score_natural(question, _answer(reason="My sources don't cover that."), BODIES)
+    group = summarise_natural([wrong, declined])
+    assert group.wrong == 0.5
+    assert group.gold_quoted == 0.0
+
+
+def test_two_story_questions_need_a_quote_from_each_part() -> None:
+    question = NaturalQuestion(
+        "t1", "two_story", None, "en", "ferry and vote?",
+        (
+            GoldFact("https://a.example/ferry", "The pier reopened too.", 1),
+            GoldFact("https://b.example/vote", "The council voted nine to two.", 2),
+        ),
+    )  # fmt: skip
+    one = score_natural(question, _answer(_quote(FERRY, "The pier reopened too.")), BODIES)
+    both = score_natural(
+        question,
+        _answer(_quote(FERRY, "The pier reopened too."), _quote(VOTE, "Work starts in May.")),
+        BODIES,
+    )
+    assert summarise_natural([one]).both_stories == 0.0
+    assert summarise_natural([both]).both_stories == 1.0
+    assert summarise_natural([one, both]).gold_quoted == 1.0
+
+
+def test_out_of_scope_counts_declines_and_foreign_declines_need_their_language() -> None:
+    hello = NaturalQuestion("s1", "out_of_scope", "smalltalk", "ru", "привет")
+    english = score_natural(hello, _answer(reason="Ask me about the news."), BODIES)
+    russian = score_natural(hello, _answer(reason="Спросите меня о новостях."), BODIES)
+    quoted = score_natural(hello, _answer(_quote(FERRY, "The pier reopened too.")), BODIES)
+    assert summarise_natural([english, russian, quoted]).declined == pytest.approx(2 / 3)
+    assert summarise_natural([english]).right_or_in_language == 0.0
+    assert summarise_natural([russian]).right_or_in_language == 1.0
+
+
+def test_a_quote_not_in_the_original_body_is_not_verbatim() -> None:
+    edited = Article(3, "x", "https://a.example/ferry", None, None, None, FERRY.added_at, "Edited.")
+    question = NaturalQuestion("a1", "answerable", None, "en", "q", ())
+    result = score_natural(question, _answer(_quote(edited, "Edited.")), BODIES)
+    assert summarise_natural([result]).verbatim == 0.0
+
+
+def test_a_malformed_question_file_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "x", "kind": "answerable", "question": "q", "gold": []}\n{oops\n')
+    with pytest.raises(EvalError, match="line 2"):
+        load_questions(path)
+
+
+def test_the_committed_questions_are_sound_against_the_corpus() -> None:
+    corpus = json.loads(require(MULTIHOP_CORPUS).read_text(encoding="utf-8"))
+    bodies = {record["url"]: record["body"] for record in corpus}
+    questions = load_questions(DEFAULT_QUESTIONS)
+    assert len({q.id for q in questions}) == len(questions) >= 250
+    kinds = Counter(q.kind for q in questions)
+    assert kinds["answerable"] >= 100 and kinds["two_story"] >= 40 and kinds["out_of_scope"] >= 80
+    assert sum(q.subkind == "near_miss" for q in questions) >= 25
+    assert sum(q.lang in ("ru", "uk") for q in questions) >= 30
+    for question in questions:
+        assert question.answerable == bool(question.gold), question.id
+        for gold in question.gold:
+            assert gold.fact in bodies[gold.url], question.id
+        if question.kind == "two_story":
+            urls_by_part = {g.part: g.url for g in question.gold}
+            assert {1, 2} <= set(urls_by_part), question.id
+            assert urls_by_part[1] != urls_by_part[2], question.id
