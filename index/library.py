@@ -115,7 +115,9 @@ class Library:
             if vectors is not None and vectors.dim != dim:
                 vectors = None
         if vectors is None:
-            vectors = VectorIndex.build(dim, store.iter_embeddings())
+            vectors = VectorIndex.build(
+                dim, store.iter_embeddings(), approximate_from=APPROXIMATE_FROM
+            )
             vectors.save(path)
             return vectors
         self._resync(store, vectors, dim)
@@ -161,7 +163,9 @@ class Library:
             if self._vectors.kind == "exact" and len(self._vectors) >= APPROXIMATE_FROM:
                 log.info("Vector index passed %d vectors: rebuilding it", APPROXIMATE_FROM)
                 dim = self._vectors.dim
-                self._vectors = VectorIndex.build(dim, self._store.iter_embeddings())
+                self._vectors = VectorIndex.build(
+                    dim, self._store.iter_embeddings(), approximate_from=APPROXIMATE_FROM
+                )
             self._vectors.save(self.data_dir / VECTORS_FILE)
             self._dirty = False
 
