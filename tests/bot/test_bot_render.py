@@ -18,7 +18,7 @@ from bot.render import (
     telegram_length,
 )
 from index import Answer, Article, Chunk, Passage, Quote, Stats
-from tests.e2e.telegram_html import html_problem, visible_text
+from tests.support.telegram_html import html_problem, visible_text
 
 NOV_17 = datetime(2024, 11, 17, 9, 30, tzinfo=UTC)
 

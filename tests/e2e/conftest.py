@@ -14,8 +14,8 @@ from bot.app import NewsbotApp, build_application
 from bot.config import BotSettings
 from index import Engine, HashingEncoder, Settings
 from tests.e2e.article_server import ArticleServer
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.e2e.harness import ADMIN, StartBot, running
+from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from bot.app import ADMIN_COMMANDS, READER_COMMANDS, NewsbotApp
 from bot.handlers import SOMETHING_WRONG
 from index import AnswerParams, Engine, HashingEncoder, Settings
 from tests.e2e.article_server import ARTICLE_HTML, FERRY_HTML, ArticleServer, Page
-from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.harness import ADMIN, OTHER_READER, READER, StartBot, admin_sends, ask
-from tests.e2e.telegram_html import visible_text
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.telegram_html import visible_text
 
 PASTED = """Skarholm lighthouse to reopen as a museum
 By Island Post | Published on 2025-02-03
