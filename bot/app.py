@@ -100,7 +100,7 @@ def build_application(settings: BotSettings, engine: Engine | None = None) -> Ne
     """The bot, ready for `run_polling()`; `engine` defaults to one built from the settings."""
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
+        .token(settings.token.get_secret_value())
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(
             Defaults(
