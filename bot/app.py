@@ -15,6 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackContext,
@@ -44,10 +45,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# What ApplicationBuilder produces with our bot_data type (its job queue keeps the default
-# context type: python-telegram-bot's typing does not carry custom types over to it).
+# What ApplicationBuilder produces with our bot_data type and AIORateLimiter (whose per-call
+# argument, max retries, is an int); its job queue keeps the default context type, since
+# python-telegram-bot's typing does not carry custom types over to it.
 NewsbotApp = Application[
-    ExtBot[None],
+    ExtBot[int],
     Context,
     dict[Any, Any],
     dict[Any, Any],
@@ -115,6 +117,10 @@ def build_application(
         )
         # Each update in its own task: one chat's ingest never delays another chat's answer.
         .concurrent_updates(True)
+        # Telegram's flood limits (about 30 messages a second overall, 20 a minute per group):
+        # the parts of a long answer and the edits of status messages queue up instead of
+        # failing with "Too Many Requests" in a busy group.
+        .rate_limiter(AIORateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
