@@ -19,7 +19,7 @@ def main() -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    configure_logging(settings.token, settings.log_level)
+    configure_logging(settings.token.get_secret_value(), settings.log_level)
     application = build_application(settings)
     try:
         application.run_polling(allowed_updates=allowed_updates())

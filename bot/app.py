@@ -15,6 +15,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackContext,
@@ -28,11 +29,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import admin_add, admin_manage, errors, readers
 from bot.config import BotSettings
 from bot.ratelimit import RateLimiter
 from bot.services import BotData, Context
-from index import Engine
+from index import AsyncEngine, Engine
 
 __all__ = [
     "ADMIN_COMMANDS",
@@ -44,10 +45,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# What ApplicationBuilder produces with our bot_data type (its job queue keeps the default
-# context type: python-telegram-bot's typing does not carry custom types over to it).
+# What ApplicationBuilder produces with our bot_data type and AIORateLimiter (whose per-call
+# argument, max retries, is an int); its job queue keeps the default context type, since
+# python-telegram-bot's typing does not carry custom types over to it.
 NewsbotApp = Application[
-    ExtBot[None],
+    ExtBot[int],
     Context,
     dict[Any, Any],
     dict[Any, Any],
@@ -96,11 +98,13 @@ async def _post_shutdown(application: NewsbotApp) -> None:
     await application.bot_data.close()
 
 
-def build_application(settings: BotSettings, engine: Engine | None = None) -> NewsbotApp:
+def build_application(
+    settings: BotSettings, engine: Engine | AsyncEngine | None = None
+) -> NewsbotApp:
     """The bot, ready for `run_polling()`; `engine` defaults to one built from the settings."""
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
+        .token(settings.token.get_secret_value())
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(
             Defaults(
@@ -113,6 +117,10 @@ def build_application(settings: BotSettings, engine: Engine | None = None) -> Ne
         )
         # Each update in its own task: one chat's ingest never delays another chat's answer.
         .concurrent_updates(True)
+        # Telegram's flood limits (about 30 messages a second overall, 20 a minute per group):
+        # the parts of a long answer and the edits of status messages queue up instead of
+        # failing with "Too Many Requests" in a busy group.
+        .rate_limiter(AIORateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -121,66 +129,54 @@ def build_application(settings: BotSettings, engine: Engine | None = None) -> Ne
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
     application: NewsbotApp = builder.build()
+    if not isinstance(engine, AsyncEngine):
+        engine = AsyncEngine(engine or Engine(settings.engine))
     application.bot_data.setup(
-        settings,
-        engine or Engine(settings.engine),
-        RateLimiter(settings.rate_limit_questions, settings.rate_limit_seconds),
+        settings, engine, RateLimiter(settings.rate_limit_questions, settings.rate_limit_seconds)
     )
+    _add_handlers(application, settings.admin_ids)
+    application.add_error_handler(errors.on_error)
+    return application
 
-    admin = filters.User(user_id=settings.admin_ids)
+
+def _add_handlers(application: NewsbotApp, admin_ids: frozenset[int]) -> None:
+    """Register every handler in one group: the first that matches an update handles it."""
+    add = application.add_handler
+    admin = filters.User(user_id=admin_ids)
     # Edited messages are not new questions or new articles: only fresh messages count.
     fresh = filters.UpdateType.MESSAGE
-    private = filters.ChatType.PRIVATE
-    admin_commands = ["add", "remove", "articles", "stats"]
+    private = fresh & filters.ChatType.PRIVATE
+    by_admin = fresh & admin
+    by_admin_in_private = private & admin
+    text = filters.TEXT & ~filters.COMMAND
 
-    # Handlers in one group: the first that matches an update handles it, so order matters.
     # 1. Everyone: the introduction and explicit questions.
-    application.add_handler(CommandHandler("start", handlers.start, filters=fresh))
-    application.add_handler(CommandHandler("help", handlers.help_command, filters=fresh))
-    application.add_handler(CommandHandler("ask", handlers.ask, filters=fresh))
+    add(CommandHandler("start", readers.start, filters=fresh))
+    add(CommandHandler("help", readers.help_command, filters=fresh))
+    add(CommandHandler("ask", readers.ask, filters=fresh))
     # 2. Admin commands, declaratively gated by user id ...
-    application.add_handler(CommandHandler("add", handlers.add, filters=fresh & admin))
-    application.add_handler(CommandHandler("remove", handlers.remove, filters=fresh & admin))
-    application.add_handler(CommandHandler("articles", handlers.articles, filters=fresh & admin))
-    application.add_handler(CommandHandler("stats", handlers.stats, filters=fresh & admin))
+    add(CommandHandler("add", admin_add.add, filters=by_admin))
+    add(CommandHandler("remove", admin_manage.remove, filters=by_admin))
+    add(CommandHandler("articles", admin_manage.articles, filters=by_admin))
+    add(CommandHandler("stats", admin_manage.stats, filters=by_admin))
     # ... and the same commands from anyone else get a short refusal.
-    application.add_handler(CommandHandler(admin_commands, handlers.refuse, filters=fresh))
+    add(CommandHandler(["add", "remove", "articles", "stats"], errors.refuse, filters=fresh))
     # 3. Paging buttons of /articles (the handler checks the presser is an admin).
-    application.add_handler(
-        CallbackQueryHandler(handlers.articles_page, pattern=f"^{handlers.ARTICLES_CALLBACK}")
-    )
-    # 4. Private chat with an admin: uploaded files and forwarded posts are articles to add.
-    application.add_handler(
-        MessageHandler(fresh & private & admin & filters.Document.ALL, handlers.add_uploaded)
-    )
-    application.add_handler(
-        MessageHandler(
-            fresh & private & admin & filters.FORWARDED & (filters.TEXT | filters.CAPTION),
-            handlers.add_forwarded,
-        )
-    )
+    paging = f"^{admin_manage.ARTICLES_CALLBACK}"
+    add(CallbackQueryHandler(admin_manage.articles_page, pattern=paging))
+    # 4. Private chat with an admin: uploaded files and forwarded posts are articles to add ...
+    add(MessageHandler(by_admin_in_private & filters.Document.ALL, admin_add.add_uploaded))
+    forwarded_post = filters.FORWARDED & (filters.TEXT | filters.CAPTION)
+    add(MessageHandler(by_admin_in_private & forwarded_post, admin_add.add_forwarded))
     # ... while readers who try the same are told it is for admins.
-    application.add_handler(
-        MessageHandler(
-            fresh & private & ~admin & (filters.Document.ALL | filters.FORWARDED), handlers.refuse
-        )
+    add(
+        MessageHandler(private & ~admin & (filters.Document.ALL | filters.FORWARDED), errors.refuse)
     )
     # 5. Questions: any text in private; in groups only when addressed (the handler checks).
-    application.add_handler(
-        MessageHandler(fresh & private & filters.TEXT & ~filters.COMMAND, handlers.ask_private)
-    )
-    application.add_handler(
-        MessageHandler(
-            fresh & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
-            handlers.ask_in_group,
-        )
-    )
+    add(MessageHandler(private & text, readers.ask_private))
+    add(MessageHandler(fresh & filters.ChatType.GROUPS & text, readers.ask_in_group))
     # 6. Anything else that looks like a command in private gets a pointer to /help.
-    application.add_handler(
-        MessageHandler(fresh & private & filters.COMMAND, handlers.unknown_command)
-    )
-    application.add_error_handler(handlers.on_error)
-    return application
+    add(MessageHandler(private & filters.COMMAND, errors.unknown_command))
 
 
 def allowed_updates() -> list[str]:

@@ -1,6 +1,8 @@
-"""Bot settings read once from the environment and `.env`: the token, admins, API server, limits.
+"""Bot settings: the token, admins, Bot API server and limits, read with the engine's in one go.
 
-The engine's own `NEWSBOT_*` settings are read by `index.Settings` and carried along here.
+`BotEnv` extends the engine's loader (`index.settings.EngineEnv`) with the bot's variables, so
+the environment and `.env` are read once and both layers see the same values, without `.env`
+ever being copied into the process environment.
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 from index import Settings, SettingsError
+from index.settings import EngineEnv
 
-__all__ = ["NO_TOKEN_MESSAGE", "BotSettings", "file_url_for", "parse_admin_ids"]
+__all__ = ["NO_TOKEN_MESSAGE", "BotEnv", "BotSettings", "file_url_for", "parse_admin_ids"]
 
 NO_TOKEN_MESSAGE = (
     "TELEGRAM_BOT_TOKEN is not set: create a bot by talking to @BotFather in Telegram (/newbot), "
@@ -40,20 +47,18 @@ def parse_admin_ids(value: str) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _positive_number(name: str, value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, not {value!r}.") from None
-    if number <= 0:
-        raise SettingsError(f"{name} must be positive, not {value!r}.")
-    return number
+def _text(value: object) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
 
 
-def _url(name: str, value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value):
+def _url(name: str, value: object) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    if not re.match(r"^https?://[^\s/]+", text):
         raise SettingsError(f"{name} must be an http(s) URL like http://127.0.0.1:8081/bot.")
-    return value.rstrip("/")
+    return text.rstrip("/")
 
 
 def file_url_for(api_base_url: str) -> str:
@@ -67,7 +72,8 @@ def file_url_for(api_base_url: str) -> str:
 class BotSettings:
     """Everything `build_application` needs; see `.env.example` for each variable."""
 
-    token: str
+    # A SecretStr: printing the settings (or a traceback showing them) never shows the token.
+    token: SecretStr
     admin_ids: frozenset[int] = frozenset()
     # A self-hosted Bot API server (`telegram-bot-api --local`) or a test double; None = Telegram.
     api_base_url: str | None = None
@@ -83,56 +89,110 @@ class BotSettings:
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> BotSettings:
         """Settings from the environment, with `.env` filling in what the environment lacks."""
-        # The engine loads `.env` into the environment first, so both layers see the same file.
-        engine = Settings.from_env(env_file)
-        if engine.encoder_threads is None:
-            # One torch thread: an ingest and a question encoding at once on all cores slow
-            # each other down badly, and a question must stay fast while an article is added.
-            engine = replace(engine, encoder_threads=1)
-        env = os.environ
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-        if not token:
-            raise SettingsError(NO_TOKEN_MESSAGE)
-        if not _TOKEN_SHAPE.match(token):
-            raise SettingsError(
-                "TELEGRAM_BOT_TOKEN does not look like a bot token (it should look like "
-                "123456789:AAE…, about 46 characters); copy it again from @BotFather."
-            )
-        api_base_url: str | None = None
-        api_base_file_url: str | None = None
-        if value := env.get("TELEGRAM_API_BASE_URL", "").strip():
-            api_base_url = _url("TELEGRAM_API_BASE_URL", value)
-            api_base_file_url = file_url_for(api_base_url)
-        if value := env.get("TELEGRAM_API_BASE_FILE_URL", "").strip():
-            api_base_file_url = _url("TELEGRAM_API_BASE_FILE_URL", value)
-        questions = cls.rate_limit_questions
-        if value := env.get("NEWSBOT_RATE_LIMIT_QUESTIONS", "").strip():
-            if not value.isdigit() or int(value) <= 0:
-                raise SettingsError(
-                    f"NEWSBOT_RATE_LIMIT_QUESTIONS must be a positive whole number, not {value!r}."
-                )
-            questions = int(value)
-        seconds = cls.rate_limit_seconds
-        if value := env.get("NEWSBOT_RATE_LIMIT_SECONDS", "").strip():
-            seconds = _positive_number("NEWSBOT_RATE_LIMIT_SECONDS", value)
-        log_level = cls.log_level
-        if value := env.get("NEWSBOT_LOG_LEVEL", "").strip():
-            if value.upper() not in _LOG_LEVELS:
-                raise SettingsError(
-                    f"NEWSBOT_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {value!r}."
-                )
-            log_level = value.upper()
-        return cls(
-            token=token,
-            admin_ids=parse_admin_ids(env.get("NEWSBOT_ADMIN_IDS", "")),
-            api_base_url=api_base_url,
-            api_base_file_url=api_base_file_url,
-            rate_limit_questions=questions,
-            rate_limit_seconds=seconds,
-            log_level=log_level,
-            engine=engine,
-        )
+        return BotEnv.load(env_file).bot_settings()
 
     @property
     def data_dir(self) -> Path:
         return self.engine.data_dir
+
+
+class BotEnv(EngineEnv):
+    """The engine's variables plus the bot's; None = not set. Field order = checking order."""
+
+    token: SecretStr | None = Field(
+        None, validation_alias="TELEGRAM_BOT_TOKEN", validate_default=True
+    )
+    api_base_url: str | None = Field(None, validation_alias="TELEGRAM_API_BASE_URL")
+    api_base_file_url: str | None = Field(None, validation_alias="TELEGRAM_API_BASE_FILE_URL")
+    rate_limit_questions: int | None = Field(None, validation_alias="NEWSBOT_RATE_LIMIT_QUESTIONS")
+    rate_limit_seconds: float | None = Field(None, validation_alias="NEWSBOT_RATE_LIMIT_SECONDS")
+    log_level: str | None = Field(None, validation_alias="NEWSBOT_LOG_LEVEL")
+    # NoDecode: a comma-separated list, not the JSON pydantic-settings expects for sets.
+    admin_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), validation_alias="NEWSBOT_ADMIN_IDS"
+    )
+
+    def bot_settings(self) -> BotSettings:
+        """The bot's settings, with the engine's inside; unset variables keep their defaults."""
+        assert self.token is not None  # the validator refuses a missing token
+        engine = self.engine_settings()
+        if engine.encoder_threads is None:
+            # One torch thread: an ingest and a question encoding at once on all cores slow
+            # each other down badly, and a question must stay fast while an article is added.
+            engine = replace(engine, encoder_threads=1)
+        settings = BotSettings(token=self.token, admin_ids=self.admin_ids, engine=engine)
+        file_url = self.api_base_file_url
+        if self.api_base_url is not None:
+            file_url = file_url or file_url_for(self.api_base_url)
+        optional: dict[str, Any] = {
+            "api_base_url": self.api_base_url,
+            "api_base_file_url": file_url,
+            "rate_limit_questions": self.rate_limit_questions,
+            "rate_limit_seconds": self.rate_limit_seconds,
+            "log_level": self.log_level,
+        }
+        return replace(settings, **{k: v for k, v in optional.items() if v is not None})
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> SecretStr:
+        text = _text(value.get_secret_value() if isinstance(value, SecretStr) else value)
+        if text is None:
+            raise SettingsError(NO_TOKEN_MESSAGE)
+        if not _TOKEN_SHAPE.match(text):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (it should look like "
+                "123456789:AAE…, about 46 characters); copy it again from @BotFather."
+            )
+        return SecretStr(text)
+
+    @field_validator("api_base_url", mode="before")
+    @classmethod
+    def _api_base_url(cls, value: object) -> str | None:
+        return _url("TELEGRAM_API_BASE_URL", value)
+
+    @field_validator("api_base_file_url", mode="before")
+    @classmethod
+    def _api_base_file_url(cls, value: object) -> str | None:
+        return _url("TELEGRAM_API_BASE_FILE_URL", value)
+
+    @field_validator("rate_limit_questions", mode="before")
+    @classmethod
+    def _rate_limit_questions(cls, value: object) -> int | None:
+        text = _text(value)
+        if text is not None and (not text.isdigit() or int(text) <= 0):
+            raise SettingsError(
+                f"NEWSBOT_RATE_LIMIT_QUESTIONS must be a positive whole number, not {text!r}."
+            )
+        return int(text) if text else None
+
+    @field_validator("rate_limit_seconds", mode="before")
+    @classmethod
+    def _rate_limit_seconds(cls, value: object) -> float | None:
+        text = _text(value)
+        if text is None:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise SettingsError(
+                f"NEWSBOT_RATE_LIMIT_SECONDS must be a number, not {text!r}."
+            ) from None
+        if number <= 0:
+            raise SettingsError(f"NEWSBOT_RATE_LIMIT_SECONDS must be positive, not {text!r}.")
+        return number
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> str | None:
+        text = _text(value)
+        if text is not None and text.upper() not in _LOG_LEVELS:
+            raise SettingsError(
+                f"NEWSBOT_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {text!r}."
+            )
+        return text.upper() if text else None
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        return parse_admin_ids(value) if isinstance(value, str) else value

@@ -10,17 +10,13 @@ import html
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 from urllib.parse import urlsplit
 
-from index import Answer, Article, Quote, Stats
+from index import Answer, Article, IngestOutcome, Quote, Stage, Stats
 
 __all__ = [
     "MESSAGE_LIMIT",
-    "IngestStatus",
-    "Stage",
     "admin_only",
     "attribution",
     "format_date",
@@ -278,52 +274,41 @@ def render_removed(article: Article) -> str:
 
 # -- ingest progress -------------------------------------------------------------------------
 
-Stage = Literal["waiting", "fetching", "extracting", "indexing", "added", "duplicate", "failed"]
 
-
-@dataclass
-class IngestStatus:
-    """Where one source of an /add stands; mutated as the work proceeds, rendered on each step."""
-
-    source: str
-    stage: Stage = "waiting"
-    article: Article | None = None
-    message: str = ""
-
-
-def _ingest_line(status: IngestStatus) -> str:
-    source = _escape(_clip(status.source, _MAX_SOURCE))
-    match status.stage:
-        case "waiting":
+def _ingest_line(outcome: IngestOutcome) -> str:
+    source = _escape(_clip(outcome.source, _MAX_SOURCE))
+    match outcome.stage:
+        case Stage.WAITING:
             return f"· Waiting: {source}"
-        case "fetching":
+        case Stage.FETCHING:
             return f"⏳ Fetching {source}…"
-        case "extracting":
+        case Stage.EXTRACTING:
             return f"⏳ Extracting the article from {source}…"
-        case "indexing":
+        case Stage.INDEXING:
             return f"⏳ Indexing {source}…"
-        case "added":
-            assert status.article is not None
-            article = status.article
+        case Stage.ADDED:
+            assert outcome.article is not None
+            article = outcome.article
             passages = "passage" if article.chunk_count == 1 else "passages"
             return (
                 f"✅ Indexed {article.chunk_count} {passages}: {_source_line(article)} "
                 f"(article <code>{article.id}</code>)"
             )
-        case "duplicate":
-            return f"☑️ {_escape(status.message)}"
-        case "failed":
-            return f"❌ Could not add {source}: {_escape(status.message)}"
+        case Stage.DUPLICATE:
+            return f"☑️ {_escape(outcome.message)}"
+        case Stage.FAILED:
+            return f"❌ Could not add {source}: {_escape(outcome.message)}"
 
 
-def render_ingest(statuses: Sequence[IngestStatus], limit: int = MESSAGE_LIMIT) -> str:
+def render_ingest(outcomes: Sequence[IngestOutcome], limit: int = MESSAGE_LIMIT) -> str:
     """The status message of an /add: one line per source."""
-    if len(statuses) == 1:
-        text = _ingest_line(statuses[0])
+    if len(outcomes) == 1:
+        text = _ingest_line(outcomes[0])
     else:
-        done = sum(s.stage in ("added", "duplicate", "failed") for s in statuses)
-        header = f"Adding {len(statuses)} links ({done} done):"
-        text = "\n".join([header, *(f"{i}. {_ingest_line(s)}" for i, s in enumerate(statuses, 1))])
+        done = sum(outcome.stage.done for outcome in outcomes)
+        header = f"Adding {len(outcomes)} links ({done} done):"
+        lines = (f"{i}. {_ingest_line(outcome)}" for i, outcome in enumerate(outcomes, 1))
+        text = "\n".join([header, *lines])
     if telegram_length(text) > limit:
         # Only reachable with many long titles; plain text is safe to cut anywhere.
         text = _escape(_clip(html.unescape(re.sub(r"<[^>]+>", "", text)), limit // 2))

@@ -1,7 +1,8 @@
 """The long-lived services every handler reaches through a typed `context.bot_data`.
 
 The engine opens in a worker thread after start-up (loading the model takes seconds), so the bot
-polls at once; handlers that need the engine wait here until it is ready.
+polls at once; handlers that need the engine wait here until it is ready, and if it could not be
+opened they get `EngineUnavailable`, which the error handler turns into one sentence.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import BotSettings
 from bot.ratelimit import RateLimiter
-from index import Engine, make_client
+from index import AsyncEngine, make_client
 
 __all__ = ["BotData", "Context", "EngineUnavailable"]
 
@@ -24,14 +25,14 @@ log = logging.getLogger(__name__)
 
 
 class EngineUnavailable(Exception):
-    """The engine failed to open; the reason is in the log."""
+    """The engine failed to open; the reason is in the log. Handlers let it propagate."""
 
 
 class BotData:
     """Settings, engine and rate limiter; python-telegram-bot creates it, `setup` fills it."""
 
     settings: BotSettings
-    engine: Engine
+    engine: AsyncEngine
     limiter: RateLimiter
 
     def __init__(self) -> None:
@@ -41,7 +42,7 @@ class BotData:
         self._open_error: BaseException | None = None
         self._http: httpx.AsyncClient | None = None
 
-    def setup(self, settings: BotSettings, engine: Engine, limiter: RateLimiter) -> None:
+    def setup(self, settings: BotSettings, engine: AsyncEngine, limiter: RateLimiter) -> None:
         self.settings = settings
         self.engine = engine
         self.limiter = limiter
@@ -66,7 +67,7 @@ class BotData:
     async def _open(self) -> None:
         started = time.perf_counter()
         try:
-            await asyncio.to_thread(self.engine.open)
+            await self.engine.open()
         except Exception as error:
             log.exception("Could not open the engine in %s", self.engine.data_dir)
             self._open_error = error
@@ -79,7 +80,7 @@ class BotData:
     def engine_ready(self) -> bool:
         return self._ready.is_set() and self._open_error is None
 
-    async def ready_engine(self) -> Engine:
+    async def ready_engine(self) -> AsyncEngine:
         """The engine once it is open; raises EngineUnavailable if opening failed."""
         self.start_opening()
         await self._ready.wait()
@@ -94,7 +95,7 @@ class BotData:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
-        await asyncio.to_thread(self.engine.close)
+        await self.engine.close()
 
 
 # The `context` type every handler receives: default user and chat data, typed bot data.

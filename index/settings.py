@@ -1,16 +1,24 @@
-"""Engine settings, read once from the environment and an optional `.env` file."""
+"""Engine settings: a frozen value with defaults, and the one loader that reads `NEWSBOT_*`.
+
+`Settings()` is the defaults and never looks at the environment; `Settings.from_env()` reads the
+environment and a `.env` file through pydantic-settings (`EngineEnv`), the environment winning.
+The `.env` file is read, never copied into `os.environ`. The bot's loader extends `EngineEnv`,
+so one read of the environment and `.env` serves both layers.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, Self
 
-from dotenv import load_dotenv
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.errors import SettingsError
 
-__all__ = ["DEFAULT_MODEL", "Settings", "default_model_path", "parse_bool"]
+__all__ = ["DEFAULT_MODEL", "EngineEnv", "Settings", "default_model_path", "parse_bool"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (bundled)"
 
@@ -62,32 +70,7 @@ class Settings:
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         """Settings from `NEWSBOT_*` variables; `.env` fills in what the environment lacks."""
-        if env_file is not None and Path(env_file).is_file():
-            load_dotenv(env_file, override=False)
-        env = os.environ
-        settings = cls()
-        if value := env.get("NEWSBOT_DATA_DIR", "").strip():
-            settings = replace(settings, data_dir=Path(value).expanduser())
-        if value := env.get("NEWSBOT_EMBEDDING_MODEL", "").strip():
-            settings = replace(settings, embedding_model=value)
-        if "NEWSBOT_ALLOW_PRIVATE_URLS" in env:
-            allow = parse_bool("NEWSBOT_ALLOW_PRIVATE_URLS", env["NEWSBOT_ALLOW_PRIVATE_URLS"])
-            settings = replace(settings, allow_private_urls=allow)
-        if value := env.get("NEWSBOT_FETCH_TIMEOUT", "").strip():
-            try:
-                timeout = float(value)
-            except ValueError:
-                raise SettingsError(
-                    f"NEWSBOT_FETCH_TIMEOUT must be a number of seconds, not {value!r}."
-                ) from None
-            settings = replace(settings, fetch_timeout=timeout)
-        if value := env.get("NEWSBOT_MAX_RESPONSE_BYTES", "").strip():
-            settings = replace(
-                settings, max_response_bytes=_int("NEWSBOT_MAX_RESPONSE_BYTES", value)
-            )
-        if value := env.get("NEWSBOT_ENCODER_THREADS", "").strip():
-            settings = replace(settings, encoder_threads=_int("NEWSBOT_ENCODER_THREADS", value))
-        return settings
+        return EngineEnv.load(env_file).engine_settings()
 
     @property
     def model_name_or_path(self) -> str:
@@ -95,3 +78,90 @@ class Settings:
         if self.embedding_model == DEFAULT_MODEL:
             return default_model_path()
         return self.embedding_model
+
+
+def _text(value: object) -> str | None:
+    """A variable's value without surrounding blanks; None when it is unset or blank."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+class EngineEnv(BaseSettings):
+    """The engine's variables as found in the environment and `.env`; None = not set.
+
+    Each validator turns one variable's text into its value or raises `SettingsError` with one
+    sentence naming the variable; pydantic passes that exception through unchanged, so the first
+    malformed variable (in field order) is the one reported.
+    """
+
+    # Names are matched exactly, as the shell and os.environ do; blank values count as unset,
+    # and other programs' variables in the same `.env` are none of our business.
+    model_config = SettingsConfigDict(
+        case_sensitive=True, env_ignore_empty=True, extra="ignore", frozen=True
+    )
+
+    data_dir: Path | None = Field(None, validation_alias="NEWSBOT_DATA_DIR")
+    embedding_model: str | None = Field(None, validation_alias="NEWSBOT_EMBEDDING_MODEL")
+    allow_private_urls: bool | None = Field(None, validation_alias="NEWSBOT_ALLOW_PRIVATE_URLS")
+    fetch_timeout: float | None = Field(None, validation_alias="NEWSBOT_FETCH_TIMEOUT")
+    max_response_bytes: int | None = Field(None, validation_alias="NEWSBOT_MAX_RESPONSE_BYTES")
+    encoder_threads: int | None = Field(None, validation_alias="NEWSBOT_ENCODER_THREADS")
+
+    @classmethod
+    def load(cls, env_file: str | os.PathLike[str] | None = ".env") -> Self:
+        """Read the environment and `env_file` (if it exists) once; the environment wins."""
+        return cls(_env_file=env_file)  # type: ignore[call-arg]
+
+    def engine_settings(self) -> Settings:
+        """The engine's `Settings`: what was set here, the defaults for the rest."""
+        values: dict[str, Any] = {}
+        for setting in fields(Settings):
+            value = getattr(self, setting.name, None)
+            if value is not None:
+                values[setting.name] = value
+        return Settings(**values)
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir(cls, value: object) -> Path | None:
+        text = _text(value)
+        return Path(text).expanduser() if text else None
+
+    @field_validator("embedding_model", mode="before")
+    @classmethod
+    def _embedding_model(cls, value: object) -> str | None:
+        return _text(value)
+
+    @field_validator("allow_private_urls", mode="before")
+    @classmethod
+    def _allow_private_urls(cls, value: object) -> bool | None:
+        if value is None:
+            return None
+        return parse_bool("NEWSBOT_ALLOW_PRIVATE_URLS", str(value))
+
+    @field_validator("fetch_timeout", mode="before")
+    @classmethod
+    def _fetch_timeout(cls, value: object) -> float | None:
+        text = _text(value)
+        if text is None:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise SettingsError(
+                f"NEWSBOT_FETCH_TIMEOUT must be a number of seconds, not {text!r}."
+            ) from None
+
+    @field_validator("max_response_bytes", mode="before")
+    @classmethod
+    def _max_response_bytes(cls, value: object) -> int | None:
+        text = _text(value)
+        return _int("NEWSBOT_MAX_RESPONSE_BYTES", text) if text else None
+
+    @field_validator("encoder_threads", mode="before")
+    @classmethod
+    def _encoder_threads(cls, value: object) -> int | None:
+        text = _text(value)
+        return _int("NEWSBOT_ENCODER_THREADS", text) if text else None

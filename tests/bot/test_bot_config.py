@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from dotenv import dotenv_values
+from pydantic_settings.sources.providers import dotenv as dotenv_provider
 
-from bot.config import NO_TOKEN_MESSAGE, BotSettings, parse_admin_ids
-from index import SettingsError
+from bot.config import NO_TOKEN_MESSAGE, BotEnv, BotSettings, parse_admin_ids
+from index import Settings, SettingsError
 
 TOKEN = "123456789:AAF-fake-token-for-tests-0123456789abc"
 VARIABLES = [
@@ -20,6 +24,10 @@ VARIABLES = [
     "NEWSBOT_LOG_LEVEL",
     "NEWSBOT_DATA_DIR",
     "NEWSBOT_ENCODER_THREADS",
+    "NEWSBOT_EMBEDDING_MODEL",
+    "NEWSBOT_ALLOW_PRIVATE_URLS",
+    "NEWSBOT_FETCH_TIMEOUT",
+    "NEWSBOT_MAX_RESPONSE_BYTES",
 ]
 
 
@@ -35,7 +43,7 @@ def test_token_and_admins_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("NEWSBOT_ADMIN_IDS", " 12345, 67890 ,")
     settings = BotSettings.from_env(env_file=None)
-    assert settings.token == TOKEN
+    assert settings.token.get_secret_value() == TOKEN
     assert settings.admin_ids == {12345, 67890}
     assert settings.api_base_url is None
     assert settings.rate_limit_questions == 5
@@ -62,7 +70,7 @@ def test_a_dotenv_file_fills_in_what_the_environment_lacks(
     )
     monkeypatch.setenv("NEWSBOT_ADMIN_IDS", "3")  # the environment wins over the file
     settings = BotSettings.from_env(env_file)
-    assert settings.token == TOKEN
+    assert settings.token.get_secret_value() == TOKEN
     assert settings.admin_ids == {3}
     assert settings.data_dir == tmp_path / "data"
     assert (settings.rate_limit_questions, settings.rate_limit_seconds) == (9, 30.0)
@@ -125,3 +133,120 @@ def test_malformed_limits_name_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):
         BotSettings.from_env(env_file=None)
+
+
+def test_the_token_never_shows_in_a_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    settings = BotSettings.from_env(env_file=None)
+    secret = TOKEN.split(":")[1]
+    for shown in (repr(settings), str(settings), repr(BotEnv.load(env_file=None))):
+        assert secret not in shown
+    assert settings.token.get_secret_value() == TOKEN
+
+
+def test_a_malformed_token_is_not_repeated_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:secret-but-cut")
+    with pytest.raises(SettingsError) as raised:
+        BotSettings.from_env(env_file=None)
+    assert "secret-but-cut" not in str(raised.value)
+
+
+def test_dotenv_is_read_once_and_not_copied_into_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nNEWSBOT_DATA_DIR={tmp_path / 'd'}\n")
+    reads: list[object] = []
+
+    def counting(*args: Any, **kwargs: Any) -> dict[str, str | None]:
+        reads.append(args[0])
+        return dotenv_values(*args, **kwargs)
+
+    # pydantic-settings' own reader of `.env` files, spied on to count the reads.
+    monkeypatch.setattr(dotenv_provider, "dotenv_values", counting)
+    settings = BotSettings.from_env(env_file)
+    assert reads == [env_file]
+    assert settings.data_dir == tmp_path / "d"  # the engine's part came from the same read
+    assert "TELEGRAM_BOT_TOKEN" not in os.environ
+    assert "NEWSBOT_DATA_DIR" not in os.environ
+
+
+def test_blank_variables_keep_their_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", f"  {TOKEN} ")
+    for name in VARIABLES[1:]:
+        monkeypatch.setenv(name, "  ")
+    settings = BotSettings.from_env(env_file=None)
+    assert settings.token.get_secret_value() == TOKEN
+    assert settings == BotSettings(token=settings.token, engine=settings.engine)
+    assert settings.engine == Settings(encoder_threads=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "TELEGRAM_BOT_TOKEN",
+            "12345:short",
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (it should look like "
+            "123456789:AAE…, about 46 characters); copy it again from @BotFather.",
+        ),
+        (
+            "NEWSBOT_ADMIN_IDS",
+            "1,ada",
+            "NEWSBOT_ADMIN_IDS must be Telegram user ids (whole numbers) separated by commas, "
+            "like 123456789,987654321; 'ada' is not one.",
+        ),
+        (
+            "TELEGRAM_API_BASE_URL",
+            "localhost:8081",
+            "TELEGRAM_API_BASE_URL must be an http(s) URL like http://127.0.0.1:8081/bot.",
+        ),
+        (
+            "TELEGRAM_API_BASE_FILE_URL",
+            "ftp://files",
+            "TELEGRAM_API_BASE_FILE_URL must be an http(s) URL like http://127.0.0.1:8081/bot.",
+        ),
+        (
+            "NEWSBOT_RATE_LIMIT_QUESTIONS",
+            "many",
+            "NEWSBOT_RATE_LIMIT_QUESTIONS must be a positive whole number, not 'many'.",
+        ),
+        (
+            "NEWSBOT_RATE_LIMIT_SECONDS",
+            "soon",
+            "NEWSBOT_RATE_LIMIT_SECONDS must be a number, not 'soon'.",
+        ),
+        (
+            "NEWSBOT_RATE_LIMIT_SECONDS",
+            "-1",
+            "NEWSBOT_RATE_LIMIT_SECONDS must be positive, not '-1'.",
+        ),
+        (
+            "NEWSBOT_LOG_LEVEL",
+            "LOUD",
+            "NEWSBOT_LOG_LEVEL must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG, not 'LOUD'.",
+        ),
+        (
+            "NEWSBOT_ENCODER_THREADS",
+            "two",
+            "NEWSBOT_ENCODER_THREADS must be a whole number, not 'two'.",
+        ),
+    ],
+)
+def test_each_malformed_variable_is_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        BotSettings.from_env(env_file=None)
+    assert str(raised.value) == message
+
+
+def test_a_missing_token_is_reported_before_other_bot_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSBOT_ADMIN_IDS", "ada")
+    with pytest.raises(SettingsError) as raised:
+        BotSettings.from_env(env_file=None)
+    assert str(raised.value) == NO_TOKEN_MESSAGE

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from telegram import Chat, Message, MessageEntity, User
 
-from bot.handlers import addressed_question, parse_urls
+from bot.messages import addressed_question, parse_urls
 
 BOT = User(id=42, is_bot=True, first_name="Harbor News", username="harbor_news_bot")
 READER = User(id=7, is_bot=False, first_name="Rita")

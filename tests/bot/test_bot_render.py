@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from bot.render import (
     MESSAGE_LIMIT,
-    IngestStatus,
     attribution,
     format_date,
     render_answer,
@@ -17,8 +16,8 @@ from bot.render import (
     render_stats,
     telegram_length,
 )
-from index import Answer, Article, Chunk, Passage, Quote, Stats
-from tests.e2e.telegram_html import html_problem, visible_text
+from index import Answer, Article, Chunk, IngestOutcome, Passage, Quote, Stage, Stats
+from tests.support.telegram_html import html_problem, visible_text
 
 NOV_17 = datetime(2024, 11, 17, 9, 30, tzinfo=UTC)
 
@@ -217,9 +216,9 @@ def test_stats_show_counts_and_sizes() -> None:
 
 
 def test_ingest_progress_reads_as_one_line_per_source() -> None:
-    added = IngestStatus("https://harbor.example/barrier", "added", article=article(9))
-    failed = IngestStatus("https://x.example/<a>", "failed", message="The site answered HTTP 404.")
-    waiting = IngestStatus("https://y.example/z")
+    added = IngestOutcome("https://harbor.example/barrier", Stage.ADDED, article=article(9))
+    failed = IngestOutcome("https://x.example/<a>").at(Stage.FAILED, "The site answered HTTP 404.")
+    waiting = IngestOutcome("https://y.example/z")
     text = render_ingest([added, failed, waiting])
     assert html_problem(text) is None
     assert visible_text(text).splitlines() == [
@@ -229,4 +228,6 @@ def test_ingest_progress_reads_as_one_line_per_source() -> None:
         "2. ❌ Could not add https://x.example/<a>: The site answered HTTP 404.",
         "3. · Waiting: https://y.example/z",
     ]
-    assert render_ingest([IngestStatus("pasted text", "indexing")]) == "⏳ Indexing pasted text…"
+    assert (
+        render_ingest([IngestOutcome("pasted text", Stage.INDEXING)]) == "⏳ Indexing pasted text…"
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 
-from tests.localserver import LocalServer, Route
+from tests.support.web import LocalServer, Route
 
 __all__ = ["ARTICLE_HTML", "FERRY_HTML", "ArticleServer", "Page"]
 

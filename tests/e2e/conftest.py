@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.app import NewsbotApp, build_application
 from bot.config import BotSettings
 from index import Engine, HashingEncoder, Settings
 from tests.e2e.article_server import ArticleServer
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.e2e.harness import ADMIN, StartBot, running
+from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ async def start_bot(telegram: FakeTelegram, engine: Engine) -> AsyncIterator[Sta
 
         async def start(engine: Engine = engine, **overrides: Any) -> NewsbotApp:
             settings = BotSettings(
-                token=TOKEN,
+                token=SecretStr(TOKEN),
                 admin_ids=frozenset({ADMIN["id"]}),
                 api_base_url=telegram.base_url,
                 api_base_file_url=telegram.base_file_url,

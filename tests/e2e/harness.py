@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.app import NewsbotApp, allowed_updates
-from tests.e2e.fake_telegram import Call, FakeTelegram
+from tests.support.fake_telegram import Call, FakeTelegram
 
 __all__ = [
     "ADMIN",

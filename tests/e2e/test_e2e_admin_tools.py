@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.app import ADMIN_COMMANDS, READER_COMMANDS, NewsbotApp
-from bot.handlers import SOMETHING_WRONG
+from bot.errors import ENGINE_DOWN, SOMETHING_WRONG
 from index import AnswerParams, Engine, HashingEncoder, Settings
 from tests.e2e.article_server import ARTICLE_HTML, FERRY_HTML, ArticleServer, Page
-from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.harness import ADMIN, OTHER_READER, READER, StartBot, admin_sends, ask
-from tests.e2e.telegram_html import visible_text
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.telegram_html import visible_text
 
 PASTED = """Skarholm lighthouse to reopen as a museum
 By Island Post | Published on 2025-02-03
@@ -285,3 +285,20 @@ async def test_duplicates_are_reported_not_added_twice(
     assert "✅ Indexed" in (await admin_sends(telegram, f"/add {url}")).text
     again = await admin_sends(telegram, f"/add {url}?utm_source=telegram")
     assert "☑️ Already have it: article 1" in again.text
+
+
+async def test_when_the_index_cannot_be_opened_each_request_gets_one_sentence(
+    start_bot: StartBot, telegram: FakeTelegram, web: ArticleServer, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("the data directory cannot be created here")
+    await start_bot(engine=Engine(Settings(data_dir=blocked), encoder=HashingEncoder()))
+
+    (reply,) = await ask(telegram, READER, "What did the council decide?")
+    assert reply.text == ENGINE_DOWN
+    assert (await admin_sends(telegram, "/stats")).text == ENGINE_DOWN
+    url = web.add("/ferry", Page(FERRY_HTML.encode()))
+    assert (await admin_sends(telegram, f"/add {url}")).text == ENGINE_DOWN
+    # Nothing that needs no index is affected.
+    (welcome,) = await ask(telegram, READER, "/start")
+    assert "exact quotes" in welcome.text

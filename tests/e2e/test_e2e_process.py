@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.fake_telegram import TOKEN, FakeTelegram
 from tests.e2e.harness import READER, ask
+from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 
 @pytest.mark.slow

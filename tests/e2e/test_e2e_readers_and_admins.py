@@ -13,9 +13,9 @@ import threading
 from bot.app import NewsbotApp
 from index import Engine
 from tests.e2e.article_server import ARTICLE_HTML, FERRY_HTML, ArticleServer, Page
-from tests.e2e.fake_telegram import BOT_USERNAME, FakeTelegram
 from tests.e2e.harness import ADMIN, OTHER_READER, READER, admin_sends, ask
-from tests.e2e.telegram_html import visible_text
+from tests.support.fake_telegram import BOT_USERNAME, FakeTelegram
+from tests.support.telegram_html import visible_text
 
 QUESTION = "What did the Port Ellery council decide about the tidal barrier?"
 ANSWER_SENTENCE = (

@@ -6,8 +6,8 @@ import pytest
 
 from index import Engine, Settings
 from tests.e2e.article_server import ARTICLE_HTML, ArticleServer, Page
-from tests.e2e.fake_telegram import FakeTelegram
 from tests.e2e.harness import READER, StartBot, admin_sends, ask
+from tests.support.fake_telegram import FakeTelegram
 
 
 @pytest.mark.slow

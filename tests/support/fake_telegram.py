@@ -2,9 +2,11 @@
 
 It implements the methods python-telegram-bot calls for this bot (getMe, deleteWebhook,
 getUpdates long polling, sendMessage, editMessageText, sendChatAction, setMyCommands,
-answerCallbackQuery, getFile and file downloads), records every call, and refuses messages
-Telegram would refuse (bad HTML, over 4096 characters, unchanged edits). Tests queue updates as
-a user would cause them and wait for the bot's calls.
+answerCallbackQuery, getFile and file downloads), records every call, and refuses what Telegram
+would refuse (bad HTML, over 4096 characters, unchanged edits). Stricter than Telegram, it also
+refuses any parameter its method does not define, so a misspelt or misplaced parameter fails the
+test instead of being silently misread. Tests queue updates as a user would cause them and wait
+for the bot's calls.
 
 python-telegram-bot 22 posts `application/x-www-form-urlencoded` bodies in which strings are
 sent as they are and every other value (ints, objects, lists) is JSON-encoded
@@ -22,32 +24,98 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from http.server import BaseHTTPRequestHandler
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.e2e.telegram_html import html_problem
+from tests.support.loopback import LoopbackServer
+from tests.support.telegram_html import html_problem
 
 __all__ = ["BOT_ID", "BOT_USERNAME", "TOKEN", "Call", "FakeTelegram"]
 
 TOKEN = "123456789:AAF-fake-token-for-tests-0123456789abc"
 BOT_ID = 123456789
 BOT_USERNAME = "harbor_news_test_bot"
-# Non-string parameters the bot sends (JSON-encoded by python-telegram-bot); others are strings.
-_JSON_PARAMS = {
+
+# How each parameter arrives in a form body: JSON-encoded (objects, lists, booleans), an integer,
+# or a plain string. A name missing here is a string.
+_Kind = Literal["json", "int", "str"]
+_KINDS: dict[str, _Kind] = {
+    **dict.fromkeys(
+        [
+            "allowed_updates",
+            "commands",
+            "disable_notification",
+            "drop_pending_updates",
+            "entities",
+            "link_preview_options",
+            "protect_content",
+            "allow_paid_broadcast",
+            "reply_markup",
+            "reply_parameters",
+            "scope",
+            "show_alert",
+            "suggested_post_parameters",
+        ],
+        "json",
+    ),
+    **dict.fromkeys(
+        [
+            "cache_time",
+            "chat_id",
+            "direct_messages_topic_id",
+            "limit",
+            "message_id",
+            "message_thread_id",
+            "offset",
+            "timeout",
+        ],
+        "int",
+    ),
+}
+# Per method (lower-cased, as Telegram matches method names), the parameters the Bot API defines.
+_SEND_OPTIONS = {
+    "business_connection_id",
+    "chat_id",
+    "message_thread_id",
+    "direct_messages_topic_id",
+    "disable_notification",
+    "protect_content",
+    "allow_paid_broadcast",
+    "message_effect_id",
+    "suggested_post_parameters",
     "reply_parameters",
     "reply_markup",
-    "link_preview_options",
-    "commands",
-    "scope",
-    "allowed_updates",
-    "entities",
-    "show_alert",
-    "drop_pending_updates",
-    "disable_notification",
 }
-_INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "message_thread_id"}
+_PARAMETERS: dict[str, frozenset[str]] = {
+    "getme": frozenset(),
+    "deletewebhook": frozenset({"drop_pending_updates"}),
+    "getupdates": frozenset({"offset", "limit", "timeout", "allowed_updates"}),
+    "setmycommands": frozenset({"commands", "scope", "language_code"}),
+    "sendchataction": frozenset(
+        {"business_connection_id", "chat_id", "message_thread_id", "action"}
+    ),
+    "sendmessage": frozenset(
+        _SEND_OPTIONS | {"text", "parse_mode", "entities", "link_preview_options"}
+    ),
+    "editmessagetext": frozenset(
+        {
+            "business_connection_id",
+            "chat_id",
+            "message_id",
+            "inline_message_id",
+            "text",
+            "parse_mode",
+            "entities",
+            "link_preview_options",
+            "reply_markup",
+        }
+    ),
+    "answercallbackquery": frozenset(
+        {"callback_query_id", "text", "show_alert", "url", "cache_time"}
+    ),
+    "getfile": frozenset({"file_id"}),
+}
 # The longest a getUpdates request is held, whatever timeout the bot asks for.
 _MAX_POLL = 5.0
 
@@ -84,7 +152,7 @@ class _State:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     """The fake Bot API server; use as a context manager, then point the bot at `base_url`."""
 
     def __init__(self, token: str = TOKEN) -> None:
@@ -119,17 +187,9 @@ class FakeTelegram:
             def log_message(self, format: str, *args: object) -> None:
                 return None
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        super().__init__(Handler)
 
-    # -- life cycle ------------------------------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
+    # -- where the bot finds it ------------------------------------------------------------
 
     @property
     def base_url(self) -> str:
@@ -138,19 +198,6 @@ class FakeTelegram:
     @property
     def base_file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
-
-    def __enter__(self) -> FakeTelegram:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -176,13 +223,17 @@ class FakeTelegram:
                 handler, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
             )
             return
-        params = self._decode(handler.headers.get("Content-Type", ""), body)
         method = match["method"]
+        allowed = _PARAMETERS.get(method.lower())
         endpoint = getattr(self, f"_api_{method.lower()}", None)
-        if endpoint is None:
+        if endpoint is None or allowed is None:
             self._fail(handler, 404, "Not Found")
             return
+        params = self._decode(handler.headers.get("Content-Type", ""), body)
         try:
+            unknown = sorted(set(params) - allowed)
+            if unknown:
+                raise _ApiError(f"unknown parameter {unknown[0]}")
             result = endpoint(params)
         except _ApiError as error:
             self._record(Call(method, params, ok=False, error=error.description))
@@ -223,9 +274,10 @@ class FakeTelegram:
             return decoded
         params: JSON = {}
         for name, value in parse_qsl(body.decode(), keep_blank_values=True):
-            if name in _JSON_PARAMS:
+            kind = _KINDS.get(name, "str")
+            if kind == "json":
                 params[name] = json.loads(value)
-            elif name in _INT_PARAMS and re.fullmatch(r"-?\d+", value):
+            elif kind == "int" and re.fullmatch(r"-?\d+", value):
                 params[name] = int(value)
             else:
                 params[name] = value

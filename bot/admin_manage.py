@@ -1,0 +1,112 @@
+"""Managing what is stored: /remove, /articles with its paging buttons, and /stats.
+
+Admin gating happens in `bot.app`; only the paging button, which anyone in a chat can press,
+checks the presser here.
+"""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import render
+from bot.messages import message_of, page_offset
+from bot.services import Context
+from index import AsyncEngine, NotFound
+
+__all__ = [
+    "ARTICLES_CALLBACK",
+    "MAX_REMOVALS",
+    "PAGE_SIZE",
+    "REMOVE_USAGE",
+    "articles",
+    "articles_page",
+    "remove",
+    "stats",
+]
+
+MAX_REMOVALS = 20
+PAGE_SIZE = 10
+ARTICLES_CALLBACK = "articles:"
+REMOVE_USAGE = "Usage: /remove ID|URL (the number shown by /articles, or the article's link)."
+
+
+async def remove(update: Update, context: Context) -> None:
+    """/remove ID|URL…: delete articles; their passages vanish from answers at once."""
+    message = message_of(update)
+    keys = context.args or []
+    if not keys:
+        await message.reply_text(REMOVE_USAGE)
+        return
+    engine = await context.bot_data.ready_engine()
+    lines: list[str] = []
+    for key in keys[:MAX_REMOVALS]:
+        try:
+            article = await engine.remove(key)
+        except NotFound as error:
+            lines.append(html.escape(str(error)))
+        else:
+            lines.append(render.render_removed(article))
+    await message.reply_text("\n".join(lines))
+
+
+async def articles(update: Update, context: Context) -> None:
+    """/articles [PAGE]: the stored articles, newest first, with buttons to page through."""
+    offset = page_offset(context.args[0] if context.args else None, PAGE_SIZE)
+    engine = await context.bot_data.ready_engine()
+    text, keyboard = await _article_page(engine, offset)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
+
+
+async def articles_page(update: Update, context: Context) -> None:
+    """An /articles button: show that page in the same message (admins only)."""
+    query = update.callback_query
+    if query is None:
+        return
+    data = context.bot_data
+    if not data.is_admin(query.from_user.id):
+        await query.answer("Only this bot's admins can browse its articles.", show_alert=True)
+        return
+    offset_text = (query.data or "").removeprefix(ARTICLES_CALLBACK)
+    offset = int(offset_text) if offset_text.isdigit() else 0
+    text, keyboard = await _article_page(await data.ready_engine(), offset)
+    await query.answer()
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def stats(update: Update, context: Context) -> None:
+    """/stats: how many articles and passages are stored, and how big the index is."""
+    engine = await context.bot_data.ready_engine()
+    await message_of(update).reply_text(render.render_stats(await engine.stats()))
+
+
+async def _article_page(
+    engine: AsyncEngine, offset: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of /articles and its Newer/Older buttons."""
+    page = await engine.list_articles(offset, PAGE_SIZE)
+    total = (await engine.stats()).articles
+    return render.render_article_list(page, offset, total), _paging_keyboard(
+        offset, len(page), total
+    )
+
+
+def _paging_keyboard(offset: int, shown: int, total: int) -> InlineKeyboardMarkup | None:
+    buttons: list[InlineKeyboardButton] = []
+    if offset > 0:
+        newer = max(0, offset - PAGE_SIZE)
+        buttons.append(
+            InlineKeyboardButton(
+                "\N{SINGLE LEFT-POINTING ANGLE QUOTATION MARK} Newer",
+                callback_data=f"{ARTICLES_CALLBACK}{newer}",
+            )
+        )
+    if offset + shown < total:
+        buttons.append(
+            InlineKeyboardButton(
+                "Older \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}",
+                callback_data=f"{ARTICLES_CALLBACK}{offset + PAGE_SIZE}",
+            )
+        )
+    return InlineKeyboardMarkup([buttons]) if buttons else None

@@ -1,0 +1,30 @@
+"""The bot's pure modules stay light: importing them never loads FAISS, torch or the engine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ["faiss", "torch", "sentence_transformers", "index.engine", "bot.app"]
+
+
+@pytest.mark.parametrize("module", ["bot", "bot.render", "bot.messages"])
+def test_a_pure_module_loads_nothing_heavy(module: str) -> None:
+    check = (
+        f"import sys, {module}\nprint(','.join(name for name in {HEAVY!r} if name in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_the_public_names_still_resolve() -> None:
+    import bot
+    from bot.app import build_application
+    from bot.config import BotSettings
+
+    assert bot.build_application is build_application
+    assert bot.BotSettings is BotSettings

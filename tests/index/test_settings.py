@@ -1,0 +1,99 @@
+"""The engine's settings: defaults that ignore the environment, and one loader for `NEWSBOT_*`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index import Settings, SettingsError
+
+ENGINE_VARIABLES = [
+    "NEWSBOT_DATA_DIR",
+    "NEWSBOT_EMBEDDING_MODEL",
+    "NEWSBOT_ALLOW_PRIVATE_URLS",
+    "NEWSBOT_FETCH_TIMEOUT",
+    "NEWSBOT_MAX_RESPONSE_BYTES",
+    "NEWSBOT_ENCODER_THREADS",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENGINE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_never_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", "/elsewhere")
+    assert Settings() == Settings(data_dir=Path("data"))
+    assert Settings().fetch_timeout == 20.0 and Settings().encoder_threads is None
+
+
+def test_every_variable_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("NEWSBOT_EMBEDDING_MODEL", "some/model")
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "yes")
+    monkeypatch.setenv("NEWSBOT_FETCH_TIMEOUT", "2.5")
+    monkeypatch.setenv("NEWSBOT_MAX_RESPONSE_BYTES", "1000")
+    monkeypatch.setenv("NEWSBOT_ENCODER_THREADS", "2")
+    assert Settings.from_env(env_file=None) == Settings(
+        data_dir=tmp_path,
+        embedding_model="some/model",
+        allow_private_urls=True,
+        fetch_timeout=2.5,
+        max_response_bytes=1000,
+        encoder_threads=2,
+    )
+
+
+def test_the_environment_beats_dotenv_and_dotenv_stays_out_of_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "NEWSBOT_DATA_DIR=~/news\nNEWSBOT_FETCH_TIMEOUT=3\nNEWSBOT_ENCODER_THREADS=\n"
+        "SOMETHING_ELSE=ignored\n"
+    )
+    monkeypatch.setenv("NEWSBOT_FETCH_TIMEOUT", "7")
+    settings = Settings.from_env(env_file)
+    assert settings.data_dir == Path("~/news").expanduser()
+    assert settings.fetch_timeout == 7.0
+    assert settings.encoder_threads is None  # blank means unset
+    assert "NEWSBOT_DATA_DIR" not in os.environ
+
+
+def test_a_missing_dotenv_file_is_no_error() -> None:
+    assert Settings.from_env("/nonexistent/.env") == Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "NEWSBOT_ALLOW_PRIVATE_URLS",
+            "maybe",
+            "NEWSBOT_ALLOW_PRIVATE_URLS must be true or false, not 'maybe'.",
+        ),
+        (
+            "NEWSBOT_FETCH_TIMEOUT",
+            "soon",
+            "NEWSBOT_FETCH_TIMEOUT must be a number of seconds, not 'soon'.",
+        ),
+        (
+            "NEWSBOT_MAX_RESPONSE_BYTES",
+            "5MB",
+            "NEWSBOT_MAX_RESPONSE_BYTES must be a whole number, not '5MB'.",
+        ),
+        ("NEWSBOT_MAX_RESPONSE_BYTES", "0", "NEWSBOT_MAX_RESPONSE_BYTES must be positive, not 0."),
+        ("NEWSBOT_ENCODER_THREADS", "-2", "NEWSBOT_ENCODER_THREADS must be positive, not -2."),
+    ],
+)
+def test_each_malformed_variable_is_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env_file=None)
+    assert str(raised.value) == message

@@ -1,0 +1,110 @@
+"""A real HTTP server on 127.0.0.1 for tests: serves canned responses per path, in a thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.loopback import LoopbackServer
+
+__all__ = ["LocalServer", "Route", "serving"]
+
+
+@dataclass
+class Route:
+    """One canned response; `body` may be a callable run per request.
+
+    A `gate` holds the response until the test sets it (an ingest can be kept "fetching" for as
+    long as a test likes); `requested` is set when the path is first asked for.
+    """
+
+    body: bytes | Callable[[], bytes] = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
+    gate: threading.Event | None = None
+    requested: threading.Event = field(default_factory=threading.Event)
+
+
+class LocalServer(LoopbackServer):
+    """Routes by path; records every request path it saw."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests.append(self.path)
+                route = server.routes.get(self.path)
+                if route is None:
+                    self.send_response(404)
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    self.wfile.write(b"not found")
+                    return
+                route.requested.set()
+                if route.gate is not None:
+                    # Bounded, so a failing test can never hang the whole run.
+                    route.gate.wait(timeout=30)
+                body = route.body() if callable(route.body) else route.body
+                self.send_response(route.status)
+                for name, value in route.headers.items():
+                    if value != "none":
+                        self.send_header(name, value)
+                # "Content-Length: none" means: send no length, stream until the connection closes.
+                if route.headers.get("Content-Length") != "none":
+                    if "Content-Length" not in route.headers:
+                        self.send_header("Content-Length", str(len(body)))
+                else:
+                    self.close_connection = True
+                self.end_headers()
+                with suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        super().__init__(Handler)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def add(
+        self,
+        path: str,
+        body: bytes | str | Callable[[], bytes] | Route,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+        **more_headers: str,
+    ) -> str:
+        """Serve `body` (or a ready Route) at `path`; a header value "none" leaves it out."""
+        if isinstance(body, Route):
+            self.routes[path] = body
+            return self.url(path)
+        data = body.encode() if isinstance(body, str) else body
+        self.routes[path] = Route(
+            data, status, {"Content-Type": content_type, **(headers or {}), **more_headers}
+        )
+        return self.url(path)
+
+    def stop(self) -> None:
+        # Release held responses first, or shutting down would wait for their gates.
+        for route in self.routes.values():
+            if route.gate is not None:
+                route.gate.set()
+        super().stop()
+
+
+@contextmanager
+def serving() -> Iterator[LocalServer]:
+    server = LocalServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
