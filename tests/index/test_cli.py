@@ -185,3 +185,26 @@ def test_private_links_are_refused_by_default(
         code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", url)
         assert server.requests == []
     assert code == 1 and "non-public address 127.0.0.1" in out
+
+
+def test_each_record_of_a_file_is_its_own_outcome(
+    capsys: pytest.CaptureFixture[str], data_dir: str, tmp_path: Path
+) -> None:
+    topics = ["harbour bridge", "library hours", "solar farm", "ferry fares"]
+    texts = [" ".join([f"The council met about the {t} and voted on it."] * 4) for t in topics]
+    records = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps({"url": "https://a.example/1", "text": texts[0]}),
+        json.dumps({"url": "https://a.example/2", "text": texts[1], "date": "2023-02-30"}),
+        json.dumps({"url": "https://example.com:99x/", "text": texts[2]}),
+        json.dumps({"url": "https://a.example/4", "text": texts[3], "date": "0000-01-01"}),
+        "[" * 100_000,
+        "1" * 5000,
+    ]
+    records.write_bytes("\n".join(lines).encode() + b"\n\xff\xfe not utf-8\n" + lines[0].encode())
+    code, out, err = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(records))
+    assert "Traceback" not in err
+    assert code == 0
+    assert out.splitlines()[0] == "added 3, duplicates 1, failed 4"
+    assert "https://example.com:99x/: That is not a valid link" in out
+    assert "not UTF-8" in out and out.count("cannot be read as JSON") == 2
