@@ -167,13 +167,30 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(engine: Engine, args: argparse.Namespace) -> int:
+    """Answer each question in turn; one that fails gets an error of its own, the rest go on."""
+    failures = 0
     for question in _questions(args.question, sys.stdin):
-        answer = engine.ask(question, k=args.top)
-        if args.json:
-            print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
+        try:
+            answer = engine.ask(question, k=args.top)
+        except NewsbotError as error:
+            reason = str(error)
+        except Exception as error:
+            # A bug met by one question must not cost the answers to the rest of the batch.
+            log.info("Answering %r failed", question, exc_info=True)  # traceback with -v
+            reason = f"internal error ({type(error).__name__}: {error})"
         else:
-            print_answer(answer, sys.stdout)
-    return 0
+            if args.json:
+                print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
+            else:
+                print_answer(answer, sys.stdout)
+            continue
+        failures += 1
+        if args.json:
+            failed = {"question": question, "error": reason}
+            print(json.dumps(failed, ensure_ascii=False), flush=True)
+        else:
+            print(f"Q: {question}\n   error: {reason}\n", flush=True)
+    return 1 if failures else 0
 
 
 def cmd_articles(engine: Engine, args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Engine, HashingEncoder, Settings
+from index import Answer, Engine, HashingEncoder, Settings
 from index.cli import main
 from tests.conftest import SEED_ARTICLE, require
 from tests.localserver import serving
@@ -208,3 +208,58 @@ def test_each_record_of_a_file_is_its_own_outcome(
     assert out.splitlines()[0] == "added 3, duplicates 1, failed 4"
     assert "https://example.com:99x/: That is not a valid link" in out
     assert "not UTF-8" in out and out.count("cannot be read as JSON") == 2
+
+
+class _FlakyEngine(Engine):
+    """The real engine, except that questions mentioning "explode" hit a bug."""
+
+    def ask(self, question: str, k: int = 10) -> Answer:
+        if "explode" in question:
+            raise IndexError("list index out of range")
+        return super().ask(question, k)
+
+
+def test_one_failing_question_does_not_cost_the_rest_of_the_batch(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    questions = "When does the harbour bridge open?\nWhy does it explode?\nWho leads the trial?\n"
+
+    def ask(*flags: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+        code = main(
+            ["--data-dir", data_dir, "ask", *flags, "-"],
+            engine_factory=lambda s: _FlakyEngine(s, encoder=HashingEncoder()),
+        )
+        return code, *capsys.readouterr()
+
+    code, out, err = ask("--json")
+    assert code == 1 and "Traceback" not in err
+    first, second, third = (json.loads(line) for line in out.splitlines())
+    assert first["answered"] is True and third["answered"] is True
+    assert second == {"question": "Why does it explode?", "error": second["error"]}
+    assert "IndexError" in second["error"]
+    code, out, err = ask()
+    assert code == 1 and "Traceback" not in err
+    assert out.count("Q: ") == 3
+    assert "Q: Why does it explode?\n   error: internal error (IndexError" in out
+
+
+def test_questions_that_look_like_the_parsers_placeholders_are_answered(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    questions = (
+        "What did \x001\x00 say, and \x005\x00 report on the Example Daily library?\n"
+        "\x00-1\x00 The Aldwin Courier, \x000\x00 and \x009\x00 harbour bridge\n"
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+    code, out, err = run(capsys, "--data-dir", data_dir, "ask", "--json", "-")
+    assert code == 0, err
+    assert [("error" in json.loads(line)) for line in out.splitlines()] == [False, False]
