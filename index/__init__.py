@@ -10,11 +10,14 @@ from index.errors import (
     DuplicateArticle,
     ExtractError,
     FetchError,
+    IndexFileError,
     IngestError,
+    InvalidURL,
     NewsbotError,
     NotFound,
     ResponseTooLarge,
     SettingsError,
+    StorageError,
     UnsupportedContent,
 )
 from index.fetch import make_client
@@ -35,8 +38,10 @@ __all__ = [
     "ExtractError",
     "FetchError",
     "HashingEncoder",
+    "IndexFileError",
     "IngestError",
     "IngestOutcome",
+    "InvalidURL",
     "NewsbotError",
     "NotFound",
     "Passage",
@@ -47,6 +52,7 @@ __all__ = [
     "Settings",
     "SettingsError",
     "Stats",
+    "StorageError",
     "UnsupportedContent",
     "make_client",
 ]
