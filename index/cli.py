@@ -154,6 +154,9 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
                     record(url, await engine.add_url(url, client))
                 except IngestError as error:
                     record(url, error)
+                except Exception as error:  # a bug met by one link must not cost the rest
+                    log.info("Adding %s failed", url, exc_info=True)
+                    record(url, IngestError(f"internal error ({type(error).__name__}: {error})"))
 
     if urls:
         asyncio.run(fetch_all())

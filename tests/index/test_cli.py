@@ -8,10 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from index import Answer, Engine, HashingEncoder, Settings
+from index import Answer, Article, Engine, HashingEncoder, Settings
 from index.cli import main
 from tests.conftest import SEED_ARTICLE, require
 from tests.localserver import serving
@@ -263,3 +264,33 @@ def test_questions_that_look_like_the_parsers_placeholders_are_answered(
     code, out, err = run(capsys, "--data-dir", data_dir, "ask", "--json", "-")
     assert code == 0, err
     assert [("error" in json.loads(line)) for line in out.splitlines()] == [False, False]
+
+
+class _BuggyLinkEngine(Engine):
+    """The real engine, except that links ending in /bug hit a bug."""
+
+    async def add_url(self, url: str, *args: Any, **kwargs: Any) -> Article:
+        if url.endswith("/bug"):
+            raise KeyError("charset")
+        return await super().add_url(url, *args, **kwargs)
+
+
+def test_each_link_is_its_own_outcome(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+    with serving() as server:
+        good = server.add("/bridge", (fixtures / "harbour-bridge.html").read_bytes())
+        links = [server.url("/bug"), "https://example.com:99x/", good]
+        code = main(
+            ["--data-dir", data_dir, "ingest", "--quiet", *links],
+            engine_factory=lambda s: _BuggyLinkEngine(s, encoder=HashingEncoder()),
+        )
+    out, err = capsys.readouterr()
+    assert code == 0 and "Traceback" not in err
+    assert out.splitlines()[0] == "added 1, duplicates 0, failed 2"
+    assert "/bug: internal error (KeyError: 'charset')" in out
+    assert "https://example.com:99x/: That is not a valid link" in out
