@@ -55,6 +55,7 @@ _MAX_TITLE = 200
 _MAX_OUTLET = 80
 _MAX_HREF = 1000
 _MAX_SOURCE = 80
+_MAX_REASON = 1000
 # A sentence end: terminal punctuation, then closing quotes or brackets (straight or curly).
 _SENTENCE_END = re.compile("[.!?…][\"'\u201d\u2019)\\]]*(?=\\s)")
 
@@ -216,7 +217,8 @@ def render_answer(answer: Answer, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 def render_decline(answer: Answer, headlines: int = 3) -> str:
     """One sentence saying the sources do not cover it, then the closest headlines if any."""
-    text = _escape(answer.reason or "My sources don't cover that.")
+    # The reason may repeat names from the question, which can be as long as a message.
+    text = _escape(_clip(answer.reason or "My sources don't cover that.", _MAX_REASON))
     closest = answer.closest_headlines(headlines) if answer.passages else []
     if closest:
         lines = "\n".join(f"• {_source_line(article)}" for article in closest)

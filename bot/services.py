@@ -51,7 +51,8 @@ class BotData:
     def http(self) -> httpx.AsyncClient:
         """The one HTTP client every /add shares (connection pooling, one set of limits)."""
         if self._http is None:
-            self._http = make_client(self.settings.engine.fetch_timeout)
+            engine = self.settings.engine
+            self._http = make_client(engine.fetch_timeout, deadline=engine.fetch_deadline)
         return self._http
 
     def is_admin(self, user_id: int | None) -> bool:

@@ -15,11 +15,14 @@ from index.errors import (
     DuplicateArticle,
     ExtractError,
     FetchError,
+    IndexFileError,
     IngestError,
+    InvalidURL,
     NewsbotError,
     NotFound,
     ResponseTooLarge,
     SettingsError,
+    StorageError,
     UnsupportedContent,
 )
 from index.models import (
@@ -70,8 +73,10 @@ __all__ = [
     "ExtractError",
     "FetchError",
     "HashingEncoder",
+    "IndexFileError",
     "IngestError",
     "IngestOutcome",
+    "InvalidURL",
     "NewsbotError",
     "NotFound",
     "Passage",
@@ -83,6 +88,7 @@ __all__ = [
     "SettingsError",
     "Stage",
     "Stats",
+    "StorageError",
     "UnsupportedContent",
     "make_client",
 ]

@@ -153,12 +153,17 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     engine.flush()
 
     async def fetch_all() -> None:
-        async with make_client(engine.settings.fetch_timeout) as client:
+        settings = engine.settings
+        async with make_client(settings.fetch_timeout, deadline=settings.fetch_deadline) as client:
             for url in urls:
                 try:
                     record(IngestOutcome.of(url, await engine.add_url(url, client)))
                 except IngestError as error:
                     record(IngestOutcome.of(url, error))
+                except Exception as error:  # a bug met by one link must not cost the rest
+                    log.info("Adding %s failed", url, exc_info=True)
+                    failure = IngestError(f"internal error ({type(error).__name__}: {error})")
+                    record(IngestOutcome.of(url, failure))
 
     if urls:
         asyncio.run(fetch_all())
@@ -173,13 +178,30 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(engine: Engine, args: argparse.Namespace) -> int:
+    """Answer each question in turn; one that fails gets an error of its own, the rest go on."""
+    failures = 0
     for question in _questions(args.question, sys.stdin):
-        answer = engine.ask(question, k=args.top)
-        if args.json:
-            print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
+        try:
+            answer = engine.ask(question, k=args.top)
+        except NewsbotError as error:
+            reason = str(error)
+        except Exception as error:
+            # A bug met by one question must not cost the answers to the rest of the batch.
+            log.info("Answering %r failed", question, exc_info=True)  # traceback with -v
+            reason = f"internal error ({type(error).__name__}: {error})"
         else:
-            print_answer(answer, sys.stdout)
-    return 0
+            if args.json:
+                print(json.dumps(answer_to_json(answer), ensure_ascii=False), flush=True)
+            else:
+                print_answer(answer, sys.stdout)
+            continue
+        failures += 1
+        if args.json:
+            failed = {"question": question, "error": reason}
+            print(json.dumps(failed, ensure_ascii=False), flush=True)
+        else:
+            print(f"Q: {question}\n   error: {reason}\n", flush=True)
+    return 1 if failures else 0
 
 
 def cmd_articles(engine: Engine, args: argparse.Namespace) -> int:

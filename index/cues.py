@@ -27,6 +27,19 @@ __all__ = [
     "time_matches",
 ]
 
+# Unicode's control characters (category Cc), NUL first among them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(question: str) -> str:
+    """The question with every control character (NUL included) replaced by a space.
+
+    The parsers below mark known outlets and hidden names with NUL-delimited placeholders;
+    a question must never be able to forge one.
+    """
+    return _CONTROL.sub(" ", question)
+
+
 _RECENT_CUE = re.compile(
     r"\b(latest|newest|recent(ly)?|most recent|this week|today|now|current(ly)?)\b", re.I
 )
@@ -178,7 +191,7 @@ def named_sources(question: str, known: Sequence[str] = ()) -> list[str]:
     "Considering a Bloomberg report and an article from The Verge" with The Verge known gives
     `["Bloomberg"]`: the question asks what a source said that is not among `known`.
     """
-    text = mask_outlets(question, known, "\x00")
+    text = mask_outlets(_plain(question), known, "\x00")
     found: list[str] = []
     for pattern in _SOURCE_PATTERNS:
         for match in pattern.finditer(text):
@@ -265,7 +278,7 @@ def question_parts(question: str, outlets: Sequence[str] = (), min_words: int = 
         kept.append(match.group())
         return f"\x00{len(kept) - 1}\x00"
 
-    text = question
+    text = _plain(question)
     if outlets:
         text = _outlet_matcher(tuple(sorted(outlets)))[0].sub(hide, text)
     for pattern in _DATES:

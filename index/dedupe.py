@@ -6,6 +6,8 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from index.errors import InvalidURL
+
 __all__ = ["canonical_url", "content_hash"]
 
 # Query parameters that track the reader rather than select the page.
@@ -21,16 +23,21 @@ def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, fragment or tracking parameters.
 
     `https://www.Example.com:443/a/?utm_source=x#top` and `https://www.example.com/a` are one page.
+    Raises InvalidURL for a link that cannot be parsed (`https://example.com:99x/`).
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError as error:
+        shown = url.strip() if len(url.strip()) <= 200 else url.strip()[:199] + "…"
+        raise InvalidURL(f"That is not a valid link: {shown!r} ({error}).") from None
     scheme = parts.scheme.lower() or "http"
-    host = (parts.hostname or "").lower()
-    port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     path = parts.path or "/"
     if len(path) > 1 and path.endswith("/"):
-        path = path.rstrip("/")
+        path = path.rstrip("/") or "/"
     query = urlencode(
         sorted(
             (k, v)

@@ -7,8 +7,11 @@ NewsbotError
 │   │   ├── BlockedURL       scheme or address not allowed (private, loopback, …)
 │   │   ├── ResponseTooLarge body over the size cap
 │   │   └── UnsupportedContent not HTML or text (images, PDFs, binaries)
+│   ├── InvalidURL           the link is malformed (bad port, broken brackets, …)
 │   ├── ExtractError         no article text could be found
 │   └── DuplicateArticle     the same URL or text is already stored
+├── StorageError             the database or the vector index file cannot be used
+│   └── IndexFileError       the vector index file is unreadable or of the wrong kind
 └── NotFound                 no article with that id or URL
 """
 
@@ -19,11 +22,14 @@ __all__ = [
     "DuplicateArticle",
     "ExtractError",
     "FetchError",
+    "IndexFileError",
     "IngestError",
+    "InvalidURL",
     "NewsbotError",
     "NotFound",
     "ResponseTooLarge",
     "SettingsError",
+    "StorageError",
     "UnsupportedContent",
 ]
 
@@ -56,6 +62,10 @@ class UnsupportedContent(FetchError):
     """The response is not an HTML or text document."""
 
 
+class InvalidURL(IngestError):
+    """The link cannot be parsed (a port that is not a number, an unclosed IPv6 bracket, …)."""
+
+
 class ExtractError(IngestError):
     """The document has no article text worth indexing."""
 
@@ -66,6 +76,18 @@ class DuplicateArticle(IngestError):
     def __init__(self, message: str, article_id: int) -> None:
         super().__init__(message)
         self.article_id = article_id
+
+
+class StorageError(NewsbotError):
+    """The database or the vector index file is damaged, unreadable or cannot be written."""
+
+
+class IndexFileError(StorageError, RuntimeError):
+    """The vector index file is unreadable or holds an index of the wrong kind.
+
+    Also a RuntimeError, the error faiss itself raises, so code that rebuilds the index on
+    `RuntimeError` keeps working; the index can always be rebuilt from the database.
+    """
 
 
 class NotFound(NewsbotError):

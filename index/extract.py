@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from index.dedupe import canonical_url
 from index.errors import ExtractError
 from index.models import ArticleDraft
 
@@ -45,23 +46,30 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")
 
 
 def parse_date(value: object) -> datetime | None:
-    """An ISO-ish date or datetime (string or datetime), as an aware UTC datetime."""
+    """An ISO-ish date or datetime (string or datetime), as an aware UTC datetime.
+
+    A date that cannot exist (`2023-02-30`, year 0, beyond year 9999 in UTC) or cannot be read
+    is None: the article is still worth having without it.
+    """
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        text = str(value).strip().replace("Z", "+00:00")
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            match = re.match(r"\d{4}-\d{2}-\d{2}", text)
-            if match is None:
-                return None
-            parsed = datetime.fromisoformat(match.group())
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        if isinstance(value, datetime):
+            parsed = value
+        else:
+            text = str(value).strip().replace("Z", "+00:00")
+            try:
+                parsed = datetime.fromisoformat(text)
+            except ValueError:
+                match = re.match(r"\d{4}-\d{2}-\d{2}", text)
+                if match is None:
+                    return None
+                parsed = datetime.fromisoformat(match.group())
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _is_chrome(line: str) -> bool:
@@ -199,11 +207,14 @@ def draft_from_record(record: Mapping[str, Any]) -> ArticleDraft:
     text = body.replace("\r\n", "\n").strip()
     title = " ".join(str(record.get("title") or "").split()) or _fallback_title(text)
     outlet = record.get("outlet") or record.get("source")
+    url = str(record["url"]).strip() if record.get("url") else None
+    if url:
+        canonical_url(url)  # a malformed link fails this record alone, here, with its reason
     return _finish(
         ArticleDraft(
             text=text,
             title=title,
-            url=str(record["url"]).strip() if record.get("url") else None,
+            url=url or None,
             outlet=str(outlet) if outlet else None,
             author=str(record["author"]) if record.get("author") else None,
             published_at=parse_date(record.get("published_at") or record.get("date")),

@@ -173,7 +173,10 @@ class Ingester:
             raise _duplicate(existing)
         await stage(Stage.FETCHING)
         owned = client is None
-        client = client or make_client(self.settings.fetch_timeout)
+        # A caller's client keeps its own deadline; ours takes the configured one.
+        client = client or make_client(
+            self.settings.fetch_timeout, deadline=self.settings.fetch_deadline
+        )
         try:
             page = await fetch(
                 url,
@@ -188,8 +191,7 @@ class Ingester:
         if page.is_html:
             draft = await asyncio.to_thread(extract_html, page.content, page.url)
         else:
-            text = page.content.decode(page.charset or "utf-8", errors="replace")
-            draft = await asyncio.to_thread(extract_text, text, url=page.url)
+            draft = await asyncio.to_thread(extract_text, page.text(), url=page.url)
         if page.url != url:
             # Keep the link the admin gave as the article's identity as well as the final one.
             draft = replace(draft, url=url)

@@ -18,7 +18,7 @@ from index.backends import LexicalIndex, VectorIndexLike
 from index.chunk import Span
 from index.dedupe import canonical_url
 from index.embed import Encoder, Vectors
-from index.errors import NotFound
+from index.errors import InvalidURL, NotFound, StorageError
 from index.models import Article, ArticleDraft, Stats
 from index.store import Fts5Index, Store
 from index.vectors import APPROXIMATE_FROM, VectorIndex
@@ -110,7 +110,7 @@ class Library:
         if path.exists():
             try:
                 vectors = VectorIndex.load(path)
-            except RuntimeError as error:
+            except StorageError as error:
                 log.warning("Vector index %s is unreadable (%s); rebuilding it", path, error)
             if vectors is not None and vectors.dim != dim:
                 vectors = None
@@ -206,7 +206,10 @@ class Library:
         if key.isdigit():
             return self.store.get_article(int(key))
         if "://" in key:
-            found = self.store.find_by_url(canonical_url(key))
+            try:
+                found = self.store.find_by_url(canonical_url(key))
+            except InvalidURL:
+                found = None
             if found is not None:
                 return found
         raise NotFound(f"There is no article {key!r}. Use an article number or its link.")

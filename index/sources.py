@@ -62,18 +62,28 @@ def file_kind(name: str, mime_type: str | None = None) -> FileKind | None:
 
 
 def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any] | IngestError]]:
-    """Records of a JSON array (or single object) or of a JSON Lines file, labelled by position."""
+    """Records of a JSON array (or single object) or of a JSON Lines file, labelled by position.
+
+    In JSON Lines every line stands alone: a line that is not UTF-8 or not JSON is reported and
+    the lines after it are still read.
+    """
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
                     continue
                 label = f"{path}:{number}"
                 try:
-                    record = json.loads(line)
+                    record = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    yield label, ExtractError(f"Line {number} is not UTF-8 text.")
+                    continue
                 except json.JSONDecodeError as error:
                     yield label, ExtractError(f"Line {number} is not valid JSON ({error.msg}).")
+                    continue
+                except (ValueError, RecursionError) as error:  # 5000-digit numbers, deep nesting
+                    yield label, ExtractError(f"Line {number} cannot be read as JSON ({error}).")
                     continue
                 yield label, _as_record(record, label)
         return
@@ -84,6 +94,9 @@ def read_records(path: Path) -> Iterator[tuple[str, dict[str, Any] | IngestError
             str(path),
             ExtractError(f"{path.name} is not valid JSON ({error.msg}, line {error.lineno})."),
         )
+        return
+    except (ValueError, RecursionError) as error:
+        yield str(path), ExtractError(f"{path.name} cannot be read as JSON ({error}).")
         return
     items = data if isinstance(data, list) else [data]
     for number, record in enumerate(items, start=1):
@@ -122,10 +135,12 @@ def iter_path_drafts(path: Path) -> Iterator[Item]:
                 if isinstance(record, IngestError):
                     yield record_label, record
                     continue
+                url = record.get("url")
+                source = url if isinstance(url, str) and url.strip() else record_label
                 try:
-                    yield record.get("url") or record_label, draft_from_record(record)
+                    yield source, draft_from_record(record)
                 except IngestError as error:
-                    yield record.get("url") or record_label, error
+                    yield source, error
         elif kind == "html":
             yield label, extract_html(path.read_bytes())
         elif kind == "text":

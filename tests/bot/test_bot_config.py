@@ -11,7 +11,9 @@ from dotenv import dotenv_values
 from pydantic_settings.sources.providers import dotenv as dotenv_provider
 
 from bot.config import NO_TOKEN_MESSAGE, BotEnv, BotSettings, parse_admin_ids
+from bot.services import BotData
 from index import Settings, SettingsError
+from index.fetch import FetchClient
 
 TOKEN = "123456789:AAF-fake-token-for-tests-0123456789abc"
 VARIABLES = [
@@ -27,6 +29,7 @@ VARIABLES = [
     "NEWSBOT_EMBEDDING_MODEL",
     "NEWSBOT_ALLOW_PRIVATE_URLS",
     "NEWSBOT_FETCH_TIMEOUT",
+    "NEWSBOT_FETCH_DEADLINE",
     "NEWSBOT_MAX_RESPONSE_BYTES",
 ]
 
@@ -250,3 +253,17 @@ def test_a_missing_token_is_reported_before_other_bot_settings(
     with pytest.raises(SettingsError) as raised:
         BotSettings.from_env(env_file=None)
     assert str(raised.value) == NO_TOKEN_MESSAGE
+
+
+async def test_the_fetch_deadline_reaches_the_shared_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("NEWSBOT_FETCH_DEADLINE", "7")
+    data = BotData()
+    data.settings = BotSettings.from_env(env_file=None)
+    client = data.http
+    try:
+        assert isinstance(client, FetchClient) and client.deadline == 7.0
+    finally:
+        await client.aclose()

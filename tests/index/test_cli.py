@@ -8,10 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from index import Engine, HashingEncoder, Settings
+from index import Answer, Article, Engine, HashingEncoder, Settings
 from index.cli import main
 from tests.conftest import SEED_ARTICLE, require
 from tests.localserver import serving
@@ -185,3 +186,111 @@ def test_private_links_are_refused_by_default(
         code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", url)
         assert server.requests == []
     assert code == 1 and "non-public address 127.0.0.1" in out
+
+
+def test_each_record_of_a_file_is_its_own_outcome(
+    capsys: pytest.CaptureFixture[str], data_dir: str, tmp_path: Path
+) -> None:
+    topics = ["harbour bridge", "library hours", "solar farm", "ferry fares"]
+    texts = [" ".join([f"The council met about the {t} and voted on it."] * 4) for t in topics]
+    records = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps({"url": "https://a.example/1", "text": texts[0]}),
+        json.dumps({"url": "https://a.example/2", "text": texts[1], "date": "2023-02-30"}),
+        json.dumps({"url": "https://example.com:99x/", "text": texts[2]}),
+        json.dumps({"url": "https://a.example/4", "text": texts[3], "date": "0000-01-01"}),
+        "[" * 100_000,
+        "1" * 5000,
+    ]
+    records.write_bytes("\n".join(lines).encode() + b"\n\xff\xfe not utf-8\n" + lines[0].encode())
+    code, out, err = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(records))
+    assert "Traceback" not in err
+    assert code == 0
+    assert out.splitlines()[0] == "added 3, duplicates 1, failed 4"
+    assert "https://example.com:99x/: That is not a valid link" in out
+    assert "not UTF-8" in out and out.count("cannot be read as JSON") == 2
+
+
+class _FlakyEngine(Engine):
+    """The real engine, except that questions mentioning "explode" hit a bug."""
+
+    def ask(self, question: str, k: int = 10) -> Answer:
+        if "explode" in question:
+            raise IndexError("list index out of range")
+        return super().ask(question, k)
+
+
+def test_one_failing_question_does_not_cost_the_rest_of_the_batch(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    questions = "When does the harbour bridge open?\nWhy does it explode?\nWho leads the trial?\n"
+
+    def ask(*flags: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+        code = main(
+            ["--data-dir", data_dir, "ask", *flags, "-"],
+            engine_factory=lambda s: _FlakyEngine(s, encoder=HashingEncoder()),
+        )
+        return code, *capsys.readouterr()
+
+    code, out, err = ask("--json")
+    assert code == 1 and "Traceback" not in err
+    first, second, third = (json.loads(line) for line in out.splitlines())
+    assert first["answered"] is True and third["answered"] is True
+    assert second == {"question": "Why does it explode?", "error": second["error"]}
+    assert "IndexError" in second["error"]
+    code, out, err = ask()
+    assert code == 1 and "Traceback" not in err
+    assert out.count("Q: ") == 3
+    assert "Q: Why does it explode?\n   error: internal error (IndexError" in out
+
+
+def test_questions_that_look_like_the_parsers_placeholders_are_answered(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    questions = (
+        "What did \x001\x00 say, and \x005\x00 report on the Example Daily library?\n"
+        "\x00-1\x00 The Aldwin Courier, \x000\x00 and \x009\x00 harbour bridge\n"
+    )
+    monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+    code, out, err = run(capsys, "--data-dir", data_dir, "ask", "--json", "-")
+    assert code == 0, err
+    assert [("error" in json.loads(line)) for line in out.splitlines()] == [False, False]
+
+
+class _BuggyLinkEngine(Engine):
+    """The real engine, except that links ending in /bug hit a bug."""
+
+    async def add_url(self, url: str, *args: Any, **kwargs: Any) -> Article:
+        if url.endswith("/bug"):
+            raise KeyError("charset")
+        return await super().add_url(url, *args, **kwargs)
+
+
+def test_each_link_is_its_own_outcome(
+    capsys: pytest.CaptureFixture[str],
+    data_dir: str,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
+    with serving() as server:
+        good = server.add("/bridge", (fixtures / "harbour-bridge.html").read_bytes())
+        links = [server.url("/bug"), "https://example.com:99x/", good]
+        code = main(
+            ["--data-dir", data_dir, "ingest", "--quiet", *links],
+            engine_factory=lambda s: _BuggyLinkEngine(s, encoder=HashingEncoder()),
+        )
+    out, err = capsys.readouterr()
+    assert code == 0 and "Traceback" not in err
+    assert out.splitlines()[0] == "added 1, duplicates 0, failed 2"
+    assert "/bug: internal error (KeyError: 'charset')" in out
+    assert "https://example.com:99x/: That is not a valid link" in out

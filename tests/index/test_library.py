@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Engine, HashingEncoder, Settings
+from index import Engine, HashingEncoder, NotFound, Settings
 from index import library as library_module
 from index.library import VECTORS_FILE
 from index.models import ArticleDraft
@@ -59,3 +59,8 @@ def test_variants_share_the_corpus_and_leave_the_original_untouched(engine: Engi
     assert variant.search_params.dense_weight == 1.0
     assert engine.search_params.dense_weight == 0.4
     assert variant.stats().articles == engine.stats().articles == 3
+
+
+def test_a_malformed_link_to_remove_is_not_found_rather_than_a_crash(engine: Engine) -> None:
+    with pytest.raises(NotFound, match="99x"):
+        engine.remove("https://example.com:99x/")

@@ -14,6 +14,7 @@ ENGINE_VARIABLES = [
     "NEWSBOT_EMBEDDING_MODEL",
     "NEWSBOT_ALLOW_PRIVATE_URLS",
     "NEWSBOT_FETCH_TIMEOUT",
+    "NEWSBOT_FETCH_DEADLINE",
     "NEWSBOT_MAX_RESPONSE_BYTES",
     "NEWSBOT_ENCODER_THREADS",
 ]
@@ -97,3 +98,28 @@ def test_each_malformed_variable_is_one_sentence(
     with pytest.raises(SettingsError) as raised:
         Settings.from_env(env_file=None)
     assert str(raised.value) == message
+
+
+def test_every_fetch_has_a_deadline_by_default() -> None:
+    settings = Settings.from_env(env_file=None)
+    assert settings.fetch_deadline == 30.0 and settings.fetch_timeout == 20.0
+
+
+def test_the_deadline_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_FETCH_DEADLINE", " 12.5 ")
+    assert Settings.from_env(env_file=None).fetch_deadline == 12.5
+
+
+@pytest.mark.parametrize("name", ["NEWSBOT_FETCH_DEADLINE", "NEWSBOT_FETCH_TIMEOUT"])
+@pytest.mark.parametrize("value", ["soon", "0", "-3", "nan", "inf"])
+def test_malformed_seconds_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env(env_file=None)
+
+
+def test_env_example_documents_the_deadline() -> None:
+    example = (Path(__file__).parents[2] / ".env.example").read_text()
+    assert "\nNEWSBOT_FETCH_DEADLINE=30\n" in example

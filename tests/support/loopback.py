@@ -1,4 +1,4 @@
-"""One threaded HTTP server on 127.0.0.1 that test doubles build on; tests never leave loopback."""
+"""One threaded HTTP server on loopback that test doubles build on; tests never leave loopback."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ __all__ = ["LoopbackServer"]
 
 
 class LoopbackServer:
-    """Serves `handler` on a free port of 127.0.0.1 in a daemon thread; a context manager."""
+    """Serves `handler` on a free port of a loopback address in a daemon thread; a context manager.
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    `host` may be any address of 127.0.0.0/8 (127.0.0.2, …) to stand for a second machine.
+    """
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        if not host.startswith("127."):
+            raise ValueError(f"test servers listen on loopback only, not {host}")
+        self.host = host
+        self._server = ThreadingHTTPServer((host, 0), handler)
         # Request threads must never keep a finished test run alive.
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -27,7 +33,7 @@ class LoopbackServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> None:
         self._thread.start()

@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 for tests: serves canned responses per path, in a thread."""
+"""A real HTTP server on loopback for tests: serves canned responses per path, in a thread."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ class Route:
     """One canned response; `body` may be a callable run per request.
 
     A `gate` holds the response until the test sets it (an ingest can be kept "fetching" for as
-    long as a test likes); `requested` is set when the path is first asked for.
+    long as a test likes); `requested` is set when the path is first asked for. With `drip`
+    the body goes out one byte every `drip` seconds (a slow server that never quite stalls).
     """
 
     body: bytes | Callable[[], bytes] = b""
@@ -26,19 +27,23 @@ class Route:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
     gate: threading.Event | None = None
     requested: threading.Event = field(default_factory=threading.Event)
+    drip: float = 0.0
 
 
 class LocalServer(LoopbackServer):
-    """Routes by path; records every request path it saw."""
+    """Routes by path; records every request path and Host header it saw."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.hosts: list[str] = []
+        stopping = self._stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append(self.path)
+                server.hosts.append(self.headers.get("Host", ""))
                 route = server.routes.get(self.path)
                 if route is None:
                     self.send_response(404)
@@ -63,12 +68,18 @@ class LocalServer(LoopbackServer):
                     self.close_connection = True
                 self.end_headers()
                 with suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(body)
+                    if not route.drip:
+                        self.wfile.write(body)
+                    for index in range(len(body) if route.drip else 0):
+                        self.wfile.write(body[index : index + 1])
+                        self.wfile.flush()
+                        if stopping.wait(route.drip):
+                            break
 
             def log_message(self, format: str, *args: object) -> None:
                 return None
 
-        super().__init__(Handler)
+        super().__init__(Handler, host)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -93,6 +104,7 @@ class LocalServer(LoopbackServer):
         return self.url(path)
 
     def stop(self) -> None:
+        self._stopping.set()
         # Release held responses first, or shutting down would wait for their gates.
         for route in self.routes.values():
             if route.gate is not None:
@@ -101,8 +113,8 @@ class LocalServer(LoopbackServer):
 
 
 @contextmanager
-def serving() -> Iterator[LocalServer]:
-    server = LocalServer()
+def serving(host: str = "127.0.0.1") -> Iterator[LocalServer]:
+    server = LocalServer(host)
     server.start()
     try:
         yield server
