@@ -30,6 +30,7 @@ __all__ = [
     "render_removed",
     "render_stats",
     "telegram_length",
+    "visible_length",
 ]
 
 MESSAGE_LIMIT = 4096
@@ -111,9 +112,9 @@ def _outlet(article: Article) -> str | None:
     return None
 
 
-def headline(article: Article) -> str:
+def headline(article: Article, max_title: int = _MAX_TITLE) -> str:
     """The article's headline as a link to it, or plain text when it has no usable URL."""
-    title = _escape(_clip(article.title or "Untitled", _MAX_TITLE))
+    title = _escape(_clip(article.title or "Untitled", max_title))
     href = _safe_href(article.url)
     if href is None:
         return title
@@ -130,11 +131,16 @@ def attribution(article: Article) -> str:
     return f"{text}, {date}" if date else text
 
 
-def _source_line(article: Article) -> str:
+def _source_line(article: Article, max_title: int = _MAX_TITLE) -> str:
     """A compact one-line reference: "<a>Headline</a> (Outlet, 17 November 2024)"."""
     details = [part for part in (_outlet(article), format_date(article.published_at)) if part]
     suffix = f" ({_escape(', '.join(details))})" if details else ""
-    return headline(article) + suffix
+    return headline(article, max_title) + suffix
+
+
+def visible_length(text: str) -> int:
+    """What Telegram counts against its limit: UTF-16 units of the text without its tags."""
+    return telegram_length(html.unescape(re.sub(r"<[^>]+>", "", text)))
 
 
 # -- answers ---------------------------------------------------------------------------------
@@ -236,14 +242,18 @@ def render_article_list(articles: Sequence[Article], offset: int, total: int) ->
             return "No articles yet. Add one with /add followed by a link."
         return "No more articles."
     first, last = offset + 1, offset + len(articles)
-    lines = [f"<b>Articles {first}\N{EN DASH}{last} of {total}</b>, newest first:"]
-    for article in articles:
-        passages = "passage" if article.chunk_count == 1 else "passages"
-        lines.append(
-            f"<code>{article.id}</code> {_source_line(article)} · {article.chunk_count} {passages}"
-        )
-    lines.append("\nRemove one with /remove followed by its number.")
-    return "\n".join(lines)
+    # Long (or emoji-rich: two UTF-16 units each) titles are cut shorter until the page fits.
+    for max_title in (_MAX_TITLE, 120, 80, 50, 30, 15):
+        lines = [f"<b>Articles {first}\N{EN DASH}{last} of {total}</b>, newest first:"]
+        for article in articles:
+            passages = "passage" if article.chunk_count == 1 else "passages"
+            line = _source_line(article, max_title)
+            lines.append(f"<code>{article.id}</code> {line} · {article.chunk_count} {passages}")
+        lines.append("\nRemove one with /remove followed by its number.")
+        page = "\n".join(lines)
+        if visible_length(page) <= MESSAGE_LIMIT:
+            break
+    return page
 
 
 def _size(count: int) -> str:

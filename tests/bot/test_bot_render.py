@@ -231,3 +231,15 @@ def test_ingest_progress_reads_as_one_line_per_source() -> None:
     assert (
         render_ingest([IngestOutcome("pasted text", Stage.INDEXING)]) == "⏳ Indexing pasted text…"
     )
+
+
+def test_a_page_of_long_emoji_titles_still_fits_one_telegram_message() -> None:
+    # Emoji are two UTF-16 units each: ten 300-emoji titles rendered past 4,096 before.
+    page = [
+        article(n, title="🔥" * 300, outlet="📰" * 100, url=f"https://x.example/{'a' * 900}{n}")
+        for n in range(10)
+    ]
+    text = render_article_list(page, 0, 100)
+    assert html_problem(text) is None
+    assert telegram_length(visible_text(text)) <= MESSAGE_LIMIT
+    assert all(f"<code>{n}</code>" in text for n in range(10))
