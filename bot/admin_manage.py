@@ -6,8 +6,6 @@ checks the presser here.
 
 from __future__ import annotations
 
-import html
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import render
@@ -45,10 +43,11 @@ async def remove(update: Update, context: Context) -> None:
         try:
             article = await engine.remove(key)
         except NotFound as error:
-            lines.append(html.escape(str(error)))
+            lines.append(render.render_problem(str(error)))
         else:
             lines.append(render.render_removed(article))
-    await message.reply_text("\n".join(lines))
+    for text in render.pack_lines(lines):
+        await message.reply_text(text)
 
 
 async def articles(update: Update, context: Context) -> None:

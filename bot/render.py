@@ -22,11 +22,13 @@ __all__ = [
     "format_date",
     "headline",
     "help_text",
+    "pack_lines",
     "rate_limited",
     "render_answer",
     "render_article_list",
     "render_decline",
     "render_ingest",
+    "render_problem",
     "render_removed",
     "render_stats",
     "telegram_length",
@@ -282,6 +284,25 @@ def render_stats(stats: Stats) -> str:
 
 def render_removed(article: Article) -> str:
     return f"Removed article <code>{article.id}</code>: {_source_line(article)}."
+
+
+def render_problem(reason: str) -> str:
+    """One line saying why something was not done (the reason may repeat user input)."""
+    return _escape(_clip(reason, _MAX_REASON // 4))
+
+
+def pack_lines(lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Whole lines of HTML packed into as few messages as fit Telegram's limit each."""
+    messages: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if current and visible_length("\n".join([*current, line])) > limit:
+            messages.append("\n".join(current))
+            current = []
+        current.append(line)
+    if current:
+        messages.append("\n".join(current))
+    return messages
 
 
 # -- ingest progress -------------------------------------------------------------------------

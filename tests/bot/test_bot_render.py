@@ -9,10 +9,13 @@ from bot.render import (
     MESSAGE_LIMIT,
     attribution,
     format_date,
+    pack_lines,
     render_answer,
     render_article_list,
     render_decline,
     render_ingest,
+    render_problem,
+    render_removed,
     render_stats,
     telegram_length,
 )
@@ -243,3 +246,14 @@ def test_a_page_of_long_emoji_titles_still_fits_one_telegram_message() -> None:
     assert html_problem(text) is None
     assert telegram_length(visible_text(text)) <= MESSAGE_LIMIT
     assert all(f"<code>{n}</code>" in text for n in range(10))
+
+
+def test_many_removals_with_long_titles_are_packed_into_messages_that_fit() -> None:
+    lines = [render_removed(article(n, title="🔥" * 300, outlet="📰" * 100)) for n in range(20)]
+    lines.append(render_problem("There is no article '" + "x" * 5000 + "'."))
+    messages = pack_lines(lines)
+    assert len(messages) > 1
+    for text in messages:
+        assert html_problem(text) is None
+        assert telegram_length(visible_text(text)) <= MESSAGE_LIMIT
+    assert sum(text.count("Removed article") for text in messages) == 20
