@@ -13,6 +13,7 @@ from typing import Any
 
 from bench import speed
 from bench.dataset import default_data_dir, repo_root
+from bench.fit import cmd_eval_fit
 from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
 from bench.report import format_text, write_results
 from bench.run import run_multihop
@@ -131,3 +132,14 @@ def register_cli(commands: Any) -> None:
         "(default: results/natural-dev.md)",
     )
     natural.set_defaults(handler=cmd_eval_natural, standalone=True)
+    fit = benchmarks.add_parser(
+        "fit",
+        help="fit the weights of the decision to answer on the development questions",
+        description="Collect the evidence signals of every development question (MultiHop-RAG "
+        "and natural), cross-validate a logistic regression with all signals and with each "
+        "left out, and print the weights and threshold fitted on all of them.",
+    )
+    fit.add_argument("--data", type=Path, default=default_data_dir())
+    fit.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    fit.add_argument("--work-dir", type=Path, default=repo_root() / ".eval" / "multihop")
+    fit.set_defaults(handler=cmd_eval_fit, standalone=True)

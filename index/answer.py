@@ -12,43 +12,34 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from index.chunk import Span, sentence_spans
-from index.cues import mask_outlets, named_outlets, named_sources
+from index.evidence import Evidence, EvidenceWeights, gather
 from index.models import Answer, Article, Passage, Quote
-from index.text import STOPWORDS, WORD, terms
+from index.question import Question
+from index.text import terms
 
 __all__ = [
     "AnswerParams",
     "Evidence",
     "compose_answer",
-    "question_names",
-    "question_terms",
     "weigh",
 ]
 
-_NAME = re.compile(r"\b[A-Z][\w’'-]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _HEADLINE_WORDS = 12
-_CALENDAR = frozenset(
-    """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
-)
 
 
 @dataclass(frozen=True)
 class AnswerParams:
     """Knobs of quote selection and of the decision to decline.
 
-    The evidence score is `best cosine + names_weight × share of the question's names found in
-    the passages + coverage_weight × share of the question's words in its best sentence −
-    unknown_source_penalty` (the penalty only when the question asks about a source none of
-    the passages comes from); below `min_evidence` the answer is a decline. The weights come
-    from a logistic regression on the MultiHop-RAG development questions, divided by the
-    cosine's weight so the score reads as an adjusted cosine.
+    The evidence score is the weighted sum of the signals in `index.evidence.Evidence`; below
+    `min_evidence` the answer is a decline. The weights come from a logistic regression on the
+    development questions (`newsbot eval fit`), divided by the cosine's weight so the score
+    reads as an adjusted cosine.
     """
 
     max_quotes: int = 4
@@ -56,9 +47,7 @@ class AnswerParams:
     # results/multihop-dev.md: a second article's quote is from a gold article ~2/3 of the time).
     max_articles: int = 1
     min_evidence: float = 0.90
-    names_weight: float = 0.32
-    coverage_weight: float = 1.0
-    unknown_source_penalty: float = 0.28
+    weights: EvidenceWeights = field(default_factory=EvidenceWeights)
     # A floor under the best cosine whatever the other signals say (0 = the score alone).
     min_dense: float = 0.0
     # Slope of the logistic that turns the evidence score into `Answer.confidence`.
@@ -74,38 +63,6 @@ class AnswerParams:
     short_sentence_words: int = 12
 
 
-def question_terms(text: str) -> set[str]:
-    """Informative, lightly stemmed words of a text."""
-    return terms(text)
-
-
-def question_names(question: str, outlets: Sequence[str] = ()) -> list[str]:
-    """Lower-cased capitalised words of a question that are not its first word, an outlet name,
-    a month or a day: mostly the people, places, companies and products it is about."""
-    # Outlets are judged separately (see `named_sources`); blank them out here.
-    text = mask_outlets(question, outlets)
-    names: list[str] = []
-    for match in _NAME.finditer(text):
-        if match.start() == 0:
-            continue
-        word = _POSSESSIVE.sub("", match.group().lower())
-        if len(word) < 3 or word in STOPWORDS or word in _CALENDAR:
-            continue
-        names.append(word)
-    return names
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The signals behind the decision to answer, and their combined score."""
-
-    best_dense: float
-    names_found: float
-    coverage: float
-    unknown_sources: tuple[str, ...]
-    score: float
-
-
 @dataclass(frozen=True)
 class _Candidate:
     passage: Passage
@@ -113,72 +70,57 @@ class _Candidate:
     terms: frozenset[str]
 
 
-def weigh(question: str, passages: Sequence[Passage], params: AnswerParams) -> Evidence:
+def weigh(
+    question: Question,
+    passages: Sequence[Passage],
+    params: AnswerParams,
+    rarity: Mapping[str, float] | None = None,
+) -> Evidence:
     """How well `passages` support an answer to `question` (see `AnswerParams`)."""
-    outlets = _outlets(passages)
     candidates = _sentences(list(passages[: params.quote_passages]))
-    return _weigh(question, passages, params, _wanted(question, outlets), candidates, outlets)
-
-
-def _outlets(passages: Sequence[Passage]) -> list[str]:
-    return sorted({p.article.outlet for p in passages if p.article.outlet})
-
-
-def _wanted(question: str, outlets: Sequence[str]) -> set[str]:
-    """The question's informative words; outlet names pick articles, not sentences (a sentence
-    that says "TechCrunch" is no better for it), so they are left out."""
-    wanted = question_terms(question)
-    named = set()
-    for outlet in named_outlets(question, outlets):
-        named |= question_terms(outlet)
-    return (wanted - named) or wanted
+    return _weigh(question, passages, params, _rank(question, passages, candidates), rarity)
 
 
 def _weigh(
-    question: str,
+    question: Question,
     passages: Sequence[Passage],
     params: AnswerParams,
-    wanted: set[str],
-    candidates: Sequence[_Candidate],
-    outlets: Sequence[str],
+    ranked: Sequence[tuple[float, _Candidate]],
+    rarity: Mapping[str, float] | None,
 ) -> Evidence:
-    best_dense = max((p.dense for p in passages), default=0.0)
-    names = question_names(question, outlets)
-    if names:
-        words: set[str] = set()
-        for passage in passages:
-            words.update(WORD.findall(passage.chunk.text.lower()))
-            words.update(WORD.findall(passage.article.title.lower()))
-        found = sum(all(w in words for w in WORD.findall(n)) for n in names) / len(names)
-    else:
-        found = 1.0
-    coverage = max((len(wanted & c.terms) for c in candidates), default=0) / (len(wanted) or 1)
-    unknown = tuple(named_sources(question, outlets))
-    score = best_dense + params.names_weight * found + params.coverage_weight * coverage
-    if unknown:
-        score -= params.unknown_source_penalty
-    return Evidence(best_dense, found, coverage, unknown, score)
+    wanted = question.wanted
+    coverage = max((len(wanted & c.terms) for _, c in ranked), default=0) / (len(wanted) or 1)
+    best = None
+    if ranked:
+        top = ranked[0][1]
+        best = (top.passage.article, _window(top.passage.article, top.span))
+    return gather(question, passages, best, coverage, rarity or {}, params.weights)
 
 
 def compose_answer(
-    question: str, passages: list[Passage], params: AnswerParams | None = None
+    question: Question,
+    passages: list[Passage],
+    params: AnswerParams | None = None,
+    rarity: Mapping[str, float] | None = None,
 ) -> Answer:
-    """An answer quoting whole sentences of the best passages, or a decline with its reason."""
+    """An answer quoting whole sentences of the best passages, or a decline with its reason.
+
+    `rarity` (0..1 per question term, from the corpus) sharpens the evidence; see
+    `index.evidence`.
+    """
     params = params or AnswerParams()
+    text = question.text
     if not passages:
-        return Answer(question, False, passages=passages, reason="My sources have nothing yet.")
-    if not question_terms(question):
-        return Answer(
-            question, False, passages=passages, reason="I could not find a question in that."
-        )
-    outlets = _outlets(passages)
-    wanted = _wanted(question, outlets)
+        return Answer(text, False, passages=passages, reason="My sources have nothing yet.")
+    if not question.wanted:
+        return Answer(text, False, passages=passages, reason="I could not find a question in that.")
     candidates = _sentences(passages[: params.quote_passages])
-    evidence = _weigh(question, passages, params, wanted, candidates, outlets)
+    ranked = _rank(question, passages, candidates)
+    evidence = _weigh(question, passages, params, ranked, rarity)
     margin = evidence.score - params.min_evidence
     confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
-    quotes = _choose_quotes(wanted, passages, candidates, params) if supported else []
+    quotes = _choose_quotes(ranked, params) if supported else []
     if not quotes:
         reason = "My sources don't cover that."
         if evidence.unknown_sources:
@@ -186,24 +128,22 @@ def compose_answer(
                 f"I have nothing from {_listing(evidence.unknown_sources)}, "
                 "and my other sources don't cover that."
             )
-        return Answer(question, False, passages=passages, reason=reason, confidence=confidence)
-    return Answer(question, True, quotes=quotes, passages=passages, confidence=confidence)
+        return Answer(text, False, passages=passages, reason=reason, confidence=confidence)
+    return Answer(text, True, quotes=quotes, passages=passages, confidence=confidence)
 
 
 def _listing(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _choose_quotes(
-    wanted: set[str],
-    passages: list[Passage],
-    candidates: Sequence[_Candidate],
-    params: AnswerParams,
-) -> list[Quote]:
-    """The best sentence overall, maybe a second from its article, and the best sentence of
-    each other article that scores almost as well; grouped by article, in article order."""
+def _rank(
+    question: Question, passages: Sequence[Passage], candidates: Sequence[_Candidate]
+) -> list[tuple[float, _Candidate]]:
+    """Candidate sentences best first: how much of the question they cover (rarer words count
+    more) plus how well their passage ranks."""
     if not candidates:
         return []
+    wanted = set(question.wanted)
     weights = _idf(wanted, candidates)
     total = sum(weights.values()) or 1.0
     top_score = abs(passages[0].score) or 1.0
@@ -212,12 +152,25 @@ def _choose_quotes(
         coverage = sum(weights[t] for t in wanted & candidate.terms) / total
         return coverage + candidate.passage.score / top_score
 
-    ranked = sorted(candidates, key=score, reverse=True)
-    best = score(ranked[0])
+    return sorted(((score(c), c) for c in candidates), key=lambda pair: pair[0], reverse=True)
+
+
+def _window(article: Article, span: Span) -> tuple[int, int]:
+    """The sentence with the sentences before and after it in the article."""
+    before = sentence_spans(article.text, max(0, span.start - 600), span.start)
+    after = sentence_spans(article.text, span.end, min(len(article.text), span.end + 600))
+    return (before[-1].start if before else span.start, after[0].end if after else span.end)
+
+
+def _choose_quotes(ranked: Sequence[tuple[float, _Candidate]], params: AnswerParams) -> list[Quote]:
+    """The best sentence overall, maybe a second from its article, and the best sentence of
+    each other article that scores almost as well; grouped by article, in article order."""
+    if not ranked:
+        return []
+    best = ranked[0][0]
     chosen: dict[int, list[_Candidate]] = {}
-    for candidate in ranked:
+    for value, candidate in ranked:
         article = candidate.passage.article.id
-        value = score(candidate)
         if article in chosen:
             first = len(chosen) == 1 and next(iter(chosen)) == article
             if first and len(chosen[article]) == 1 and value >= params.second_quote_ratio * best:
@@ -250,8 +203,7 @@ def _sentences(passages: list[Passage]) -> list[_Candidate]:
             if key in seen or words < 4 or headline:
                 continue
             seen.add(key)
-            terms = frozenset(question_terms(sentence))
-            found.append(_Candidate(passage, span, terms))
+            found.append(_Candidate(passage, span, frozenset(terms(sentence))))
     return found
 
 

@@ -62,6 +62,10 @@ class LexicalIndex(Protocol):
         """The `k` best chunk ids for the informative words of `query`; higher is better."""
         ...
 
+    def document_frequency(self, words: Iterable[str]) -> dict[str, int]:
+        """How many chunks contain each word: what makes a word rare (a name) or common."""
+        ...
+
     def __len__(self) -> int:
         """How many chunks are searchable."""
         ...

@@ -24,6 +24,7 @@ __all__ = [
     "outlet_aliases",
     "question_parts",
     "read_cues",
+    "strip_controls",
     "time_matches",
 ]
 
@@ -31,7 +32,7 @@ __all__ = [
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-def _plain(question: str) -> str:
+def strip_controls(question: str) -> str:
     """The question with every control character (NUL included) replaced by a space.
 
     The parsers below mark known outlets and hidden names with NUL-delimited placeholders;
@@ -144,7 +145,7 @@ def named_outlets(question: str, outlets: Sequence[str]) -> set[str]:
     for match in pattern.finditer(question):
         key = " ".join(match.group().split()).lower()
         group = owners.get(key, set())
-        if any(
+        if _as_source(question, match) or any(
             _capitalised_like(match.group(), o_alias)
             for o in group
             for o_alias in outlet_aliases(o)
@@ -152,6 +153,24 @@ def named_outlets(question: str, outlets: Sequence[str]) -> set[str]:
         ):
             named |= group
     return named
+
+
+# People who type in lower case still name outlets as sources: "did techcrunch cover it",
+# "what did the verge say", "according to fortune". Without capitals, the words around the
+# name must say it is a source ("on the verge of", "made a fortune" say nothing of the kind).
+_REPORTING = re.compile(
+    r"^(?:\W+\w+){0,4}?\W+(?:say|says|said|saying|report|reports|reported|reporting|write|"
+    r"writes|wrote|written|article|articles|story|stories|coverage|cover|covers|covered|piece|"
+    r"pieces|claim|claims|claimed|review|reviews|headline|headlines|post|posts|podcast|"
+    r"interview|thinks?|think|reckons?)\b",
+    re.I,
+)
+_ACCORDING = re.compile(r"\b(?:according to|as reported by|reported by|per)\s*$", re.I)
+
+
+def _as_source(question: str, match: re.Match[str]) -> bool:
+    before = question[max(0, match.start() - 30) : match.start()]
+    return bool(_REPORTING.match(question[match.end() :]) or _ACCORDING.search(before))
 
 
 _ONE_NAME = (
@@ -191,7 +210,7 @@ def named_sources(question: str, known: Sequence[str] = ()) -> list[str]:
     "Considering a Bloomberg report and an article from The Verge" with The Verge known gives
     `["Bloomberg"]`: the question asks what a source said that is not among `known`.
     """
-    text = mask_outlets(_plain(question), known, "\x00")
+    text = mask_outlets(strip_controls(question), known, "\x00")
     found: list[str] = []
     for pattern in _SOURCE_PATTERNS:
         for match in pattern.finditer(text):
@@ -248,7 +267,14 @@ def time_matches(published: datetime | None, times: Sequence[tuple[int, int]]) -
 
 # -- questions in parts ---------------------------------------------------------------------
 
-_PART_BREAK = re.compile(r"\s*[,;?]\s+|\s*\?$|\s+(?:while|whereas)\s+", re.I)
+# Cuts: commas, semicolons, question marks, "while"/"whereas", and before an "and" that starts
+# a second question ("why was the watch banned and what did Apple show").
+_PART_BREAK = re.compile(
+    r"\s*[,;?]\s+|\s*\?$|\s+(?:while|whereas)\s+|\s+(?=(?:and|&|plus)\s+(?:also\s+)?(?:what|why|"
+    r"how|who|whom|when|where|which|whether|did|does|do|is|are|was|were|has|have|had|will|"
+    r"would|can|could|should)\b)",
+    re.I,
+)
 _BEFORE_OUTLET = re.compile(
     r"(?:\b(?:and|or|with|to|from|by|in|of|the|a|an|both)\s+|['‘\"]\s*)*$", re.I
 )
@@ -257,10 +283,10 @@ _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 
 
 def _informative(text: str) -> int:
-    return sum(
-        1
-        for w in _WORD.findall(_PLACEHOLDER.sub(" ", text).lower())
-        if w not in STOPWORDS and len(w) > 1
+    """Informative words of a piece; a hidden outlet name or date counts as one."""
+    words = _WORD.findall(_PLACEHOLDER.sub(" ", text).lower())
+    return len(_PLACEHOLDER.findall(text)) + sum(
+        1 for w in words if w not in STOPWORDS and len(w) > 1
     )
 
 
@@ -278,7 +304,7 @@ def question_parts(question: str, outlets: Sequence[str] = (), min_words: int = 
         kept.append(match.group())
         return f"\x00{len(kept) - 1}\x00"
 
-    text = _plain(question)
+    text = strip_controls(question)
     if outlets:
         text = _outlet_matcher(tuple(sorted(outlets)))[0].sub(hide, text)
     for pattern in _DATES:

@@ -29,6 +29,11 @@ class Encoder(Protocol):
         """Length of each vector."""
         ...
 
+    @property
+    def multilingual(self) -> bool:
+        """Whether a question in one language finds passages in another."""
+        ...
+
     def warm_up(self) -> None:
         """Load whatever is slow to load; safe to call more than once."""
         ...
@@ -47,8 +52,17 @@ class SentenceTransformerEncoder:
         batch_size: int = 32,
         device: str = "cpu",
         threads: int | None = None,
+        multilingual: bool | None = None,
     ) -> None:
         self._model_name_or_path = model_name_or_path
+        # Unless told, judge by the name: multilingual models say so ("multilingual-e5",
+        # "paraphrase-multilingual-…", "LaBSE", "bge-m3").
+        lowered = model_name_or_path.lower()
+        self._multilingual = (
+            multilingual
+            if multilingual is not None
+            else any(mark in lowered for mark in ("multilingual", "labse", "bge-m3", "xlm"))
+        )
         self._threads = threads
         self._batch_size = batch_size
         self._device = device
@@ -58,6 +72,10 @@ class SentenceTransformerEncoder:
     @property
     def name(self) -> str:
         return self._model_name_or_path
+
+    @property
+    def multilingual(self) -> bool:
+        return self._multilingual
 
     @property
     def dim(self) -> int:
@@ -111,6 +129,10 @@ class HashingEncoder:
     @property
     def name(self) -> str:
         return f"hashing-{self._dim}"
+
+    @property
+    def multilingual(self) -> bool:
+        return False
 
     @property
     def dim(self) -> int:

@@ -19,8 +19,10 @@ from index.backends import VectorIndexLike
 from index.embed import Encoder, SentenceTransformerEncoder
 from index.errors import IngestError
 from index.ingest import Ingester
+from index.intent import english_only, reply_for
 from index.library import Library
 from index.models import Answer, Article, ArticleDraft, IngestOutcome, Passage, Stats
+from index.question import Question, read_question
 from index.search import Searcher, SearchParams
 from index.settings import Settings
 from index.store import Store
@@ -167,16 +169,39 @@ class Engine:
 
     # -- questions ------------------------------------------------------------------------
 
-    def search(self, question: str, k: int = 10) -> list[Passage]:
+    def read(self, text: str) -> Question:
+        """`text` read once as a question, knowing the stored outlets."""
+        return read_question(text, self.library.store.outlets())
+
+    def search(self, question: str | Question, k: int = 10) -> list[Passage]:
+        if isinstance(question, str):
+            question = self.read(question)
         return self.searcher.search(question, k)
 
-    def ask(self, question: str, k: int = 10) -> Answer:
-        """Quotes that answer `question` with their sources, or a decline with its reason."""
-        question = " ".join(question.split())
-        if not question:
-            return Answer(question, False, reason="Ask me a question about the news.")
-        passages = self.search(question, k)
-        return compose_answer(question, passages, self.answer_params)
+    def ask(self, text: str, k: int = 10) -> Answer:
+        """Quotes that answer `text` with their sources, or a decline with its reason."""
+        question = self.read(text)
+        if not question.text:
+            return Answer(question.text, False, reason="Ask me a question about the news.")
+        if not question.is_news:
+            reply = reply_for(question.intent, question.language)
+            return Answer(
+                question.text,
+                False,
+                reason=reply,
+                intent=question.intent,
+                language=question.language,
+            )
+        if question.language != "en" and not self.encoder.multilingual:
+            return Answer(
+                question.text,
+                False,
+                reason=english_only(question.language),
+                language=question.language,
+            )
+        passages = self.searcher.search(question, k)
+        rarity = self.searcher.rarity(question)
+        return compose_answer(question, passages, self.answer_params, rarity)
 
     # -- management -----------------------------------------------------------------------
 

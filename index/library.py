@@ -19,8 +19,9 @@ from index.chunk import Span
 from index.dedupe import canonical_url
 from index.embed import Encoder, Vectors
 from index.errors import InvalidURL, NotFound, StorageError
+from index.lexical import Fts5Index
 from index.models import Article, ArticleDraft, Stats
-from index.store import Fts5Index, Store
+from index.store import Store
 from index.vectors import APPROXIMATE_FROM, VectorIndex
 
 __all__ = ["DATABASE_FILE", "VECTORS_FILE", "Library"]

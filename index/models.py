@@ -71,6 +71,8 @@ class Passage:
     score: float
     dense: float = 0.0
     lexical: float = 0.0
+    # The passage's relevance to each part of a multi-part question, in the question's order.
+    part_scores: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,10 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     reason: str = ""
     confidence: float = 0.0
+    # What the message was ("news", "small_talk", "how_to", "advice", "live_data": see
+    # `index.intent`) and the language to reply in; only news questions are searched.
+    intent: str = "news"
+    language: str = "en"
 
     def quotes_by_article(self) -> list[tuple[Article, list[Quote]]]:
         """Quotes grouped by article, in order of each article's first quote."""

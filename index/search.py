@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
-from index.cues import Cues, date_matches, question_parts, read_cues, time_matches
+from index.cues import Cues, date_matches, time_matches
 from index.embed import Encoder
+from index.evidence import rarity_of
 from index.models import Article, Passage
+from index.question import Part, Question
+from index.text import informative_words, stem
 
 if TYPE_CHECKING:
     from index.library import Library
@@ -69,16 +72,16 @@ class Searcher:
         self.encoder = encoder
         self.params = params or SearchParams()
 
-    def search(self, question: str, k: int = 10) -> list[Passage]:
+    def search(self, question: Question, k: int = 10) -> list[Passage]:
         """The top `k` passages for `question`, best first."""
         params = self.params
         store, vectors, words = self.library.store, self.library.vectors, self.library.lexical
-        outlets = store.outlets()
-        queries = [question]
+        parts: tuple[Part, ...] = ()
         if params.part_weight > 0 and params.max_parts > 1:
-            queries += question_parts(question, outlets)[: params.max_parts]
+            parts = question.parts[: params.max_parts]
+        queries = [question.text, *(part.text for part in parts)]
         query_vectors = self.encoder.encode(queries)
-        lexical_lists = [dict(words.search(question, params.lexical_candidates))]
+        lexical_lists = [dict(words.search(question.text, params.lexical_candidates))]
         candidate_ids = set(lexical_lists[0])
         candidate_ids.update(
             i for i, _ in vectors.search(query_vectors[0], params.dense_candidates)
@@ -102,10 +105,9 @@ class Searcher:
         matrix = np.stack([embeddings[i] for i in ids])
         dense = np.einsum("cd,qd->cq", matrix, query_vectors)  # candidates × queries
         recency = _recency(owners)
-        question_cues = read_cues(question, outlets)
         scores: list[npt.NDArray[np.float64]] = []
-        for column, (query, hits) in enumerate(zip(queries, lexical_lists, strict=True)):
-            cues = question_cues if column == 0 else _part_cues(query, outlets, question_cues)
+        all_cues = [question.cues, *(part.cues for part in parts)]
+        for column, (cues, hits) in enumerate(zip(all_cues, lexical_lists, strict=True)):
             if params.fusion == "rrf":
                 relevance = _reciprocal_ranks(dense[:, column], [hits.get(i, 0.0) for i in ids])
             else:
@@ -124,9 +126,21 @@ class Searcher:
                 score=float(fused[j]),
                 dense=float(dense[j, 0]),
                 lexical=lexical_lists[0].get(ids[j], 0.0) / top_lexical,
+                part_scores=tuple(float(column[j]) for column in scores[1:]),
             )
             for j in order
         ]
+
+    def rarity(self, question: Question) -> dict[str, float]:
+        """0..1 per question term: how few passages of the whole corpus use it."""
+        lexical = self.library.lexical
+        words = informative_words(question.text)
+        per_word = rarity_of(lexical.document_frequency(words), len(lexical))
+        found: dict[str, float] = {}
+        for word, value in per_word.items():
+            term = stem(word)
+            found[term] = max(found.get(term, 0.0), value)
+        return found
 
     def _boosts(
         self, cues: Cues, owners: Sequence[Article], recency: npt.NDArray[np.float64]
@@ -145,17 +159,6 @@ class Searcher:
                 time_matches(a.published_at, cues.times) for a in owners
             )
         return boost
-
-
-def _part_cues(part: str, outlets: Sequence[str], question: Cues) -> Cues:
-    """A part's own outlets and dates when it names some, else the whole question's."""
-    own = read_cues(part, outlets)
-    return Cues(
-        outlets=own.outlets or question.outlets,
-        dates=own.dates or question.dates,
-        times=question.times,
-        recent=question.recent,
-    )
 
 
 def _reciprocal_ranks(

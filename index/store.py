@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,9 +16,8 @@ from index.chunk import Span
 from index.embed import Vectors
 from index.errors import DuplicateArticle, NotFound, StorageError
 from index.models import Article, ArticleDraft, Chunk
-from index.text import STOPWORDS
 
-__all__ = ["Fts5Index", "Store", "fts_query"]
+__all__ = ["Store"]
 
 # Numbered migrations; PRAGMA user_version records how many have run.
 MIGRATIONS: list[str] = [
@@ -55,7 +53,6 @@ MIGRATIONS: list[str] = [
 ]
 
 _ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text"
-_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -70,15 +67,6 @@ def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 query OR-ing the informative words of `text`, each quoted so no syntax leaks in."""
-    words: list[str] = []
-    for word in _FTS_TOKEN.findall(text.lower()):
-        if word not in STOPWORDS and word not in words:
-            words.append(word)
-    return " OR ".join(f'"{w}"' for w in words)
-
-
 class Store:
     """One SQLite database file (WAL mode); every method is safe to call from any thread."""
 
@@ -87,6 +75,8 @@ class Store:
         self.path = path
         self._lock = threading.RLock()
         self._outlets: tuple[int, list[str]] | None = None
+        # Bumped by every change to the stored articles, so readers can tell a cache is stale.
+        self.generation = 0
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -214,6 +204,7 @@ class Store:
                     "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
                     (chunk_id, text, draft.title, draft.outlet or ""),
                 )
+        self.generation += 1
         article = Article(
             id=article_id,
             title=draft.title,
@@ -238,6 +229,7 @@ class Store:
             db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
             db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
             db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        self.generation += 1
         return article, chunk_ids
 
     def get_article(self, article_id: int) -> Article:
@@ -408,35 +400,11 @@ class Store:
                 ],
             )
 
-    def lexical_search(self, query: str, k: int) -> list[tuple[int, float]]:
-        """Top `k` chunk ids by BM25 over text, title and outlet; higher score is better."""
-        match = fts_query(query)
-        if not match:
-            return []
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
+        """Rows of one read-only query, for the other modules of the embedded backend (the
+        FTS5 lexical index lives in this database file)."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT rowid, -bm25(chunks_fts, 1.0, 0.5, 0.5) AS score FROM chunks_fts "
-                "WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?",
-                (match, k),
-            ).fetchall()
-        return [(int(r[0]), float(r[1])) for r in rows]
+            return self._db.execute(sql, parameters).fetchall()
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
-
-
-class Fts5Index:
-    """The `LexicalIndex` of the embedded backend: BM25 over SQLite FTS5 in the store's file.
-
-    Its rows are written and deleted by the store in the same transaction as their chunks, so
-    the two can never disagree after a crash.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        return self._store.lexical_search(query, k)
-
-    def __len__(self) -> int:
-        return self._store.count_chunks()

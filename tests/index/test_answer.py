@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from index import AnswerParams, Engine, Settings
-from index.answer import compose_answer, question_names, weigh
+from index.answer import compose_answer, weigh
 from index.chunk import sentence_spans
 from index.models import Article, Chunk, Passage
+from index.question import Question, read_question
 from tests.conftest import SEED_ARTICLE, require
 
 WHEN = datetime(2024, 11, 17, tzinfo=UTC)
@@ -52,9 +55,16 @@ def _sentence_starts(text: str) -> set[int]:
     return {span.start for span in sentence_spans(text)}
 
 
+def _asked(text: str, passages: Sequence[Passage]) -> Question:
+    """`text` read as the engine reads it, knowing the outlets of these passages."""
+    return read_question(text, sorted({p.article.outlet for p in passages if p.article.outlet}))
+
+
 def test_quotes_are_whole_verbatim_sentences_of_the_best_article() -> None:
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.7), (LIBRARY_ARTICLE, 1.0, 0.3))
-    answer = compose_answer("What will the harbour bridge cost, in dollars?", passages)
+    answer = compose_answer(
+        _asked("What will the harbour bridge cost, in dollars?", passages), passages
+    )
     assert answer.answered and answer.quotes
     assert any(q.text.startswith("The bridge will cost 40 million dollars") for q in answer.quotes)
     # The headline line has no full stop: it is never quoted as a sentence.
@@ -69,19 +79,21 @@ def test_quotes_are_whole_verbatim_sentences_of_the_best_article() -> None:
 
 def test_a_short_sentence_brings_the_next_one_for_context() -> None:
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.7))
-    answer = compose_answer("What do ferry operators fear?", passages)
+    answer = compose_answer(_asked("What do ferry operators fear?", passages), passages)
     assert answer.answered
     first = answer.quotes[0].text
     # "Ferry operators fear losing passengers." is five words; the paragraph ends there, so the
     # next paragraph's sentence is not glued on.
     assert first == "Ferry operators fear losing passengers."
-    answer = compose_answer("When did the city council approve the harbour bridge?", passages)
+    answer = compose_answer(
+        _asked("When did the city council approve the harbour bridge?", passages), passages
+    )
     assert answer.quotes[0].text.startswith("The city council approved the new harbour bridge")
 
 
 def test_weak_evidence_is_declined_with_the_closest_headlines() -> None:
     passages = _passages((GARDEN_ARTICLE, 1.0, 0.12), (LIBRARY_ARTICLE, 0.9, 0.1))
-    answer = compose_answer("Who won the football cup final in Brazil?", passages)
+    answer = compose_answer(_asked("Who won the football cup final in Brazil?", passages), passages)
     assert not answer.answered and not answer.quotes
     assert answer.reason == "My sources don't cover that."
     assert answer.confidence < 0.5
@@ -93,23 +105,25 @@ def test_asking_about_a_source_that_is_not_there_counts_against_answering() -> N
     plain = "When is the harbour bridge due to open?"
     sourced = "According to Bloomberg, when is the harbour bridge due to open?"
     params = AnswerParams()
-    assert weigh(plain, passages, params).unknown_sources == ()
-    evidence = weigh(sourced, passages, params)
+    assert weigh(_asked(plain, passages), passages, params).unknown_sources == ()
+    evidence = weigh(_asked(sourced, passages), passages, params)
     assert evidence.unknown_sources == ("Bloomberg",)
-    lenient = AnswerParams(unknown_source_penalty=0.0)
-    assert weigh(sourced, passages, lenient).score - evidence.score == pytest.approx(
-        params.unknown_source_penalty
-    )
+    lenient = AnswerParams(weights=replace(params.weights, unknown_source=0.0))
+    assert weigh(
+        _asked(sourced, passages), passages, lenient
+    ).score - evidence.score == pytest.approx(-params.weights.unknown_source)
     # "Bloomberg" is also a name the passages lack.
     assert evidence.names_found == 0.0
     strict = AnswerParams(min_evidence=evidence.score + 0.01)
-    declined = compose_answer(sourced, passages, strict)
+    declined = compose_answer(_asked(sourced, passages), passages, strict)
     assert not declined.answered
     assert "Bloomberg" in declined.reason
     # A source the passages do come from is no penalty: The Gazette is known.
     assert (
         weigh(
-            "According to The Gazette, when will the bridge open?", passages, params
+            _asked("According to The Gazette, when will the bridge open?", passages),
+            passages,
+            params,
         ).unknown_sources
         == ()
     )
@@ -119,22 +133,31 @@ def test_evidence_adds_up_cosine_names_and_coverage() -> None:
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.5))
     params = AnswerParams()
     evidence = weigh(
-        "Did Mayor Ana Ruiz or Senator Smith praise the harbour bridge?", passages, params
+        _asked("Did Mayor Ana Ruiz or Senator Smith praise the harbour bridge?", passages),
+        passages,
+        params,
     )
     # Names: mayor, ana, ruiz found; senator, smith not.
     assert evidence.names_found == pytest.approx(3 / 5)
     assert 0.0 < evidence.coverage < 1.0
+    weights = params.weights
     assert evidence.score == pytest.approx(
-        0.5 + params.names_weight * 3 / 5 + params.coverage_weight * evidence.coverage
+        weights.dense * 0.5
+        + weights.names * 3 / 5
+        + weights.coverage * evidence.coverage
+        + weights.focus * evidence.focus
+        + weights.article_focus * evidence.article_focus
+        + weights.rare_missing * evidence.rare_missing
+        + weights.numbers * evidence.numbers_found
     )
 
 
 def test_question_names_skip_the_first_word_months_and_outlets() -> None:
-    names = question_names(
+    names = read_question(
         "Did The Gazette report in October that Mayor Ana Ruiz's bridge opened?", ["The Gazette"]
-    )
-    assert names == ["mayor", "ana", "ruiz"]
-    assert question_names("What happened?") == []
+    ).names
+    assert names == ("mayor", "ana", "ruiz")
+    assert read_question("What happened?").names == ()
 
 
 def test_other_articles_are_quoted_only_when_nearly_as_strong() -> None:
@@ -142,9 +165,14 @@ def test_other_articles_are_quoted_only_when_nearly_as_strong() -> None:
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6), (LIBRARY_ARTICLE, 2.0, 0.6))
     question = "How much will the harbour bridge cost and until when will the library stay open?"
     # By default one article is quoted: the best supported.
-    assert len({q.article.id for q in compose_answer(question, passages).quotes}) == 1
+    assert (
+        len({q.article.id for q in compose_answer(_asked(question, passages), passages).quotes})
+        == 1
+    )
     both = compose_answer(
-        question, passages, AnswerParams(max_articles=3, relative_article_score=0.5)
+        _asked(question, passages),
+        passages,
+        AnswerParams(max_articles=3, relative_article_score=0.5),
     )
     assert {q.article.id for q in both.quotes} == {BRIDGE_ARTICLE.id, LIBRARY_ARTICLE.id}
     assert len(both.quotes) <= AnswerParams().max_quotes
@@ -153,26 +181,35 @@ def test_other_articles_are_quoted_only_when_nearly_as_strong() -> None:
     for _, quotes in groups:
         assert [q.start for q in quotes] == sorted(q.start for q in quotes)
     strict = compose_answer(
-        question, passages, AnswerParams(max_articles=3, relative_article_score=1.5)
+        _asked(question, passages),
+        passages,
+        AnswerParams(max_articles=3, relative_article_score=1.5),
     )
     assert len({q.article.id for q in strict.quotes}) == 1
     single = compose_answer(
-        question, passages, AnswerParams(second_quote_ratio=2.0, relative_article_score=2.0)
+        _asked(question, passages),
+        passages,
+        AnswerParams(second_quote_ratio=2.0, relative_article_score=2.0),
     )
     assert len(single.quotes) == 1
 
 
 def test_nothing_to_search_or_nothing_asked_is_declined() -> None:
-    assert compose_answer("Anything?", []).reason == "My sources have nothing yet."
+    assert compose_answer(_asked("Anything?", []), []).reason == "My sources have nothing yet."
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.9))
-    assert compose_answer("?!", passages).reason == "I could not find a question in that."
+    assert (
+        compose_answer(_asked("?!", passages), passages).reason
+        == "I could not find a question in that."
+    )
 
 
 def test_a_cosine_floor_can_be_set() -> None:
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.2))
     question = "How much will the harbour bridge cost?"
-    assert compose_answer(question, passages).answered
-    assert not compose_answer(question, passages, AnswerParams(min_dense=0.3)).answered
+    assert compose_answer(_asked(question, passages), passages).answered
+    assert not compose_answer(
+        _asked(question, passages), passages, AnswerParams(min_dense=0.3)
+    ).answered
 
 
 @pytest.mark.slow

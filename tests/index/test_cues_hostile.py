@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from index import ArticleDraft, Engine, HashingEncoder, Settings
 from index.cues import named_outlets, named_sources, question_parts, read_cues
-from index.store import fts_query
+from index.lexical import fts_query
 
 OUTLETS = ["The Verge", "TechCrunch", "Fortune", "Cnbc | World Business News Leader", "The Age"]
 

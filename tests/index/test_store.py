@@ -11,8 +11,9 @@ import pytest
 
 from index.chunk import Span
 from index.errors import DuplicateArticle, NotFound
+from index.lexical import Fts5Index, fts_query
 from index.models import ArticleDraft
-from index.store import MIGRATIONS, Fts5Index, Store, fts_query
+from index.store import MIGRATIONS, Store
 
 TEXT = "The ferry to Port Ellery resumed on Monday. Storm damage closed the pier for a week."
 SPANS = [Span(0, 43), Span(44, len(TEXT))]
@@ -71,11 +72,11 @@ def test_the_same_url_or_text_is_refused_and_nothing_half_stored(store: Store) -
 
 def test_removal_takes_chunks_vectors_and_lexical_rows_with_it(store: Store) -> None:
     article, chunk_ids = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
-    assert {i for i, _ in store.lexical_search("ferry pier", 10)} == set(chunk_ids)
+    assert {i for i, _ in Fts5Index(store).search("ferry pier", 10)} == set(chunk_ids)
     removed, removed_ids = store.remove_article(article.id)
     assert removed.id == article.id
     assert removed_ids == chunk_ids
-    assert store.lexical_search("ferry pier", 10) == []
+    assert Fts5Index(store).search("ferry pier", 10) == []
     assert store.get_embeddings(chunk_ids) == {}
     with pytest.raises(NotFound):
         store.get_article(article.id)
@@ -83,7 +84,7 @@ def test_removal_takes_chunks_vectors_and_lexical_rows_with_it(store: Store) -> 
 
 def test_lexical_search_ranks_the_chunk_with_more_matching_words_first(store: Store) -> None:
     _, chunk_ids = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
-    hits = store.lexical_search("storm damage at the pier", 10)
+    hits = Fts5Index(store).search("storm damage at the pier", 10)
     assert hits[0][0] == chunk_ids[1]
     assert all(score > 0 for _, score in hits)
 
@@ -104,3 +105,17 @@ def test_export_gives_every_article_with_its_spans_and_vectors(store: Store) -> 
     _, spans, vectors = exported[0]
     assert spans == SPANS
     np.testing.assert_array_equal(vectors, _vectors(2))
+
+
+def test_document_frequency_counts_chunks_and_follows_changes(store: Store) -> None:
+    lexical = Fts5Index(store)
+    article, _ = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+    assert lexical.document_frequency(["ferry", "pier", "Storm", "zeppelin", "the"]) == {
+        "ferry": 1,
+        "pier": 1,
+        "Storm": 1,
+        "zeppelin": 0,
+        "the": 0,  # a stop word is never searched, so it counts as absent
+    }
+    store.remove_article(article.id)
+    assert lexical.document_frequency(["ferry"]) == {"ferry": 0}

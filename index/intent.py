@@ -1,0 +1,234 @@
+"""What a message is before it is a search: its language, and whether it is a news question at
+all or small talk, a how-to, a request for personal advice, or a request for live data.
+
+A news bot answers from its articles; "thanks", "how do I reset my phone" and "btc price right
+now" are not questions its articles can answer, so they get a short reply in the person's own
+language instead of quotes that happen to share a word. The rules are deliberately about the
+*form* of a message (greeting words, "how do I …", "should I …", "… right now"), never about
+topics, so they do not decline real news questions that mention the same things.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+__all__ = ["Intent", "detect_language", "english_only", "read_intent", "reply_for"]
+
+
+class Intent(StrEnum):
+    """The kinds of message; only NEWS is searched."""
+
+    NEWS = "news"
+    SMALL_TALK = "small_talk"
+    HOW_TO = "how_to"
+    ADVICE = "advice"
+    LIVE_DATA = "live_data"
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_UKRAINIAN_LETTERS = re.compile(r"[іїєґ]", re.I)
+_UKRAINIAN_WORDS = frozenset(
+    """що як де чи це хто коли чому який яка яке які було буде зараз сьогодні вчора новини
+    привіт дякую будь ласка війна україна україни києві київ тиждень""".split()
+)
+_RUSSIAN_LETTERS = re.compile(r"[ыэъё]", re.I)
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def detect_language(text: str) -> str:
+    """ "en", "ru" or "uk" (the languages the bot replies in), by script and telltale letters.
+
+    Other scripts count as English: the bot's replies then say how to ask in English.
+    """
+    letters = _LETTERS.findall(text)
+    cyrillic = sum(1 for c in letters if _CYRILLIC.match(c))
+    if not letters or cyrillic < len(letters) / 2:
+        return "en"
+    if _UKRAINIAN_LETTERS.search(text):
+        return "uk"
+    if _RUSSIAN_LETTERS.search(text):
+        return "ru"
+    words = set(re.findall(r"\w+", text.lower()))
+    return "uk" if words & _UKRAINIAN_WORDS else "ru"
+
+
+# -- small talk --------------------------------------------------------------------------------
+# A message is small talk when, once these phrases and filler words are taken out, nothing is
+# left: "hi there bot", "thanks a lot!!", "ok cool lol", "привет, ты кто".
+
+_SMALL_TALK_PHRASES = [
+    # greetings and farewells
+    r"hi+|hey+|hello+|hallo|hiya|howdy|yo|sup|wassup|whats? up|heya|greetings|hola|salut",
+    r"good (?:morning|afternoon|evening|night|day)|morning|evening|gm|gn|night|nite",
+    r"bye|goodbye|good bye|see (?:you|ya|u)(?: later| soon)?|cya|later|take care|ttyl",
+    r"привет\w*|здравствуй\w*|здрасьте|добр\w+ (?:утро|день|вечер|ночи)|доброе утро|хай|ку|"
+    r"салют|пока|до свидания|спокойной ночи|всего доброго",
+    r"привіт\w*|вітаю|добр\w+ (?:ранку|ранок|день|дня|вечір|вечора|ночі)|бувай\w*|"
+    r"до побачення|на добраніч",
+    # thanks, acknowledgements, laughter, reactions
+    r"thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|much appreciated|appreciate it|"
+    r"(?:that )?(?:was|is) (?:helpful|useful|great|interesting)",
+    r"ok(?:ay)?|k+|kk|alright|all right|sure|cool|nice|great|awesome|perfect|got it|i see|"
+    r"understood|fine|good|wow|oh|ah|hmm+|yes|yeah|yep|no|nope|nah|true|right|interesting|"
+    r"amazing|fair enough|makes sense|lol+|lmao|rofl|haha\w*|hehe\w*|xd|omg|wtf|bruh|meh",
+    r"спасибо|спс|благодарю|ок|окей|понятно|ясно|хорошо|круто|супер|класс|отлично|ага|да|"
+    r"нет|ладно|норм|ха\w*|лол",
+    r"дякую|дуже дякую|спасибі|зрозуміло|добре|гаразд|чудово|клас|так|ні|ага|норм",
+    # about the bot itself
+    r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what (?:can|do) (?:you|u) do|"
+    r"what (?:do|can) (?:you|u) know|how (?:do|does) (?:you|u|this|it) work|"
+    r"(?:are|r) (?:you|u) (?:a |an )?(?:real|human|person|bot|robot|ai|alive|there|ok|okay)"
+    r"(?: (?:person|human|bot|being))?|what is this|what is this bot|who made (?:you|u)|"
+    r"what(?:'s| is) your name|help|start",
+    r"how (?:are|r) (?:you|u)(?: doing)?|how(?:'s| is) it going|how you doing|"
+    r"whats? new with (?:you|u)",
+    r"(?:tell me|say) (?:a |something )?(?:joke|funny)|make me laugh|i(?:'m| am) bored|"
+    r"i love (?:you|u)|love (?:you|u)|miss (?:you|u)|marry me",
+    r"(?:you(?:'re| are)|ur|u r|u are|you) (?:kinda |so |very |really |pretty |such an? )?"
+    r"(?:useless|stupid|dumb|smart|clever|great|awesome|cool|helpful|funny|the best|amazing|"
+    r"annoying|slow|fast|weird|broken|bad|good|a bot|an idiot|nice)(?: bot)?",
+    r"good bot|bad bot|nice bot|cool bot|great bot",
+    r"кто (?:ты|вы)|ты кто|вы кто|что (?:ты|вы) (?:умеешь|умеете|можешь|можете)|ты бот|"
+    r"ты человек|как (?:дела|ты|поживаешь|жизнь)|что нового|расскажи анекдот|пошути",
+    r"хто (?:ти|ви)|ти хто|що (?:ти|ви) (?:вмієш|вмієте|можеш|можете)|ти бот|як (?:справи|ти)|"
+    r"що нового|розкажи анекдот|пожартуй",
+]
+_FILLER = (
+    r"there|bot|buddy|mate|man|dude|bro|guys|friend|pal|again|so much|very much|a lot|lots|"
+    r"so|very|really|too|just|then|anyway|ngl|tbh|kinda|please|pls|plz|and|but|u|you|"
+    r"all|everyone|folks|mr|sir|madam|newsbot|бот|друг|дружище|ребята|большое|огромное|очень|"
+    r"и|а|ну|тебе|вам|всем|друже|дуже|тобі|вам|всім|і|й"
+)
+_SMALL_TALK = re.compile(
+    r"^(?:(?:" + "|".join(_SMALL_TALK_PHRASES) + r"|" + _FILLER + r")\b[\s,.!?;:)(]*)+$",
+    re.IGNORECASE,
+)
+_NOT_WORD = re.compile(r"[^\w\s'’]+", re.UNICODE)
+
+# -- requests the articles cannot answer -------------------------------------------------------
+
+_LEAD = r"^(?:(?:hey|hi|ok|so|pls|please|quick question|question|q|bot|yo)[\s,:!]+)*"
+_HOW_TO = re.compile(
+    _LEAD + r"(?:how (?:do|can|should|would|could|shall|must) (?:i|we|you|u|one|someone|people)"
+    r"(?! think| feel| know| rate)\b"
+    r"|how to\b|how(?:'s| is) the best way to|what(?:'s| is) the (?:best|easiest|fastest|quickest)"
+    r" way to|best way to|easiest way to|fastest way to|tips (?:for|on|to)|steps to|"
+    r"recipe for|how long (?:do|should) (?:i|you) (?:cook|boil|bake|wait|sleep)|"
+    r"как (?:мне|нам|можно|лучше|правильно|быстро|сделать|приготовить|научиться|избавиться|"
+    r"починить|настроить|сбросить)\b|как \w+(?:ть|ться|чь)\b|"
+    r"як (?:мені|нам|можна|краще|правильно|швидко|зробити|приготувати|навчитися|позбутися|"
+    r"полагодити|налаштувати)\b|як \w+(?:ти|тися)\b)",
+    re.IGNORECASE,
+)
+_ADVICE = re.compile(
+    _LEAD + r"(?:should (?:i|we)\b|shall i\b|what should (?:i|we)\b|"
+    r"(?:which|what) \w+(?: \w+)? should (?:i|we)\b|do you think i should|would you (?:recommend|"
+    r"suggest)|can you recommend|recommend me|any (?:advice|tips|recommendations)|"
+    r"is it (?:a good idea|smart|worth it|wise) (?:to|for me)|is it worth (?:it|buying|getting)|"
+    r"стоит ли (?:мне|нам)?|что мне (?:делать|купить|выбрать)|посоветуй\w*|"
+    r"чи варто|що мені (?:робити|купити|вибрати)|порадь\w*)"
+    r"|\b(?:what (?:do|should) i do|help me decide|what would you do)\b"
+    r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b",
+    re.IGNORECASE,
+)
+_NOW = (
+    r"(?:right now|rn|now|today|tonight|currently|at the moment|atm|this minute|"
+    r"сейчас|сегодня|зараз|сьогодні|нині)"
+)
+_LIVE_THINGS = (
+    r"(?:weather|forecast|temperature|temp|rain(?:ing)?|snow(?:ing)?|humidity|"
+    r"price|prices|rate|rates|score|scores|stock|stocks|shares|traffic|trending|odds|"
+    r"winning|playing|standings|time is it|date is it|погод\w*|курс\w*|цен\w*|счет|счёт|"
+    r"рахунок|ціна|ціни|температур\w*)"
+)
+# Within a few words of each other: "btc price right now", "weather in kyiv today".
+_NEAR = r"(?:\s+\S+){0,4}\s+"
+_LIVE_DATA = re.compile(
+    r"\bweather (?:forecast|in|at|for|near|like|today|tomorrow|tonight|this|now|rn)\b|"
+    r"^(?:what(?:'s| is) the |how(?:'s| is) the |the )?weather\b|\bwill it (?:rain|snow)\b|"
+    rf"\b(?:погода|погоду|погоди)\b|\b{_LIVE_THINGS}\b{_NEAR}{_NOW}\b|"
+    rf"\b{_NOW}\b{_NEAR}{_LIVE_THINGS}\b|\bwhat time is it\b|\b(?:is|are) (?:the )?\w+(?: \w+)? "
+    rf"(?:up|down) (?:today|right now|rn|now)\b|\blive scores?\b",
+    re.IGNORECASE,
+)
+# Requests for live data are short; a long question that mentions the weather is about news.
+_LIVE_DATA_WORDS = 12
+
+
+def _normalise(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.replace("’", "'")).split()).lower()
+
+
+def read_intent(text: str) -> Intent:
+    """What kind of message `text` is (see `Intent`); anything unrecognised is NEWS."""
+    plain = _normalise(text)
+    if not plain or _SMALL_TALK.match(plain):
+        return Intent.SMALL_TALK
+    if len(plain.split()) <= _LIVE_DATA_WORDS and _LIVE_DATA.search(plain):
+        return Intent.LIVE_DATA
+    if _ADVICE.search(plain):
+        return Intent.ADVICE
+    if _HOW_TO.search(plain):
+        return Intent.HOW_TO
+    return Intent.NEWS
+
+
+_ABOUT = {
+    "en": "I answer questions about the news with quotes from the articles I have, each with its "
+    "source. Ask me something like “what did the Fed decide about rates?”",
+    "ru": "Я отвечаю на вопросы о новостях цитатами из статей, которые у меня есть, с "
+    "указанием источника. Спросите, например: «что решила ФРС по ставке?»",
+    "uk": "Я відповідаю на запитання про новини цитатами зі статей, які в мене є, із "
+    "зазначенням джерела. Запитайте, наприклад: «що вирішила ФРС щодо ставки?»",
+}
+_REPLIES = {
+    Intent.SMALL_TALK: {
+        "en": "Hi! " + _ABOUT["en"],
+        "ru": "Привет! " + _ABOUT["ru"],
+        "uk": "Привіт! " + _ABOUT["uk"],
+    },
+    Intent.HOW_TO: {
+        "en": "I can't help with how-to questions: I only know the news articles I was given. "
+        + _ABOUT["en"],
+        "ru": "С инструкциями я не помогу: я знаю только новостные статьи, которые мне дали. "
+        + _ABOUT["ru"],
+        "uk": "З інструкціями я не допоможу: я знаю лише новинні статті, які мені дали. "
+        + _ABOUT["uk"],
+    },
+    Intent.ADVICE: {
+        "en": "I don't give personal advice: I only quote the news articles I was given. "
+        + _ABOUT["en"],
+        "ru": "Личных советов я не даю: я только цитирую новостные статьи, которые мне дали. "
+        + _ABOUT["ru"],
+        "uk": "Особистих порад я не даю: я лише цитую новинні статті, які мені дали. "
+        + _ABOUT["uk"],
+    },
+    Intent.LIVE_DATA: {
+        "en": "I don't have live data (weather, prices, scores right now): only the news "
+        "articles I was given. " + _ABOUT["en"],
+        "ru": "Данных в реальном времени (погода, курсы, счёт матчей) у меня нет: только "
+        "новостные статьи, которые мне дали. " + _ABOUT["ru"],
+        "uk": "Даних у реальному часі (погода, курси, рахунок матчів) у мене немає: лише "
+        "новинні статті, які мені дали. " + _ABOUT["uk"],
+    },
+}
+
+
+def reply_for(intent: Intent, language: str) -> str:
+    """The short reply to a message that is not a news question, in the person's language."""
+    replies = _REPLIES.get(intent, _REPLIES[Intent.SMALL_TALK])
+    return replies.get(language, replies["en"])
+
+
+_ENGLISH_ONLY = {
+    "ru": "Мои статьи на английском, и вопросы на других языках я пока не сопоставляю с ними. "
+    "Спросите, пожалуйста, по-английски, например: “what happened to Sam Altman?”",
+    "uk": "Мої статті англійською, і запитання іншими мовами я поки не зіставляю з ними. "
+    "Запитайте, будь ласка, англійською, наприклад: “what happened to Sam Altman?”",
+}
+
+
+def english_only(language: str) -> str:
+    """The decline for a question in a language the configured model cannot match to articles."""
+    return _ENGLISH_ONLY.get(language, "Please ask in English: my articles are in English.")

@@ -1,0 +1,77 @@
+"""The embedded lexical index: BM25 over SQLite FTS5, in the store's own database file.
+
+Its rows are written and deleted by the store in the same transaction as their chunks, so the
+two can never disagree after a crash. Questions become FTS5 queries that OR their informative
+words, each quoted, so no query syntax a user types is ever obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+
+from index.store import Store
+from index.text import STOPWORDS
+
+__all__ = ["Fts5Index", "fts_query"]
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query OR-ing the informative words of `text`, each quoted so no syntax leaks in."""
+    words: list[str] = []
+    for word in _FTS_TOKEN.findall(text.lower()):
+        if word not in STOPWORDS and word not in words:
+            words.append(word)
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+class Fts5Index:
+    """The `LexicalIndex` of the embedded backend."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._frequencies: dict[str, int] = {}
+        self._generation = -1
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Top `k` chunk ids by BM25 over text, title and outlet; higher score is better."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self._store.read(
+            "SELECT rowid, -bm25(chunks_fts, 1.0, 0.5, 0.5) AS score FROM chunks_fts "
+            "WHERE chunks_fts MATCH ? ORDER BY score DESC LIMIT ?",
+            (match, k),
+        )
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def document_frequency(self, words: Iterable[str]) -> dict[str, int]:
+        """How many chunks' text contains each word (as the index tokenizes it, titles left
+        out); cached until the store changes."""
+        with self._lock:
+            if self._generation != self._store.generation:
+                self._frequencies.clear()
+                self._generation = self._store.generation
+            found: dict[str, int] = {}
+            for word in words:
+                key = word.lower()
+                if key not in self._frequencies:
+                    query = fts_query(key)
+                    rows = (
+                        self._store.read(
+                            "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                            (f"text : ({query})",),
+                        )
+                        if query
+                        else [(0,)]
+                    )
+                    self._frequencies[key] = int(rows[0][0])
+                found[word] = self._frequencies[key]
+            return found
+
+    def __len__(self) -> int:
+        return self._store.count_chunks()

@@ -1,0 +1,133 @@
+"""A question read once into one value: its words, names, numbers, outlets, dates, parts,
+language and intent. Search and answers receive this value and never re-read the raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.cues import (
+    Cues,
+    mask_outlets,
+    named_outlets,
+    named_sources,
+    question_parts,
+    read_cues,
+    strip_controls,
+)
+from index.intent import Intent, detect_language, read_intent
+from index.text import STOPWORDS, terms
+
+__all__ = ["Part", "Question", "read_question"]
+
+_NAME = re.compile(r"\b[A-Z][\w’'-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# A number with the word before or after it when that word says what is counted or named:
+# "iphone 16", "series 9", "2024 election", "$32 billion".
+_NUMBER = re.compile(r"(?<![\w.])\$?\d[\d,.]*(?:\s*(?:%|percent|billion|million|bn|m|k))?", re.I)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a multi-part question, searched and answered on its own."""
+
+    text: str
+    cues: Cues
+    wanted: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Question:
+    """Everything search and answers need to know about what was asked."""
+
+    text: str
+    language: str
+    intent: Intent
+    cues: Cues
+    # Informative, lightly stemmed words, without the outlet names the question mentions (a
+    # sentence saying "TechCrunch" is no better an answer to "what did TechCrunch say").
+    wanted: frozenset[str]
+    # Lower-cased capitalised words that are not the first word, an outlet, a month or a day:
+    # mostly the people, places, companies and products asked about.
+    names: tuple[str, ...]
+    # Numbers as written ("16", "2024", "$32 billion"), each with a neighbouring word if any.
+    numbers: tuple[tuple[str, str | None], ...]
+    # Sources the question names ("a Bloomberg report") that no stored outlet matches.
+    sources: tuple[str, ...]
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def is_news(self) -> bool:
+        return self.intent is Intent.NEWS
+
+
+def read_question(text: str, outlets: Sequence[str] = ()) -> Question:
+    """Read `text` once, knowing the stored `outlets` (so "the Verge" is an outlet, not a name)."""
+    text = " ".join(strip_controls(text).split())
+    cues = read_cues(text, outlets)
+    parts = tuple(
+        Part(part, _part_cues(part, outlets, cues), _wanted(part, outlets))
+        for part in question_parts(text, outlets)
+    )
+    return Question(
+        text=text,
+        language=detect_language(text),
+        intent=read_intent(text),
+        cues=cues,
+        wanted=_wanted(text, outlets),
+        names=_names(text, outlets),
+        numbers=_numbers(text),
+        sources=tuple(named_sources(text, outlets)),
+        parts=parts,
+    )
+
+
+def _wanted(text: str, outlets: Sequence[str]) -> frozenset[str]:
+    wanted = terms(text)
+    named: set[str] = set()
+    for outlet in named_outlets(text, outlets):
+        named |= terms(outlet)
+    return frozenset((wanted - named) or wanted)
+
+
+def _names(text: str, outlets: Sequence[str]) -> tuple[str, ...]:
+    masked = mask_outlets(text, outlets)
+    names: list[str] = []
+    for match in _NAME.finditer(masked):
+        if match.start() == 0:
+            continue
+        word = _POSSESSIVE.sub("", match.group().lower())
+        if len(word) < 3 or word in STOPWORDS or word in _CALENDAR:
+            continue
+        names.append(word)
+    return tuple(names)
+
+
+def _numbers(text: str) -> tuple[tuple[str, str | None], ...]:
+    found: list[tuple[str, str | None]] = []
+    for match in _NUMBER.finditer(text):
+        number = match.group().strip().rstrip(".,")
+        before = _WORD.findall(text[max(0, match.start() - 30) : match.start()])
+        neighbour = before[-1].lower() if before else None
+        if neighbour in STOPWORDS:
+            neighbour = None
+        found.append((number, neighbour))
+    return tuple(found)
+
+
+def _part_cues(part: str, outlets: Sequence[str], question: Cues) -> Cues:
+    """A part's own outlets and dates when it names some, else the whole question's."""
+    own = read_cues(part, outlets)
+    return Cues(
+        outlets=own.outlets or question.outlets,
+        dates=own.dates or question.dates,
+        times=question.times,
+        recent=question.recent,
+    )

@@ -1,0 +1,130 @@
+"""Messages that are not news questions, told by their form, in English, Russian, Ukrainian."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.intent import Intent, detect_language, read_intent, reply_for
+
+SMALL_TALK = [
+    "hey",
+    "Hello there!",
+    "heyyy bot",
+    "morning",
+    "good evening everyone",
+    "thank you so much!!",
+    "thx mate",
+    "cheers",
+    "ok",
+    "okay got it",
+    "haha nice",
+    "lmao",
+    "👍",
+    "...",
+    "who r u",
+    "what can you do?",
+    "are you an ai",
+    "how does this work",
+    "how are you doing",
+    "you're so smart",
+    "bad bot",
+    "say something funny",
+    "bye!",
+    "здравствуйте",
+    "ок, понятно",
+    "кто ты?",
+    "как дела",
+    "вітаю!",
+    "дуже дякую",
+    "що ти вмієш",
+]
+HOW_TO = [
+    "how do i change my wifi password",
+    "how can I learn to code",
+    "how to make pancakes",
+    "what's the easiest way to save money",
+    "tips for a job interview",
+    "как приготовить борщ",
+    "як налаштувати роутер",
+]
+ADVICE = [
+    "should I sell my tesla shares",
+    "which phone should i buy",
+    "would you recommend moving to berlin",
+    "is it worth buying a house now",
+    "стоит ли мне менять работу",
+    "чи варто купувати квартиру",
+]
+LIVE_DATA = [
+    "weather tomorrow in berlin",
+    "gold price today",
+    "what's the score right now",
+    "eth price rn",
+    "is the nasdaq down today",
+    "курс евро сейчас",
+    "яка погода у львові",
+]
+NEWS = [
+    "what did the fed decide about rates",
+    "how did the market react to the fed",
+    "how did openai's board explain firing altman",
+    "what should the EU do about AI, according to the commission",
+    "did bitcoin go up after the etf news",
+    "thanks to the strike, how many cars did ford lose",
+    "who won the world series",
+    "hello kitty owner sanrio earnings",
+    "is the weather service predicting a cold winter, according to the report",
+    "why are stock prices falling this week",
+    "how many people were killed in the attack",
+    "what happened to sam altman",
+    "что случилось с сэмом альтманом",
+    "що сталося з ftx",
+]
+
+
+@pytest.mark.parametrize("message", SMALL_TALK)
+def test_small_talk_is_recognised(message: str) -> None:
+    assert read_intent(message) is Intent.SMALL_TALK
+
+
+@pytest.mark.parametrize("message", HOW_TO)
+def test_how_to_questions_are_recognised(message: str) -> None:
+    assert read_intent(message) is Intent.HOW_TO
+
+
+@pytest.mark.parametrize("message", ADVICE)
+def test_requests_for_personal_advice_are_recognised(message: str) -> None:
+    assert read_intent(message) is Intent.ADVICE
+
+
+@pytest.mark.parametrize("message", LIVE_DATA)
+def test_requests_for_live_data_are_recognised(message: str) -> None:
+    assert read_intent(message) is Intent.LIVE_DATA
+
+
+@pytest.mark.parametrize("message", NEWS)
+def test_news_questions_that_share_their_words_stay_news(message: str) -> None:
+    assert read_intent(message) is Intent.NEWS
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("what happened to ftx", "en"),
+        ("что случилось с ftx?", "ru"),
+        ("що сталося з ftx?", "uk"),
+        ("хто переміг", "uk"),
+        ("кто победил", "ru"),
+        ("Was ist mit FTX passiert?", "en"),
+        ("", "en"),
+    ],
+)
+def test_the_language_of_a_message(message: str, language: str) -> None:
+    assert detect_language(message) == language
+
+
+def test_replies_come_in_the_persons_language_and_say_what_the_bot_does() -> None:
+    assert "news" in reply_for(Intent.SMALL_TALK, "en")
+    assert "новост" in reply_for(Intent.SMALL_TALK, "ru")
+    assert "новин" in reply_for(Intent.ADVICE, "uk")
+    assert reply_for(Intent.LIVE_DATA, "de") == reply_for(Intent.LIVE_DATA, "en")

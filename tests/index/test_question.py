@@ -1,0 +1,61 @@
+"""A question read once: what search and answers receive instead of the raw text."""
+
+from __future__ import annotations
+
+from index import ArticleDraft, Engine
+from index.intent import Intent
+from index.question import read_question
+
+OUTLETS = ["The Verge", "TechCrunch", "Harbour Herald"]
+
+
+def test_a_question_is_read_into_words_names_numbers_outlets_and_parts() -> None:
+    question = read_question(
+        "Did TechCrunch report that Apple sold 16 million iPhone 15 units on October 3, "
+        "and what did The Verge say about the Pixel 8?",
+        OUTLETS,
+    )
+    assert question.intent is Intent.NEWS and question.language == "en"
+    assert question.cues.outlets == {"TechCrunch", "The Verge"}
+    assert question.cues.dates == ((None, 10, 3),)
+    assert "techcrunch" not in question.wanted and "apple" in question.wanted
+    assert {"apple", "pixel"} <= set(question.names)
+    assert ("15", "iphone") in question.numbers and ("8", "pixel") in question.numbers
+    assert len(question.parts) == 2
+    assert question.parts[1].cues.outlets == {"The Verge"}
+
+
+def test_control_characters_never_reach_search() -> None:
+    question = read_question("what\x00 happened\x00-1\x00 to\tftx", OUTLETS)
+    assert question.text == "what happened -1 to ftx"
+
+
+def test_engine_replies_to_small_talk_without_searching(engine: Engine) -> None:
+    engine.add_draft(
+        ArticleDraft(
+            text="Thanks to new funding, the harbour ferry will run every hour. It starts Monday.",
+            title="Ferry every hour",
+            outlet="Harbour Herald",
+        )
+    )
+    for message, intent in [
+        ("thanks!", "small_talk"),
+        ("how do i tie a tie", "how_to"),
+        ("should i buy a boat", "advice"),
+        ("ferry price right now", "live_data"),
+    ]:
+        answer = engine.ask(message)
+        assert not answer.answered and not answer.quotes and not answer.passages, message
+        assert answer.intent == intent
+        assert "news" in answer.reason
+    assert engine.ask("will the harbour ferry run every hour?").answered
+
+
+def test_a_question_in_russian_is_declined_in_russian_when_the_model_is_english_only(
+    engine: Engine,
+) -> None:
+    assert not engine.encoder.multilingual
+    answer = engine.ask("что случилось с паромом?")
+    assert not answer.answered and answer.language == "ru"
+    assert "по-английски" in answer.reason
+    assert "Привет" in engine.ask("привет!").reason
