@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -30,6 +30,11 @@ class FetchedPage:
     content_type: str
     content: bytes
     charset: str | None = None
+    # 304 when a conditional request (If-None-Match / If-Modified-Since) found it unchanged,
+    # with no content; the validators to send next time, as the server gave them.
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def is_html(self) -> bool:
@@ -120,8 +125,14 @@ async def fetch(
     max_bytes: int = 5_000_000,
     max_redirects: int = 5,
     resolver: Resolver | None = None,
+    accept: Collection[str] = _ACCEPTED_TYPES,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchedPage:
-    """Download one HTML or text document, re-checking every redirect against the same guards."""
+    """Download one HTML or text document, re-checking every redirect against the same guards.
+
+    `accept` widens the media types taken (feeds are XML); `headers` go with each request
+    (conditional requests: a 304 answer comes back as an empty page with `status` 304).
+    """
     try:
         current = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError) as error:
@@ -129,17 +140,22 @@ async def fetch(
     for _ in range(max_redirects + 1):
         await check_url(current, allow_private, resolver)
         try:
-            async with client.stream("GET", current, follow_redirects=False) as response:
+            async with client.stream(
+                "GET", current, follow_redirects=False, headers=headers
+            ) as response:
                 if response.is_redirect and "location" in response.headers:
                     current = current.join(response.headers["location"])
                     continue
+                validators = response.headers.get("etag"), response.headers.get("last-modified")
+                if response.status_code == 304:
+                    return FetchedPage(str(current), "", b"", None, 304, *validators)
                 if response.status_code >= 400:
                     raise FetchError(
                         f"The site answered HTTP {response.status_code} "
                         f"({response.reason_phrase or 'error'}) for {current}."
                     )
                 media_type, charset = _media_type(response)
-                if media_type and media_type not in _ACCEPTED_TYPES:
+                if media_type and media_type not in accept:
                     raise UnsupportedContent(
                         f"That link is {_describe(media_type)}, not an article page."
                     )
@@ -169,5 +185,5 @@ async def fetch(
             media_type = "text/html" if b"<" in content[:4096] else "text/plain"
         elif b"\x00" in content[:4096]:
             raise UnsupportedContent("That link is a binary file, not an article page.")
-        return FetchedPage(str(current), media_type, content, charset)
+        return FetchedPage(str(current), media_type, content, charset, 200, *validators)
     raise FetchError(f"Too many redirects (more than {max_redirects}) from {url}.")
