@@ -1,0 +1,387 @@
+"""Following RSS and Atom feeds: subscriptions, reading a feed, and polling it for new items.
+
+A feed is downloaded by the guarded `index.fetch.fetch` (with ETag / Last-Modified, so an
+unchanged feed costs a 304) and its bytes are parsed by feedparser, which never fetches anything
+itself. Each new item's page is fetched and extracted like an /add; when the page cannot be read,
+the item's own text stands in, attributed to the feed. Items are recognised by GUID and by
+canonical link (recorded per feed), and the ingest pipeline's own dedupe catches the same story
+arriving through another feed or under another link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import html
+import io
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import httpx
+
+from index.clock import Clock
+from index.dedupe import canonical_url, content_hash
+from index.errors import FeedBusy, FeedError, IngestError, NotAFeed, NotFound
+from index.extract import extract_text
+from index.feedstore import FeedStore
+from index.fetch import fetch, make_client
+from index.ingest import Ingester
+from index.library import Library
+from index.models import Article, ArticleDraft, Feed, FeedPoll, IngestOutcome, Stage
+from index.settings import Settings
+
+__all__ = [
+    "FEED_TYPES",
+    "MAX_BACKOFF",
+    "MAX_ITEMS_PER_POLL",
+    "FeedDocument",
+    "FeedItem",
+    "Feeds",
+    "parse_feed",
+]
+
+log = logging.getLogger(__name__)
+
+# Media types a feed may be served as (some servers call RSS text/html or text/plain).
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/x-rss+xml",
+    "application/xml",
+    "text/xml",
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+)
+_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
+# A first poll of a long feed adds this many items (the newest); the rest come next time.
+MAX_ITEMS_PER_POLL = 50
+# Back-off after failures doubles the interval, up to this (or the interval, if longer).
+MAX_BACKOFF = timedelta(hours=24)
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr)>")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed: where its article is and what the feed itself says about it."""
+
+    title: str
+    link: str | None
+    guid: str | None
+    published_at: datetime | None
+    content: str  # the entry's own text (content or summary) as plain text; "" if none
+
+    @property
+    def keys(self) -> list[str]:
+        """What identifies this item in its feed: its GUID and its canonical link."""
+        keys = [f"guid:{self.guid}"] if self.guid else []
+        if self.link:
+            keys.append(f"url:{canonical_url(self.link)}")
+        return keys or [f"text:{content_hash(self.title + chr(10) + self.content)}"]
+
+    @property
+    def label(self) -> str:
+        return self.link or self.title or "an untitled item"
+
+
+@dataclass(frozen=True)
+class FeedDocument:
+    """A parsed feed: its title and its items, in the feed's order."""
+
+    title: str | None
+    items: list[FeedItem]
+
+
+def parse_feed(content: bytes, url: str, content_type: str = "") -> FeedDocument:
+    """Read RSS or Atom from `content`; raises NotAFeed for a web page, non-XML or nothing."""
+    import feedparser  # imported lazily: the bot starts without it
+
+    if not content.strip():
+        raise NotAFeed("The feed is empty: the server sent nothing.")
+    # A stream, never a string: feedparser would fetch a string that looks like a URL.
+    parsed = feedparser.parse(
+        io.BytesIO(content),
+        response_headers={"content-location": url, "content-type": content_type},
+    )
+    if not parsed.get("version"):
+        head = content[:2048].lower()
+        if content_type in ("text/html", "application/xhtml+xml") or b"<html" in head:
+            raise NotAFeed("That link is a web page, not an RSS or Atom feed.")
+        reason = parsed.get("bozo_exception")
+        detail = f" (not valid XML: {reason})" if reason else ""
+        raise NotAFeed(f"That link is not an RSS or Atom feed{detail}.")
+    items: list[FeedItem] = []
+    for entry in parsed.entries:
+        try:
+            items.append(_item(entry))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            log.warning("Skipping an unreadable item of %s: %s", url, error)
+    title = " ".join(str(parsed.feed.get("title") or "").split()) or None
+    return FeedDocument(title, items)
+
+
+def _item(entry: Any) -> FeedItem:
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    texts = [str(part.get("value") or "") for part in entry.get("content") or []]
+    texts.append(str(entry.get("summary") or ""))
+    link = str(entry.get("link") or "").strip() or None
+    if link is not None and not link.lower().startswith(("http://", "https://")):
+        link = None
+    return FeedItem(
+        title=" ".join(html.unescape(_TAG.sub("", str(entry.get("title") or ""))).split()),
+        link=link,
+        guid=str(entry.get("id") or "").strip() or None,
+        published_at=datetime.fromtimestamp(calendar.timegm(when), UTC) if when else None,
+        content=_plain(max(texts, key=len)),
+    )
+
+
+def _plain(markup: str) -> str:
+    """Text of an item's (sanitised) HTML: tags dropped, blocks kept as paragraphs."""
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n\n", markup)))
+    paragraphs = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+class Feeds:
+    """The engine's feeds: subscribe, list, remove, and poll (one poll at a time per feed)."""
+
+    def __init__(
+        self, library: Library, ingester: Ingester, settings: Settings, clock: Clock
+    ) -> None:
+        self.library = library
+        self.ingester = ingester
+        self.settings = settings
+        self.clock = clock
+        self._busy: set[int] = set()
+        self._busy_lock = threading.Lock()
+
+    @property
+    def db(self) -> FeedStore:
+        return FeedStore(self.library.store)
+
+    # -- subscriptions --------------------------------------------------------------------
+
+    def add(self, url: str, minutes: float | None = None) -> Feed:
+        """Subscribe to a feed polled every `minutes` (default: the setting); first poll now."""
+        url = url.strip()
+        if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
+            raise FeedError(f"A feed must be an http or https link; {url!r} is not one.")
+        floor = self.settings.feed_min_interval
+        minutes = self.settings.feed_interval if minutes is None else minutes
+        if not minutes >= floor:
+            raise FeedError(
+                f"Feeds are checked at most every {floor:g} minutes, to be polite to the sites; "
+                f"ask for {floor:g} minutes or more."
+            )
+        return self.db.add(url, canonical_url(url), minutes, self.clock.now())
+
+    def ensure_configured(self) -> list[Feed]:
+        """Subscribe to the feeds in the settings (NEWSBOT_FEEDS) that are not yet followed."""
+        added: list[Feed] = []
+        for url in self.settings.feeds:
+            if self.db.find(canonical_url(url)) is None:
+                added.append(self.add(url))
+        return added
+
+    def all(self) -> list[Feed]:
+        return self.db.all()
+
+    def find(self, id_or_url: str) -> Feed:
+        """A feed by its number or by any spelling of its link; raises NotFound."""
+        key = id_or_url.strip()
+        if key.isdigit():
+            return self.db.get(int(key))
+        found = self.db.find(canonical_url(key)) if "://" in key else None
+        if found is None:
+            raise NotFound(f"There is no feed {key!r}. Use a feed number or its link.")
+        return found
+
+    def remove(self, id_or_url: str) -> Feed:
+        """Unsubscribe; the articles it brought stay."""
+        return self.db.remove(self.find(id_or_url).id)
+
+    def due(self, now: datetime | None = None) -> list[Feed]:
+        """Feeds whose next poll is due (and not being polled right now)."""
+        due = self.db.due(now or self.clock.now())
+        with self._busy_lock:
+            return [feed for feed in due if feed.id not in self._busy]
+
+    # -- polling --------------------------------------------------------------------------
+
+    @contextmanager
+    def _claim(self, feed_id: int) -> Iterator[None]:
+        with self._busy_lock:
+            if feed_id in self._busy:
+                raise FeedBusy(f"Feed {feed_id} is being checked right now.")
+            self._busy.add(feed_id)
+        try:
+            yield
+        finally:
+            with self._busy_lock:
+                self._busy.discard(feed_id)
+
+    async def poll(self, feed_id: int, client: httpx.AsyncClient | None = None) -> FeedPoll:
+        """Check one feed now and add its new items; a feed that fails backs off.
+
+        Raises NotFound or FeedBusy; every other failure is in the returned `FeedPoll`.
+        """
+        with self._claim(feed_id):
+            if client is None:
+                async with make_client(self.settings.fetch_timeout) as owned:
+                    return await self._poll(feed_id, owned)
+            return await self._poll(feed_id, client)
+
+    async def _poll(self, feed_id: int, client: httpx.AsyncClient) -> FeedPoll:
+        db = self.db
+        feed = await asyncio.to_thread(db.get, feed_id)
+        try:
+            page = await fetch(
+                feed.url,
+                client,
+                allow_private=self.settings.allow_private_urls,
+                max_bytes=self.settings.max_response_bytes,
+                accept=FEED_TYPES,
+                headers=_conditional(feed),
+            )
+            document = None
+            if page.status != 304:
+                document = await asyncio.to_thread(
+                    parse_feed, page.content, page.url, page.content_type
+                )
+        except IngestError as error:
+            now = self.clock.now()
+            wait = _backoff(feed)
+            log.warning("Feed %d (%s) failed: %s; next try in %s", feed.id, feed.url, error, wait)
+            feed = await asyncio.to_thread(db.record_failure, feed.id, now, now + wait, str(error))
+            return FeedPoll(feed, error=str(error))
+        if document is None:
+            now = self.clock.now()
+            feed = await asyncio.to_thread(db.record_success, feed.id, now, now + _every(feed))
+            return FeedPoll(feed, not_modified=True)
+        # The feed's own title is the outlet of items it has to stand in for, from the first poll.
+        feed = replace(feed, title=document.title or feed.title)
+        outcomes, finished = await self._add_items(feed, document, client)
+        now = self.clock.now()
+        # Validators are kept only when every item was dealt with: a 304 next time would
+        # otherwise hide the items still to be retried.
+        validators = (page.etag, page.last_modified) if finished else (None, None)
+        feed = await asyncio.to_thread(
+            lambda: db.record_success(
+                feed.id, now, now + _every(feed), title=document.title, validators=validators
+            )
+        )
+        return FeedPoll(feed, outcomes)
+
+    async def _add_items(
+        self, feed: Feed, document: FeedDocument, client: httpx.AsyncClient
+    ) -> tuple[list[IngestOutcome], bool]:
+        """Add the items this feed has not finished with; whether none is left for later."""
+        db = self.db
+        every_key = [key for item in document.items for key in item.keys]
+        done = await asyncio.to_thread(db.done_keys, feed.id, every_key)
+        new: list[FeedItem] = []
+        for item in document.items:
+            if not done.intersection(item.keys):
+                new.append(item)
+                done.update(item.keys)  # the same item twice in one feed counts once
+        finished = len(new) <= MAX_ITEMS_PER_POLL
+        outcomes: list[IngestOutcome] = []
+        # Feeds list the newest first: keep the newest, add them oldest first.
+        for item in reversed(new[:MAX_ITEMS_PER_POLL]):
+            try:
+                outcome = await self._add_item(feed, item, client)
+            except Exception as error:  # one bad item never stops the rest
+                log.exception("Feed %d: adding %s failed", feed.id, item.label)
+                outcome = IngestOutcome(item.label, Stage.FAILED, message=f"Unexpected: {error}")
+            article_id = outcome.article.id if outcome.article is not None else None
+            now = self.clock.now()
+            await asyncio.to_thread(db.mark, feed.id, item.keys, outcome.stage, now, article_id)
+            finished = finished and outcome.stage is not Stage.FAILED
+            outcomes.append(outcome)
+        return outcomes, finished
+
+    async def _add_item(
+        self, feed: Feed, item: FeedItem, client: httpx.AsyncClient
+    ) -> IngestOutcome:
+        """The item's page as an article, or else the item's own text."""
+        page_error: IngestError | None = None
+        draft: ArticleDraft | None = None
+        if item.link is not None:
+            store = self.library.store
+            existing = await asyncio.to_thread(store.find_by_url, canonical_url(item.link))
+            if existing is not None:
+                return _duplicate(item, existing)
+            try:
+                draft = await self.ingester.fetch_draft(item.link, client)
+            except IngestError as error:
+                page_error = error
+            else:
+                draft = replace(
+                    draft,
+                    title=draft.title or item.title,
+                    outlet=draft.outlet or feed.title,
+                    published_at=_when(draft.published_at, item.published_at),
+                )
+        if draft is None:
+            try:
+                draft = await asyncio.to_thread(self._item_draft, feed, item)
+            except IngestError as error:
+                reason = f"{page_error} The feed's own text: {error}" if page_error else str(error)
+                return IngestOutcome(item.label, Stage.FAILED, message=reason)
+        try:
+            article = await asyncio.to_thread(self.ingester.add_draft, draft)
+        except IngestError as error:
+            return IngestOutcome.of(item.label, error)
+        return IngestOutcome.of(item.label, article)
+
+    @staticmethod
+    def _item_draft(feed: Feed, item: FeedItem) -> ArticleDraft:
+        if not item.content:
+            raise FeedError("The item has no text of its own.")
+        return extract_text(
+            item.content,
+            title=item.title or None,
+            url=item.link,
+            outlet=feed.title,
+            published_at=item.published_at,
+        )
+
+
+def _conditional(feed: Feed) -> dict[str, str]:
+    headers = {"Accept": _ACCEPT}
+    if feed.etag:
+        headers["If-None-Match"] = feed.etag
+    if feed.last_modified:
+        headers["If-Modified-Since"] = feed.last_modified
+    return headers
+
+
+def _every(feed: Feed) -> timedelta:
+    return timedelta(minutes=feed.interval_minutes)
+
+
+def _backoff(feed: Feed) -> timedelta:
+    """The wait after one more failure: the interval doubled per failure in a row, capped."""
+    every = _every(feed)
+    return min(every * (1 << min(feed.failures + 1, 20)), max(every, MAX_BACKOFF))
+
+
+def _when(page: datetime | None, item: datetime | None) -> datetime | None:
+    """The page's publication date, or the item's when the page has none or only its day."""
+    if page is None or (item is not None and page.time() == time() and page.date() == item.date()):
+        return item
+    return page
+
+
+def _duplicate(item: FeedItem, existing: Article) -> IngestOutcome:
+    message = f"Already have it: article {existing.id}, “{existing.title}”."
+    return IngestOutcome(item.label, Stage.DUPLICATE, article=existing, message=message)
