@@ -1,4 +1,4 @@
-"""The `newsbot` command line: ingest, ask, list, remove, stats, evaluate and benchmark."""
+"""The `newsbot` command line: ingest, ask, list, remove, stats, feeds, latest, eval, bench."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from index.cli_feeds import register as register_feeds
+from index.clock import as_of
 from index.engine import Engine
 from index.errors import IngestError, NewsbotError
 from index.fetch import make_client
@@ -85,7 +87,8 @@ def print_answer(answer: Answer, out: TextIO) -> None:
             print(f"   “{quote.text}”", file=out)
         print(
             f"   — {article.outlet or 'Unknown outlet'}, “{article.title}”, "
-            f"{_date(article.published_at)}" + (f", {article.url}" if article.url else ""),
+            f"{_date(article.published_at or article.added_at)}"
+            + (f", {article.url}" if article.url else ""),
             file=out,
         )
     print(file=out)
@@ -172,7 +175,17 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     return 1 if failed and not added and not duplicates else 0
 
 
+def _day(text: str) -> date:
+    """An `--as-of` value: a day as YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-11-17") from None
+
+
 def cmd_ask(engine: Engine, args: argparse.Namespace) -> int:
+    if args.as_of is not None:
+        engine.clock = as_of(args.as_of)
     for question in _questions(args.question, sys.stdin):
         answer = engine.ask(question, k=args.top)
         if args.json:
@@ -275,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, or FILE, or - for stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
     ask.add_argument("--top", type=int, default=10, help="passages to retrieve (default 10)")
+    ask.add_argument(
+        "--as-of",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="answer as if it were that day (the engine's clock reads its last moment, UTC)",
+    )
     ask.set_defaults(handler=cmd_ask)
 
     articles = commands.add_parser("articles", help="list stored articles, newest first")
@@ -291,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
 
+    register_feeds(commands)
     _register_optional(commands)
     return parser
 
