@@ -19,6 +19,8 @@ __all__ = [
     "MESSAGE_LIMIT",
     "admin_only",
     "attribution",
+    "clip",
+    "dateline",
     "format_date",
     "headline",
     "help_text",
@@ -29,6 +31,7 @@ __all__ = [
     "render_ingest",
     "render_removed",
     "render_stats",
+    "source_line",
     "telegram_length",
 ]
 
@@ -68,7 +71,7 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit`."""
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -87,6 +90,13 @@ def format_date(value: datetime | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def dateline(article: Article) -> str:
+    """The article's publication date, or (saying so) the day it was added when none is known."""
+    if article.published_at is not None:
+        return format_date(article.published_at)
+    return f"added {format_date(article.added_at)}"
+
+
 def _safe_href(url: str | None) -> str | None:
     """The URL if Telegram will accept it as a link target (http/https only), else None."""
     if not url or len(url) > _MAX_HREF or any(c.isspace() for c in url):
@@ -102,7 +112,7 @@ def _safe_href(url: str | None) -> str | None:
 
 def _outlet(article: Article) -> str | None:
     if article.outlet:
-        return _clip(article.outlet, _MAX_OUTLET)
+        return clip(article.outlet, _MAX_OUTLET)
     href = _safe_href(article.url)
     if href is not None:
         host = urlsplit(href).hostname or ""
@@ -112,7 +122,7 @@ def _outlet(article: Article) -> str | None:
 
 def headline(article: Article) -> str:
     """The article's headline as a link to it, or plain text when it has no usable URL."""
-    title = _escape(_clip(article.title or "Untitled", _MAX_TITLE))
+    title = _escape(clip(article.title or "Untitled", _MAX_TITLE))
     href = _safe_href(article.url)
     if href is None:
         return title
@@ -125,13 +135,12 @@ def attribution(article: Article) -> str:
     text = f"— {headline(article)}"
     if outlet:
         text = f"— <b>{_escape(outlet)}</b>: {headline(article)}"
-    date = format_date(article.published_at)
-    return f"{text}, {date}" if date else text
+    return f"{text}, {dateline(article)}"
 
 
-def _source_line(article: Article) -> str:
+def source_line(article: Article) -> str:
     """A compact one-line reference: "<a>Headline</a> (Outlet, 17 November 2024)"."""
-    details = [part for part in (_outlet(article), format_date(article.published_at)) if part]
+    details = [part for part in (_outlet(article), dateline(article)) if part]
     suffix = f" ({_escape(', '.join(details))})" if details else ""
     return headline(article) + suffix
 
@@ -219,7 +228,7 @@ def render_decline(answer: Answer, headlines: int = 3) -> str:
     text = _escape(answer.reason or "My sources don't cover that.")
     closest = answer.closest_headlines(headlines) if answer.passages else []
     if closest:
-        lines = "\n".join(f"• {_source_line(article)}" for article in closest)
+        lines = "\n".join(f"• {source_line(article)}" for article in closest)
         text += f"\n\nThe closest headlines I have:\n{lines}"
     return text
 
@@ -238,7 +247,7 @@ def render_article_list(articles: Sequence[Article], offset: int, total: int) ->
     for article in articles:
         passages = "passage" if article.chunk_count == 1 else "passages"
         lines.append(
-            f"<code>{article.id}</code> {_source_line(article)} · {article.chunk_count} {passages}"
+            f"<code>{article.id}</code> {source_line(article)} · {article.chunk_count} {passages}"
         )
     lines.append("\nRemove one with /remove followed by its number.")
     return "\n".join(lines)
@@ -269,14 +278,14 @@ def render_stats(stats: Stats) -> str:
 
 
 def render_removed(article: Article) -> str:
-    return f"Removed article <code>{article.id}</code>: {_source_line(article)}."
+    return f"Removed article <code>{article.id}</code>: {source_line(article)}."
 
 
 # -- ingest progress -------------------------------------------------------------------------
 
 
 def _ingest_line(outcome: IngestOutcome) -> str:
-    source = _escape(_clip(outcome.source, _MAX_SOURCE))
+    source = _escape(clip(outcome.source, _MAX_SOURCE))
     match outcome.stage:
         case Stage.WAITING:
             return f"· Waiting: {source}"
@@ -291,7 +300,7 @@ def _ingest_line(outcome: IngestOutcome) -> str:
             article = outcome.article
             passages = "passage" if article.chunk_count == 1 else "passages"
             return (
-                f"✅ Indexed {article.chunk_count} {passages}: {_source_line(article)} "
+                f"✅ Indexed {article.chunk_count} {passages}: {source_line(article)} "
                 f"(article <code>{article.id}</code>)"
             )
         case Stage.DUPLICATE:
@@ -311,7 +320,7 @@ def render_ingest(outcomes: Sequence[IngestOutcome], limit: int = MESSAGE_LIMIT)
         text = "\n".join([header, *lines])
     if telegram_length(text) > limit:
         # Only reachable with many long titles; plain text is safe to cut anywhere.
-        text = _escape(_clip(html.unescape(re.sub(r"<[^>]+>", "", text)), limit // 2))
+        text = _escape(clip(html.unescape(re.sub(r"<[^>]+>", "", text)), limit // 2))
     return text
 
 

@@ -67,7 +67,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
 
 
 def _date(value: datetime | None) -> str:
-    return value.strftime("%d %B %Y").lstrip("0") if value else "undated"
+    return value.strftime("%d %B %Y").lstrip("0") if value else ""
 
 
 def print_answer(answer: Answer, out: TextIO) -> None:
@@ -85,9 +85,10 @@ def print_answer(answer: Answer, out: TextIO) -> None:
     for article, quotes in answer.quotes_by_article():
         for quote in quotes:
             print(f"   “{quote.text}”", file=out)
+        # Without a publication date, the day it was added stands in, marked as such.
+        when = _date(article.published_at) or f"added {_date(article.added_at)}"
         print(
-            f"   — {article.outlet or 'Unknown outlet'}, “{article.title}”, "
-            f"{_date(article.published_at or article.added_at)}"
+            f"   — {article.outlet or 'Unknown outlet'}, “{article.title}”, {when}"
             + (f", {article.url}" if article.url else ""),
             file=out,
         )
@@ -216,7 +217,7 @@ def cmd_articles(engine: Engine, args: argparse.Namespace) -> int:
     if not articles:
         print("No articles yet. Add some with: newsbot ingest URL|FILE|DIR")
     for a in articles:
-        print(f"{a.id:>6}  {_date(a.published_at):>17}  {a.outlet or '-'}: {a.title}")
+        print(f"{a.id:>6}  {_date(a.published_at) or 'undated':>17}  {a.outlet or '-'}: {a.title}")
     return 0
 
 
@@ -247,7 +248,7 @@ def cmd_stats(engine: Engine, args: argparse.Namespace) -> int:
             f"articles: {stats.articles}\npassages: {stats.chunks}\nvectors:  {stats.vectors} "
             f"({stats.index_type} index, {stats.index_bytes:,} bytes)\n"
             f"database: {stats.database_bytes:,} bytes\n"
-            f"newest:   {_date(stats.latest_published_at)}"
+            f"newest:   {_date(stats.latest_published_at) or 'undated'}"
         )
     return 0
 
