@@ -338,7 +338,8 @@ def help_text(bot_username: str | None, is_admin: bool) -> str:
         "• In a private chat, just write your question.\n"
         f"• In a group, mention {_escape(mention)}, reply to one of my messages, "
         "or use /ask.\n"
-        "• /ask QUESTION works everywhere, e.g. <code>/ask What did the council decide?</code>"
+        "• /ask QUESTION works everywhere, e.g. <code>/ask What did the council decide?</code>\n"
+        "• /latest lists the newest headlines; /latest TOPIC the newest on a topic."
     )
     if is_admin:
         text += (
@@ -348,7 +349,9 @@ def help_text(bot_username: str | None, is_admin: bool) -> str:
             "(for articles longer than one message, send a .txt file).\n"
             "• Forward a channel post to me here to add it, attributed to the channel.\n"
             "• Send me an .html, .htm or .txt file to add it.\n"
-            "• /articles lists what I have, /remove ID|URL removes one, /stats shows counts."
+            "• /articles lists what I have, /remove ID|URL removes one, /stats shows counts.\n"
+            "• /feeds add URL [MINUTES] follows an RSS or Atom feed on its own; "
+            "/feeds list and /feeds remove ID manage them."
         )
     return text
 

@@ -20,6 +20,7 @@ from index.models import Answer, Article, Feed, FeedPoll, Stage, Stats
 if TYPE_CHECKING:
     from index.clock import Clock
     from index.engine import Engine
+    from index.settings import Settings
 
 __all__ = ["AsyncEngine", "StageCallback"]
 
@@ -39,6 +40,10 @@ class AsyncEngine:
     @property
     def clock(self) -> Clock:
         return self.sync.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.sync.settings
 
     async def open(self) -> AsyncEngine:
         """Open the database and the index and load the model (seconds; idempotent)."""

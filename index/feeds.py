@@ -39,6 +39,7 @@ from index.settings import Settings
 __all__ = [
     "FEED_TYPES",
     "MAX_BACKOFF",
+    "MAX_INTERVAL_MINUTES",
     "MAX_ITEMS_PER_POLL",
     "FeedDocument",
     "FeedItem",
@@ -63,6 +64,8 @@ FEED_TYPES = (
 _ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"
 # A first poll of a long feed adds this many items (the newest); the rest come next time.
 MAX_ITEMS_PER_POLL = 50
+# The longest interval a feed can ask for: a week.
+MAX_INTERVAL_MINUTES = 7 * 24 * 60
 # Back-off after failures doubles the interval, up to this (or the interval, if longer).
 MAX_BACKOFF = timedelta(hours=24)
 _TAG = re.compile(r"<[^>]+>")
@@ -177,7 +180,9 @@ class Feeds:
             raise FeedError(f"A feed must be an http or https link; {url!r} is not one.")
         floor = self.settings.feed_min_interval
         minutes = self.settings.feed_interval if minutes is None else minutes
-        if not minutes >= floor:
+        if not floor <= minutes <= MAX_INTERVAL_MINUTES:
+            if minutes > MAX_INTERVAL_MINUTES:
+                raise FeedError("Feeds are checked at least once a week; ask for fewer minutes.")
             raise FeedError(
                 f"Feeds are checked at most every {floor:g} minutes, to be polite to the sites; "
                 f"ask for {floor:g} minutes or more."
