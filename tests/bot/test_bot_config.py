@@ -28,6 +28,9 @@ VARIABLES = [
     "NEWSBOT_ALLOW_PRIVATE_URLS",
     "NEWSBOT_FETCH_TIMEOUT",
     "NEWSBOT_MAX_RESPONSE_BYTES",
+    "NEWSBOT_FEEDS",
+    "NEWSBOT_FEED_INTERVAL",
+    "NEWSBOT_FEED_MIN_INTERVAL",
 ]
 
 
@@ -250,3 +253,12 @@ def test_a_missing_token_is_reported_before_other_bot_settings(
     with pytest.raises(SettingsError) as raised:
         BotSettings.from_env(env_file=None)
     assert str(raised.value) == NO_TOKEN_MESSAGE
+
+
+def test_env_example_lists_every_variable() -> None:
+    from bot.config import BotEnv
+
+    example = (Path(__file__).parents[2] / ".env.example").read_text()
+    names = {field.validation_alias for field in BotEnv.model_fields.values()}
+    missing = [name for name in names if f"\n{name}=" not in example]
+    assert not missing, f".env.example does not list {missing}"
