@@ -60,6 +60,7 @@ async def _add(message: Message, data: BotData, args: list[str]) -> None:
     status = await message.reply_text(render_feed_added(feed))
     try:
         poll = await engine.poll_feed(feed.id, data.http)
-    except FeedBusy:
-        return  # the poller got there first; /feeds list will show how it went
+    except FeedBusy:  # the background poller got there first
+        await status.edit_text(render_feed_added(feed, checking_here=False))
+        return
     await status.edit_text(render_feed_poll(poll))

@@ -69,8 +69,12 @@ def _fit(lines: Sequence[str], limit: int) -> str:
     return text  # unreachable: the whole text did not fit
 
 
-def render_feed_added(feed: Feed) -> str:
-    return f"⏳ Following feed {_name(feed)}, checked {_every(feed)}. Checking it now…"
+def render_feed_added(feed: Feed, checking_here: bool = True) -> str:
+    """The reply to /feeds add while its first check runs (here, or already in the background)."""
+    text = f"Following feed {_name(feed)}, checked {_every(feed)}."
+    if checking_here:
+        return f"⏳ {text} Checking it now…"
+    return f"{text} It is being checked right now; /feeds list shows how that went."
 
 
 def render_feed_removed(feed: Feed) -> str:

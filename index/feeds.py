@@ -1,34 +1,31 @@
-"""Following RSS and Atom feeds: subscriptions, reading a feed, and polling it for new items.
+"""Following RSS and Atom feeds: subscribing, and polling each feed for new items.
 
 A feed is downloaded by the guarded `index.fetch.fetch` (with ETag / Last-Modified, so an
-unchanged feed costs a 304) and its bytes are parsed by feedparser, which never fetches anything
-itself. Each new item's page is fetched and extracted like an /add; when the page cannot be read,
-the item's own text stands in, attributed to the feed. Items are recognised by GUID and by
-canonical link (recorded per feed), and the ingest pipeline's own dedupe catches the same story
-arriving through another feed or under another link.
+unchanged feed costs a 304) and read by `index.feeddoc`. Each new item's page is fetched and
+extracted like an /add; when the page cannot be read, the item's own text stands in, attributed
+to the feed. Items are recognised by GUID and by canonical link (recorded per feed), and the
+ingest pipeline's own dedupe catches the same story arriving through another feed or under
+another link.
 """
 
 from __future__ import annotations
 
 import asyncio
-import calendar
-import html
-import io
 import logging
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 
 import httpx
 
 from index.clock import Clock
-from index.dedupe import canonical_url, content_hash
-from index.errors import FeedBusy, FeedError, IngestError, NotAFeed, NotFound
+from index.dedupe import canonical_url
+from index.errors import FeedBusy, FeedError, IngestError, NotFound
 from index.extract import extract_text
+from index.feeddoc import FeedDocument, FeedItem, parse_feed
 from index.feedstore import FeedStore
 from index.fetch import fetch, make_client
 from index.ingest import Ingester
@@ -68,90 +65,6 @@ MAX_ITEMS_PER_POLL = 50
 MAX_INTERVAL_MINUTES = 7 * 24 * 60
 # Back-off after failures doubles the interval, up to this (or the interval, if longer).
 MAX_BACKOFF = timedelta(hours=24)
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK_END = re.compile(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr)>")
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """One entry of a feed: where its article is and what the feed itself says about it."""
-
-    title: str
-    link: str | None
-    guid: str | None
-    published_at: datetime | None
-    content: str  # the entry's own text (content or summary) as plain text; "" if none
-
-    @property
-    def keys(self) -> list[str]:
-        """What identifies this item in its feed: its GUID and its canonical link."""
-        keys = [f"guid:{self.guid}"] if self.guid else []
-        if self.link:
-            keys.append(f"url:{canonical_url(self.link)}")
-        return keys or [f"text:{content_hash(self.title + chr(10) + self.content)}"]
-
-    @property
-    def label(self) -> str:
-        return self.link or self.title or "an untitled item"
-
-
-@dataclass(frozen=True)
-class FeedDocument:
-    """A parsed feed: its title and its items, in the feed's order."""
-
-    title: str | None
-    items: list[FeedItem]
-
-
-def parse_feed(content: bytes, url: str, content_type: str = "") -> FeedDocument:
-    """Read RSS or Atom from `content`; raises NotAFeed for a web page, non-XML or nothing."""
-    import feedparser  # imported lazily: the bot starts without it
-
-    if not content.strip():
-        raise NotAFeed("The feed is empty: the server sent nothing.")
-    # A stream, never a string: feedparser would fetch a string that looks like a URL.
-    parsed = feedparser.parse(
-        io.BytesIO(content),
-        response_headers={"content-location": url, "content-type": content_type},
-    )
-    if not parsed.get("version"):
-        head = content[:2048].lower()
-        if content_type in ("text/html", "application/xhtml+xml") or b"<html" in head:
-            raise NotAFeed("That link is a web page, not an RSS or Atom feed.")
-        reason = parsed.get("bozo_exception")
-        detail = f" (not valid XML: {reason})" if reason else ""
-        raise NotAFeed(f"That link is not an RSS or Atom feed{detail}.")
-    items: list[FeedItem] = []
-    for entry in parsed.entries:
-        try:
-            items.append(_item(entry))
-        except (AttributeError, KeyError, TypeError, ValueError) as error:
-            log.warning("Skipping an unreadable item of %s: %s", url, error)
-    title = " ".join(str(parsed.feed.get("title") or "").split()) or None
-    return FeedDocument(title, items)
-
-
-def _item(entry: Any) -> FeedItem:
-    when = entry.get("published_parsed") or entry.get("updated_parsed")
-    texts = [str(part.get("value") or "") for part in entry.get("content") or []]
-    texts.append(str(entry.get("summary") or ""))
-    link = str(entry.get("link") or "").strip() or None
-    if link is not None and not link.lower().startswith(("http://", "https://")):
-        link = None
-    return FeedItem(
-        title=" ".join(html.unescape(_TAG.sub("", str(entry.get("title") or ""))).split()),
-        link=link,
-        guid=str(entry.get("id") or "").strip() or None,
-        published_at=datetime.fromtimestamp(calendar.timegm(when), UTC) if when else None,
-        content=_plain(max(texts, key=len)),
-    )
-
-
-def _plain(markup: str) -> str:
-    """Text of an item's (sanitised) HTML: tags dropped, blocks kept as paragraphs."""
-    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n\n", markup)))
-    paragraphs = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 class Feeds:
@@ -262,12 +175,17 @@ class Feeds:
                 document = await asyncio.to_thread(
                     parse_feed, page.content, page.url, page.content_type
                 )
-        except IngestError as error:
+        except Exception as error:  # a feed that fails must not be retried at every tick
+            if isinstance(error, IngestError):
+                reason = str(error)
+            else:
+                log.exception("Feed %d (%s): unexpected failure", feed.id, feed.url)
+                reason = f"Reading the feed failed unexpectedly ({type(error).__name__})."
             now = self.clock.now()
             wait = _backoff(feed)
-            log.warning("Feed %d (%s) failed: %s; next try in %s", feed.id, feed.url, error, wait)
-            feed = await asyncio.to_thread(db.record_failure, feed.id, now, now + wait, str(error))
-            return FeedPoll(feed, error=str(error))
+            log.warning("Feed %d (%s) failed: %s; next try in %s", feed.id, feed.url, reason, wait)
+            feed = await asyncio.to_thread(db.record_failure, feed.id, now, now + wait, reason)
+            return FeedPoll(feed, error=reason)
         if document is None:
             now = self.clock.now()
             feed = await asyncio.to_thread(db.record_success, feed.id, now, now + _every(feed))
