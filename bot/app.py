@@ -29,8 +29,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin_add, admin_manage, errors, readers
+from bot import admin_add, admin_feeds, admin_manage, errors, readers
 from bot.config import BotSettings
+from bot.feed_jobs import FeedPoller
 from bot.ratelimit import RateLimiter
 from bot.services import BotData, Context
 from index import AsyncEngine, Engine
@@ -59,22 +60,29 @@ NewsbotApp = Application[
 
 READER_COMMANDS = [
     BotCommand("ask", "Ask a question about the news"),
+    BotCommand("latest", "The newest headlines, optionally on a topic"),
     BotCommand("help", "What I do and how to ask"),
     BotCommand("start", "Start here"),
 ]
 ADMIN_COMMANDS = [
     BotCommand("add", "Add articles: links, pasted text, or reply to a post"),
     BotCommand("articles", "List the stored articles"),
+    BotCommand("feeds", "Follow RSS/Atom feeds: add, list, remove"),
     BotCommand("remove", "Remove an article by number or link"),
     BotCommand("stats", "Counts and index size"),
 ]
 
 
 async def _post_init(application: NewsbotApp) -> None:
-    """Start loading the engine in the background and publish the command menus."""
+    """Start loading the engine in the background, schedule feed polls, publish the menus."""
     data = application.bot_data
     # Loading the model takes seconds: do it in a worker thread so polling starts now.
     data.start_opening()
+    if application.job_queue is not None:
+        data.poller = FeedPoller(data)
+        data.poller.schedule(application.job_queue)
+    else:
+        log.warning("No job queue (python-telegram-bot[job-queue]): feeds are not polled.")
     await application.bot.set_my_commands(READER_COMMANDS, scope=BotCommandScopeDefault())
     for admin_id in sorted(data.settings.admin_ids):
         try:
@@ -154,13 +162,16 @@ def _add_handlers(application: NewsbotApp, admin_ids: frozenset[int]) -> None:
     add(CommandHandler("start", readers.start, filters=fresh))
     add(CommandHandler("help", readers.help_command, filters=fresh))
     add(CommandHandler("ask", readers.ask, filters=fresh))
+    add(CommandHandler("latest", readers.latest, filters=fresh))
     # 2. Admin commands, declaratively gated by user id ...
     add(CommandHandler("add", admin_add.add, filters=by_admin))
     add(CommandHandler("remove", admin_manage.remove, filters=by_admin))
     add(CommandHandler("articles", admin_manage.articles, filters=by_admin))
     add(CommandHandler("stats", admin_manage.stats, filters=by_admin))
+    add(CommandHandler("feeds", admin_feeds.feeds, filters=by_admin))
     # ... and the same commands from anyone else get a short refusal.
-    add(CommandHandler(["add", "remove", "articles", "stats"], errors.refuse, filters=fresh))
+    admin_only = ["add", "remove", "articles", "stats", "feeds"]
+    add(CommandHandler(admin_only, errors.refuse, filters=fresh))
     # 3. Paging buttons of /articles (the handler checks the presser is an admin).
     paging = f"^{admin_manage.ARTICLES_CALLBACK}"
     add(CallbackQueryHandler(admin_manage.articles_page, pattern=paging))

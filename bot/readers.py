@@ -11,6 +11,7 @@ from telegram import Message, Update
 from bot import render
 from bot.messages import addressed_question, command_text, message_of, sender_id
 from bot.progress import typing
+from bot.render_feeds import LATEST_COUNT, render_latest
 from bot.services import Context
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ask_in_group",
     "ask_private",
     "help_command",
+    "latest",
     "start",
 ]
 
@@ -67,6 +69,20 @@ async def ask_in_group(update: Update, context: Context) -> None:
         await message.reply_text(ASK_USAGE, do_quote=True)
         return
     await answer(message, sender_id(update), context, question)
+
+
+async def latest(update: Update, context: Context) -> None:
+    """/latest [TOPIC]: the newest headlines, or the newest on a topic."""
+    message = message_of(update)
+    data = context.bot_data
+    decision = data.limiter.check(sender_id(update) or message.chat_id)
+    if not decision.allowed:
+        if decision.warn:
+            await message.reply_text(render.rate_limited(decision.retry_after), do_quote=True)
+        return
+    topic = " ".join(command_text(message).split())[:MAX_QUESTION_CHARS] or None
+    engine = await data.ready_engine()
+    await message.reply_text(render_latest(await engine.latest(topic, LATEST_COUNT), topic))
 
 
 async def answer(message: Message, user_id: int | None, context: Context, question: str) -> None:

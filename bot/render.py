@@ -19,6 +19,8 @@ __all__ = [
     "MESSAGE_LIMIT",
     "admin_only",
     "attribution",
+    "clip",
+    "dateline",
     "format_date",
     "headline",
     "help_text",
@@ -31,6 +33,7 @@ __all__ = [
     "render_problem",
     "render_removed",
     "render_stats",
+    "source_line",
     "telegram_length",
     "visible_length",
 ]
@@ -72,7 +75,7 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     """`text` on one line, cut at a word boundary with an ellipsis when longer than `limit`."""
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -91,6 +94,13 @@ def format_date(value: datetime | None) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def dateline(article: Article) -> str:
+    """The article's publication date, or (saying so) the day it was added when none is known."""
+    if article.published_at is not None:
+        return format_date(article.published_at)
+    return f"added {format_date(article.added_at)}"
+
+
 def _safe_href(url: str | None) -> str | None:
     """The URL if Telegram will accept it as a link target (http/https only), else None."""
     if not url or len(url) > _MAX_HREF or any(c.isspace() for c in url):
@@ -106,7 +116,7 @@ def _safe_href(url: str | None) -> str | None:
 
 def _outlet(article: Article) -> str | None:
     if article.outlet:
-        return _clip(article.outlet, _MAX_OUTLET)
+        return clip(article.outlet, _MAX_OUTLET)
     href = _safe_href(article.url)
     if href is not None:
         host = urlsplit(href).hostname or ""
@@ -116,7 +126,7 @@ def _outlet(article: Article) -> str | None:
 
 def headline(article: Article, max_title: int = _MAX_TITLE) -> str:
     """The article's headline as a link to it, or plain text when it has no usable URL."""
-    title = _escape(_clip(article.title or "Untitled", max_title))
+    title = _escape(clip(article.title or "Untitled", max_title))
     href = _safe_href(article.url)
     if href is None:
         return title
@@ -129,13 +139,12 @@ def attribution(article: Article) -> str:
     text = f"— {headline(article)}"
     if outlet:
         text = f"— <b>{_escape(outlet)}</b>: {headline(article)}"
-    date = format_date(article.published_at)
-    return f"{text}, {date}" if date else text
+    return f"{text}, {dateline(article)}"
 
 
-def _source_line(article: Article, max_title: int = _MAX_TITLE) -> str:
+def source_line(article: Article, max_title: int = _MAX_TITLE) -> str:
     """A compact one-line reference: "<a>Headline</a> (Outlet, 17 November 2024)"."""
-    details = [part for part in (_outlet(article), format_date(article.published_at)) if part]
+    details = [part for part in (_outlet(article), dateline(article)) if part]
     suffix = f" ({_escape(', '.join(details))})" if details else ""
     return headline(article, max_title) + suffix
 
@@ -226,10 +235,10 @@ def render_answer(answer: Answer, limit: int = MESSAGE_LIMIT) -> list[str]:
 def render_decline(answer: Answer, headlines: int = 3) -> str:
     """One sentence saying the sources do not cover it, then the closest headlines if any."""
     # The reason may repeat names from the question, which can be as long as a message.
-    text = _escape(_clip(answer.reason or "My sources don't cover that.", _MAX_REASON))
+    text = _escape(clip(answer.reason or "My sources don't cover that.", _MAX_REASON))
     closest = answer.closest_headlines(headlines) if answer.passages else []
     if closest:
-        lines = "\n".join(f"• {_source_line(article)}" for article in closest)
+        lines = "\n".join(f"• {source_line(article)}" for article in closest)
         text += f"\n\nThe closest headlines I have:\n{lines}"
     return text
 
@@ -249,7 +258,7 @@ def render_article_list(articles: Sequence[Article], offset: int, total: int) ->
         lines = [f"<b>Articles {first}\N{EN DASH}{last} of {total}</b>, newest first:"]
         for article in articles:
             passages = "passage" if article.chunk_count == 1 else "passages"
-            line = _source_line(article, max_title)
+            line = source_line(article, max_title)
             lines.append(f"<code>{article.id}</code> {line} · {article.chunk_count} {passages}")
         lines.append("\nRemove one with /remove followed by its number.")
         page = "\n".join(lines)
@@ -283,12 +292,12 @@ def render_stats(stats: Stats) -> str:
 
 
 def render_removed(article: Article) -> str:
-    return f"Removed article <code>{article.id}</code>: {_source_line(article)}."
+    return f"Removed article <code>{article.id}</code>: {source_line(article)}."
 
 
 def render_problem(reason: str) -> str:
     """One line saying why something was not done (the reason may repeat user input)."""
-    return _escape(_clip(reason, _MAX_REASON // 4))
+    return _escape(clip(reason, _MAX_REASON // 4))
 
 
 def pack_lines(lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -309,7 +318,7 @@ def pack_lines(lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def _ingest_line(outcome: IngestOutcome) -> str:
-    source = _escape(_clip(outcome.source, _MAX_SOURCE))
+    source = _escape(clip(outcome.source, _MAX_SOURCE))
     match outcome.stage:
         case Stage.WAITING:
             return f"· Waiting: {source}"
@@ -324,7 +333,7 @@ def _ingest_line(outcome: IngestOutcome) -> str:
             article = outcome.article
             passages = "passage" if article.chunk_count == 1 else "passages"
             return (
-                f"✅ Indexed {article.chunk_count} {passages}: {_source_line(article)} "
+                f"✅ Indexed {article.chunk_count} {passages}: {source_line(article)} "
                 f"(article <code>{article.id}</code>)"
             )
         case Stage.DUPLICATE:
@@ -344,7 +353,7 @@ def render_ingest(outcomes: Sequence[IngestOutcome], limit: int = MESSAGE_LIMIT)
         text = "\n".join([header, *lines])
     if telegram_length(text) > limit:
         # Only reachable with many long titles; plain text is safe to cut anywhere.
-        text = _escape(_clip(html.unescape(re.sub(r"<[^>]+>", "", text)), limit // 2))
+        text = _escape(clip(html.unescape(re.sub(r"<[^>]+>", "", text)), limit // 2))
     return text
 
 
@@ -362,7 +371,8 @@ def help_text(bot_username: str | None, is_admin: bool) -> str:
         "• In a private chat, just write your question.\n"
         f"• In a group, mention {_escape(mention)}, reply to one of my messages, "
         "or use /ask.\n"
-        "• /ask QUESTION works everywhere, e.g. <code>/ask What did the council decide?</code>"
+        "• /ask QUESTION works everywhere, e.g. <code>/ask What did the council decide?</code>\n"
+        "• /latest lists the newest headlines; /latest TOPIC the newest on a topic."
     )
     if is_admin:
         text += (
@@ -372,7 +382,9 @@ def help_text(bot_username: str | None, is_admin: bool) -> str:
             "(for articles longer than one message, send a .txt file).\n"
             "• Forward a channel post to me here to add it, attributed to the channel.\n"
             "• Send me an .html, .htm or .txt file to add it.\n"
-            "• /articles lists what I have, /remove ID|URL removes one, /stats shows counts."
+            "• /articles lists what I have, /remove ID|URL removes one, /stats shows counts.\n"
+            "• /feeds add URL [MINUTES] follows an RSS or Atom feed on its own; "
+            "/feeds list and /feeds remove ID manage them."
         )
     return text
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram.ext import CallbackContext, ExtBot
@@ -18,6 +18,9 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.config import BotSettings
 from bot.ratelimit import RateLimiter
 from index import AsyncEngine, make_client
+
+if TYPE_CHECKING:
+    from bot.feed_jobs import FeedPoller
 
 __all__ = ["BotData", "Context", "EngineUnavailable"]
 
@@ -41,6 +44,8 @@ class BotData:
         self._open_task: asyncio.Task[None] | None = None
         self._open_error: BaseException | None = None
         self._http: httpx.AsyncClient | None = None
+        # Set by `bot.app` when feeds are polled; stopped before the engine closes.
+        self.poller: FeedPoller | None = None
 
     def setup(self, settings: BotSettings, engine: AsyncEngine, limiter: RateLimiter) -> None:
         self.settings = settings
@@ -93,6 +98,8 @@ class BotData:
         """Wait for a pending open (a thread cannot be cancelled), then close the engine."""
         if self._open_task is not None:
             await self._open_task
+        if self.poller is not None:
+            await self.poller.stop()
         if self._http is not None:
             await self._http.aclose()
             self._http = None

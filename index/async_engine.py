@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from index.models import Answer, Article, Stage, Stats
+from index.models import Answer, Article, Feed, FeedPoll, Stage, Stats
 
 if TYPE_CHECKING:
+    from index.clock import Clock
     from index.engine import Engine
+    from index.settings import Settings
 
 __all__ = ["AsyncEngine", "StageCallback"]
 
@@ -34,6 +36,14 @@ class AsyncEngine:
     @property
     def data_dir(self) -> Path:
         return self.sync.data_dir
+
+    @property
+    def clock(self) -> Clock:
+        return self.sync.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self.sync.settings
 
     async def open(self) -> AsyncEngine:
         """Open the database and the index and load the model (seconds; idempotent)."""
@@ -82,3 +92,27 @@ class AsyncEngine:
 
     async def stats(self) -> Stats:
         return await asyncio.to_thread(self.sync.stats)
+
+    async def latest(self, topic: str | None = None, limit: int = 10) -> list[Article]:
+        return await asyncio.to_thread(self.sync.latest, topic, limit)
+
+    # -- feeds ----------------------------------------------------------------------------
+
+    async def add_feed(self, url: str, minutes: float | None = None) -> Feed:
+        return await asyncio.to_thread(self.sync.add_feed, url, minutes)
+
+    async def subscribe_configured(self) -> list[Feed]:
+        return await asyncio.to_thread(self.sync.subscribe_configured)
+
+    async def list_feeds(self) -> list[Feed]:
+        return await asyncio.to_thread(self.sync.list_feeds)
+
+    async def remove_feed(self, id_or_url: str) -> Feed:
+        return await asyncio.to_thread(self.sync.remove_feed, id_or_url)
+
+    async def due_feeds(self, now: datetime | None = None) -> list[Feed]:
+        return await asyncio.to_thread(self.sync.due_feeds, now)
+
+    async def poll_feed(self, feed_id: int, client: httpx.AsyncClient | None = None) -> FeedPoll:
+        """Check one feed now; one poll at a time per feed (FeedBusy otherwise)."""
+        return await self.sync.poll_feed(feed_id, client)

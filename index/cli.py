@@ -1,4 +1,4 @@
-"""The `newsbot` command line: ingest, ask, list, remove, stats, evaluate and benchmark."""
+"""The `newsbot` command line: ingest, ask, list, remove, stats, feeds, latest, eval, bench."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from index.cli_feeds import register as register_feeds
+from index.clock import as_of
 from index.engine import Engine
 from index.errors import IngestError, NewsbotError
 from index.fetch import make_client
@@ -65,7 +67,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
 
 
 def _date(value: datetime | None) -> str:
-    return value.strftime("%d %B %Y").lstrip("0") if value else "undated"
+    return value.strftime("%d %B %Y").lstrip("0") if value else ""
 
 
 def print_answer(answer: Answer, out: TextIO) -> None:
@@ -83,9 +85,11 @@ def print_answer(answer: Answer, out: TextIO) -> None:
     for article, quotes in answer.quotes_by_article():
         for quote in quotes:
             print(f"   “{quote.text}”", file=out)
+        # Without a publication date, the day it was added stands in, marked as such.
+        when = _date(article.published_at) or f"added {_date(article.added_at)}"
         print(
-            f"   — {article.outlet or 'Unknown outlet'}, “{article.title}”, "
-            f"{_date(article.published_at)}" + (f", {article.url}" if article.url else ""),
+            f"   — {article.outlet or 'Unknown outlet'}, “{article.title}”, {when}"
+            + (f", {article.url}" if article.url else ""),
             file=out,
         )
     print(file=out)
@@ -177,9 +181,19 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     return 1 if failed and not added and not duplicates else 0
 
 
+def _day(text: str) -> date:
+    """An `--as-of` value: a day as YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-11-17") from None
+
+
 def cmd_ask(engine: Engine, args: argparse.Namespace) -> int:
     """Answer each question in turn; one that fails gets an error of its own, the rest go on."""
     failures = 0
+    if args.as_of is not None:
+        engine.clock = as_of(args.as_of)
     for question in _questions(args.question, sys.stdin):
         try:
             answer = engine.ask(question, k=args.top)
@@ -225,7 +239,7 @@ def cmd_articles(engine: Engine, args: argparse.Namespace) -> int:
     if not articles:
         print("No articles yet. Add some with: newsbot ingest URL|FILE|DIR")
     for a in articles:
-        print(f"{a.id:>6}  {_date(a.published_at):>17}  {a.outlet or '-'}: {a.title}")
+        print(f"{a.id:>6}  {_date(a.published_at) or 'undated':>17}  {a.outlet or '-'}: {a.title}")
     return 0
 
 
@@ -256,7 +270,7 @@ def cmd_stats(engine: Engine, args: argparse.Namespace) -> int:
             f"articles: {stats.articles}\npassages: {stats.chunks}\nvectors:  {stats.vectors} "
             f"({stats.index_type} index, {stats.index_bytes:,} bytes)\n"
             f"database: {stats.database_bytes:,} bytes\n"
-            f"newest:   {_date(stats.latest_published_at)}"
+            f"newest:   {_date(stats.latest_published_at) or 'undated'}"
         )
     return 0
 
@@ -297,6 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="+", help="the question, or FILE, or - for stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
     ask.add_argument("--top", type=int, default=10, help="passages to retrieve (default 10)")
+    ask.add_argument(
+        "--as-of",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="answer as if it were that day (the engine's clock reads its last moment, UTC)",
+    )
     ask.set_defaults(handler=cmd_ask)
 
     articles = commands.add_parser("articles", help="list stored articles, newest first")
@@ -313,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
 
+    register_feeds(commands)
     _register_optional(commands)
     return parser
 

@@ -1,14 +1,16 @@
 """The engine facade: one object the bot, the CLI and the evaluations use to ingest, ask and manage.
 
-It composes the library (store + vector index kept consistent), the ingest pipeline and one
-searcher, built once. Every method except `add_url` is synchronous and may be slow (model,
-disk); asyncio front ends use `index.AsyncEngine`, which runs them in worker threads. Methods
-are thread-safe: questions are answered while an ingest runs.
+It composes the library (store + vector index kept consistent), the ingest pipeline, one
+searcher and the feeds, built once, and a clock that says what "now" is. Every method except
+`add_url` and `poll_feed` is synchronous and may be slow (model, disk); asyncio front ends use
+`index.AsyncEngine`, which runs them in worker threads. Methods are thread-safe: questions are
+answered while an ingest runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -16,12 +18,24 @@ import httpx
 from index.answer import AnswerParams, compose_answer
 from index.async_engine import StageCallback
 from index.backends import VectorIndexLike
+from index.clock import Clock, SystemClock
 from index.embed import Encoder, SentenceTransformerEncoder
 from index.errors import IngestError
+from index.feeds import Feeds
 from index.ingest import Ingester
 from index.intent import english_only, reply_for
+from index.latest import latest_articles
 from index.library import Library
-from index.models import Answer, Article, ArticleDraft, IngestOutcome, Passage, Stats
+from index.models import (
+    Answer,
+    Article,
+    ArticleDraft,
+    Feed,
+    FeedPoll,
+    IngestOutcome,
+    Passage,
+    Stats,
+)
 from index.question import Question, read_question
 from index.search import Searcher, SearchParams
 from index.settings import Settings
@@ -41,6 +55,7 @@ class Engine:
         answer_params: AnswerParams | None = None,
         *,
         library: Library | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
         self.encoder: Encoder = encoder or SentenceTransformerEncoder(
@@ -50,6 +65,7 @@ class Engine:
         self.ingester = Ingester(self.library, self.encoder, settings)
         self.searcher = Searcher(self.library, self.encoder, search_params or SearchParams())
         self.answer_params = answer_params or AnswerParams()
+        self.feeds = Feeds(self.library, self.ingester, settings, clock or SystemClock())
 
     def with_params(
         self, search: SearchParams | None = None, answer: AnswerParams | None = None
@@ -65,11 +81,21 @@ class Engine:
             search or self.search_params,
             answer or self.answer_params,
             library=self.library,
+            clock=self.clock,
         )
 
     @property
     def search_params(self) -> SearchParams:
         return self.searcher.params
+
+    @property
+    def clock(self) -> Clock:
+        """What "now" is: the system clock, or a fixed day (`newsbot ask --as-of`, tests)."""
+        return self.feeds.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self.feeds.clock = clock
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -221,3 +247,32 @@ class Engine:
 
     def stats(self) -> Stats:
         return self.library.stats()
+
+    def latest(self, topic: str | None = None, limit: int = 10) -> list[Article]:
+        """The newest articles (by publication date, else when added), optionally on a topic."""
+        return latest_articles(self.library.store, self.searcher, topic, limit)
+
+    # -- feeds ----------------------------------------------------------------------------
+
+    def add_feed(self, url: str, minutes: float | None = None) -> Feed:
+        """Follow an RSS or Atom feed, polled every `minutes`; raises FeedError, DuplicateFeed."""
+        return self.feeds.add(url, minutes)
+
+    def subscribe_configured(self) -> list[Feed]:
+        """Follow the feeds of the settings (NEWSBOT_FEEDS) not yet followed; idempotent."""
+        return self.feeds.ensure_configured()
+
+    def list_feeds(self) -> list[Feed]:
+        return self.feeds.all()
+
+    def remove_feed(self, id_or_url: str) -> Feed:
+        """Stop following a feed (by number or link); its articles stay. Raises NotFound."""
+        return self.feeds.remove(id_or_url)
+
+    def due_feeds(self, now: datetime | None = None) -> list[Feed]:
+        """Feeds whose next poll is due at `now` (default: the clock's now)."""
+        return self.feeds.due(now)
+
+    async def poll_feed(self, feed_id: int, client: httpx.AsyncClient | None = None) -> FeedPoll:
+        """Check one feed now and add its new items (network async, the rest threaded)."""
+        return await self.feeds.poll(feed_id, client)

@@ -9,10 +9,14 @@ NewsbotError
 │   │   └── UnsupportedContent not HTML or text (images, PDFs, binaries)
 │   ├── InvalidURL           the link is malformed (bad port, broken brackets, …)
 │   ├── ExtractError         no article text could be found
-│   └── DuplicateArticle     the same URL or text is already stored
+│   ├── DuplicateArticle     the same URL or text is already stored
+│   └── FeedError            a feed cannot be subscribed to or read
+│       ├── NotAFeed         the document is not RSS or Atom (a web page, not XML, empty)
+│       ├── DuplicateFeed    already subscribed to that feed
+│       └── FeedBusy         that feed is being polled right now
 ├── StorageError             the database or the vector index file cannot be used
 │   └── IndexFileError       the vector index file is unreadable or of the wrong kind
-└── NotFound                 no article with that id or URL
+└── NotFound                 no article or feed with that id or URL
 """
 
 from __future__ import annotations
@@ -20,12 +24,16 @@ from __future__ import annotations
 __all__ = [
     "BlockedURL",
     "DuplicateArticle",
+    "DuplicateFeed",
     "ExtractError",
+    "FeedBusy",
+    "FeedError",
     "FetchError",
     "IndexFileError",
     "IngestError",
     "InvalidURL",
     "NewsbotError",
+    "NotAFeed",
     "NotFound",
     "ResponseTooLarge",
     "SettingsError",
@@ -90,5 +98,25 @@ class IndexFileError(StorageError, RuntimeError):
     """
 
 
+class FeedError(IngestError):
+    """A feed cannot be subscribed to (bad link, too short an interval) or read."""
+
+
+class NotAFeed(FeedError):
+    """The document at a feed's link is not an RSS or Atom feed; nothing was stored."""
+
+
+class DuplicateFeed(FeedError):
+    """Already subscribed to that feed; `feed_id` names the subscription."""
+
+    def __init__(self, message: str, feed_id: int) -> None:
+        super().__init__(message)
+        self.feed_id = feed_id
+
+
+class FeedBusy(FeedError):
+    """The feed is being polled right now; one poll at a time per feed."""
+
+
 class NotFound(NewsbotError):
-    """No stored article matches the given id or URL."""
+    """No stored article (or feed) matches the given id or URL."""

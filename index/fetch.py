@@ -15,7 +15,7 @@ import asyncio
 import codecs
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -99,6 +99,11 @@ class FetchedPage:
     content_type: str
     content: bytes
     charset: str | None = None
+    # 304 when a conditional request (If-None-Match / If-Modified-Since) found it unchanged,
+    # with no content; the validators to send next time, as the server gave them.
+    status: int = 200
+    etag: str | None = None
+    last_modified: str | None = None
 
     @property
     def is_html(self) -> bool:
@@ -315,18 +320,24 @@ async def fetch(
     max_redirects: int = 5,
     resolver: Resolver | None = None,
     deadline: float | None = None,
+    accept: Collection[str] = _ACCEPTED_TYPES,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchedPage:
     """Download one HTML or text document, re-checking every redirect against the same guards.
 
     The whole fetch, redirects and body included, must finish within `deadline` seconds (by
     default the client's, see `make_client`): a server that sends a byte a second fails it.
-    Only a client from `make_client` pins connections to the checked addresses.
+    Only a client from `make_client` pins connections to the checked addresses. `accept`
+    widens the media types taken (feeds are XML); `headers` go with each request (conditional
+    requests: a 304 answer comes back as an empty page with `status` 304).
     """
     if deadline is None:
         deadline = client.deadline if isinstance(client, FetchClient) else DEFAULT_DEADLINE
     try:
         async with asyncio.timeout(deadline):
-            return await _fetch(url, client, allow_private, max_bytes, max_redirects, resolver)
+            return await _fetch(
+                url, client, allow_private, max_bytes, max_redirects, resolver, accept, headers
+            )
     except TimeoutError:
         raise FetchError(
             f"Gave up on {url.strip()}: the download took longer than {deadline:g} seconds."
@@ -340,6 +351,8 @@ async def _fetch(
     max_bytes: int,
     max_redirects: int,
     resolver: Resolver | None,
+    accept: Collection[str],
+    headers: Mapping[str, str] | None,
 ) -> FetchedPage:
     try:
         current = httpx.URL(url.strip())
@@ -349,7 +362,11 @@ async def _fetch(
         addresses = await check_url(current, allow_private, resolver)
         try:
             async with client.stream(
-                "GET", current, follow_redirects=False, extensions={PIN: addresses}
+                "GET",
+                current,
+                follow_redirects=False,
+                headers=headers,
+                extensions={PIN: addresses},
             ) as response:
                 if response.is_redirect and "location" in response.headers:
                     try:
@@ -359,13 +376,16 @@ async def _fetch(
                             f"The site redirected to an invalid link ({error})."
                         ) from None
                     continue
+                validators = response.headers.get("etag"), response.headers.get("last-modified")
+                if response.status_code == 304:
+                    return FetchedPage(str(current), "", b"", None, 304, *validators)
                 if response.status_code >= 400:
                     raise FetchError(
                         f"The site answered HTTP {response.status_code} "
                         f"({response.reason_phrase or 'error'}) for {current}."
                     )
                 media_type, charset = _media_type(response)
-                if media_type and media_type not in _ACCEPTED_TYPES:
+                if media_type and media_type not in accept:
                     raise UnsupportedContent(
                         f"That link is {_describe(media_type)}, not an article page."
                     )
@@ -395,5 +415,7 @@ async def _fetch(
             media_type = "text/html" if b"<" in content[:4096] else "text/plain"
         elif b"\x00" in content[:4096]:
             raise UnsupportedContent("That link is a binary file, not an article page.")
-        return FetchedPage(str(current), media_type, content, _known_charset(charset))
+        return FetchedPage(
+            str(current), media_type, content, _known_charset(charset), 200, *validators
+        )
     raise FetchError(f"Too many redirects (more than {max_redirects}) from {url}.")

@@ -163,14 +163,27 @@ class Ingester:
         on_stage: StageCallback | None = None,
     ) -> Article:
         """Fetch, extract and index one link; CPU work runs in a worker thread."""
+        existing = await asyncio.to_thread(self.library.store.find_by_url, canonical_url(url))
+        if existing is not None:
+            raise _duplicate(existing)
+        draft = await self.fetch_draft(url, client, on_stage)
+        if on_stage is not None:
+            await on_stage(Stage.INDEXING)
+        return await asyncio.to_thread(self.add_draft, draft)
+
+    async def fetch_draft(
+        self,
+        url: str,
+        client: httpx.AsyncClient | None = None,
+        on_stage: StageCallback | None = None,
+    ) -> ArticleDraft:
+        """Fetch one link and extract its article, without storing it (feeds add their items'
+        dates and outlets before it is stored); raises FetchError or ExtractError."""
 
         async def stage(name: Stage) -> None:
             if on_stage is not None:
                 await on_stage(name)
 
-        existing = await asyncio.to_thread(self.library.store.find_by_url, canonical_url(url))
-        if existing is not None:
-            raise _duplicate(existing)
         await stage(Stage.FETCHING)
         owned = client is None
         # A caller's client keeps its own deadline; ours takes the configured one.
@@ -195,8 +208,7 @@ class Ingester:
         if page.url != url:
             # Keep the link the admin gave as the article's identity as well as the final one.
             draft = replace(draft, url=url)
-        await stage(Stage.INDEXING)
-        return await asyncio.to_thread(self.add_draft, draft)
+        return draft
 
     @staticmethod
     def read_paths(

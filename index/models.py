@@ -15,6 +15,8 @@ __all__ = [
     "Article",
     "ArticleDraft",
     "Chunk",
+    "Feed",
+    "FeedPoll",
     "IngestOutcome",
     "Passage",
     "Quote",
@@ -172,3 +174,63 @@ class IngestOutcome:
     def at(self, stage: Stage, message: str = "") -> IngestOutcome:
         """This outcome moved on to `stage`."""
         return replace(self, stage=stage, message=message)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An RSS or Atom feed the engine follows, with the state of its polling.
+
+    `etag` and `last_modified` are what the server sent with the last full response, sent back
+    on the next poll so an unchanged feed costs a 304. After `failures` failed polls in a row
+    the next one waits longer (back-off); `last_error` says why the last one failed.
+    """
+
+    id: int
+    url: str
+    title: str | None
+    interval_minutes: float
+    added_at: datetime
+    next_poll_at: datetime
+    last_polled_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The feed's own title, or its URL until the first poll has read the title."""
+        return self.title or self.url
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """What one poll of a feed did: one outcome per new item, or why the feed was not read.
+
+    `feed` is the feed's state after the poll (its next poll, its error if any).
+    """
+
+    feed: Feed
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    not_modified: bool = False
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def count(self, stage: Stage) -> int:
+        return sum(outcome.stage is stage for outcome in self.outcomes)
+
+    @property
+    def added(self) -> int:
+        return self.count(Stage.ADDED)
+
+    @property
+    def duplicates(self) -> int:
+        return self.count(Stage.DUPLICATE)
+
+    @property
+    def failed(self) -> int:
+        return self.count(Stage.FAILED)

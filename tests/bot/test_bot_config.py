@@ -31,6 +31,9 @@ VARIABLES = [
     "NEWSBOT_FETCH_TIMEOUT",
     "NEWSBOT_FETCH_DEADLINE",
     "NEWSBOT_MAX_RESPONSE_BYTES",
+    "NEWSBOT_FEEDS",
+    "NEWSBOT_FEED_INTERVAL",
+    "NEWSBOT_FEED_MIN_INTERVAL",
 ]
 
 
@@ -267,3 +270,12 @@ async def test_the_fetch_deadline_reaches_the_shared_client(
         assert isinstance(client, FetchClient) and client.deadline == 7.0
     finally:
         await client.aclose()
+
+
+def test_env_example_lists_every_variable() -> None:
+    from bot.config import BotEnv
+
+    example = (Path(__file__).parents[2] / ".env.example").read_text()
+    names = {field.validation_alias for field in BotEnv.model_fields.values()}
+    missing = [name for name in names if f"\n{name}=" not in example]
+    assert not missing, f".env.example does not list {missing}"

@@ -10,7 +10,7 @@ import pytest
 HEAVY = ["faiss", "torch", "sentence_transformers", "index.engine", "bot.app"]
 
 
-@pytest.mark.parametrize("module", ["bot", "bot.render", "bot.messages"])
+@pytest.mark.parametrize("module", ["bot", "bot.render", "bot.render_feeds", "bot.messages"])
 def test_a_pure_module_loads_nothing_heavy(module: str) -> None:
     check = (
         f"import sys, {module}\nprint(','.join(name for name in {HEAVY!r} if name in sys.modules))"

@@ -96,12 +96,13 @@ def test_attribution_leaves_out_what_is_unknown() -> None:
     assert attribution(article(url=None)) == (
         "— <b>Harbor Daily</b>: Council approves tidal barrier, 17 November 2024"
     )
+    # Without a publication date, the day it was added stands in, marked as such.
     assert attribution(article(outlet=None, published_at=None)) == (
         '— <b>harbor.example</b>: <a href="https://harbor.example/barrier">'
-        "Council approves tidal barrier</a>"
+        "Council approves tidal barrier</a>, added 17 November 2024"
     )
     assert attribution(article(outlet=None, url=None, published_at=None)) == (
-        "— Council approves tidal barrier"
+        "— Council approves tidal barrier, added 17 November 2024"
     )
 
 

@@ -17,6 +17,9 @@ ENGINE_VARIABLES = [
     "NEWSBOT_FETCH_DEADLINE",
     "NEWSBOT_MAX_RESPONSE_BYTES",
     "NEWSBOT_ENCODER_THREADS",
+    "NEWSBOT_FEEDS",
+    "NEWSBOT_FEED_INTERVAL",
+    "NEWSBOT_FEED_MIN_INTERVAL",
 ]
 
 
@@ -89,6 +92,28 @@ def test_a_missing_dotenv_file_is_no_error() -> None:
         ),
         ("NEWSBOT_MAX_RESPONSE_BYTES", "0", "NEWSBOT_MAX_RESPONSE_BYTES must be positive, not 0."),
         ("NEWSBOT_ENCODER_THREADS", "-2", "NEWSBOT_ENCODER_THREADS must be positive, not -2."),
+        (
+            "NEWSBOT_FEEDS",
+            "https://a.example/rss feed.example/atom",
+            "NEWSBOT_FEEDS must be http(s) links separated by commas or spaces; "
+            "'feed.example/atom' is not one.",
+        ),
+        (
+            "NEWSBOT_FEED_INTERVAL",
+            "hourly",
+            "NEWSBOT_FEED_INTERVAL must be a number of minutes, not 'hourly'.",
+        ),
+        (
+            "NEWSBOT_FEED_INTERVAL",
+            "2",
+            "NEWSBOT_FEED_INTERVAL (2 minutes) must not be below NEWSBOT_FEED_MIN_INTERVAL "
+            "(5 minutes).",
+        ),
+        (
+            "NEWSBOT_FEED_MIN_INTERVAL",
+            "0",
+            "NEWSBOT_FEED_MIN_INTERVAL must be a positive number of minutes, not '0'.",
+        ),
     ],
 )
 def test_each_malformed_variable_is_one_sentence(
@@ -123,3 +148,16 @@ def test_malformed_seconds_name_the_variable(
 def test_env_example_documents_the_deadline() -> None:
     example = (Path(__file__).parents[2] / ".env.example").read_text()
     assert "\nNEWSBOT_FETCH_DEADLINE=30\n" in example
+
+
+def test_feeds_are_read_as_a_list_of_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "NEWSBOT_FEEDS",
+        " https://a.example/rss.xml,https://b.example/atom\n https://a.example/rss.xml",
+    )
+    monkeypatch.setenv("NEWSBOT_FEED_INTERVAL", "30")
+    monkeypatch.setenv("NEWSBOT_FEED_MIN_INTERVAL", "0.5")
+    settings = Settings.from_env(env_file=None)
+    assert settings.feeds == ("https://a.example/rss.xml", "https://b.example/atom")
+    assert (settings.feed_interval, settings.feed_min_interval) == (30.0, 0.5)
+    assert Settings().feeds == () and Settings().feed_interval == 15.0

@@ -20,6 +20,8 @@ class Route:
     A `gate` holds the response until the test sets it (an ingest can be kept "fetching" for as
     long as a test likes); `requested` is set when the path is first asked for. With `drip`
     the body goes out one byte every `drip` seconds (a slow server that never quite stalls).
+    With an `etag` or `last_modified` the route answers conditional requests as a web server
+    does: 304 and no body when the request's If-None-Match / If-Modified-Since matches.
     """
 
     body: bytes | Callable[[], bytes] = b""
@@ -28,22 +30,37 @@ class Route:
     gate: threading.Event | None = None
     requested: threading.Event = field(default_factory=threading.Event)
     drip: float = 0.0
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def unchanged_for(self, headers: dict[str, str]) -> bool:
+        """Whether a request with these headers already holds the current version."""
+        if self.etag is not None and "if-none-match" in headers:
+            return headers["if-none-match"] == self.etag
+        if self.last_modified is not None and "if-modified-since" in headers:
+            return headers["if-modified-since"] == self.last_modified
+        return False
 
 
 class LocalServer(LoopbackServer):
-    """Routes by path; records every request path and Host header it saw."""
+    """Routes by path; records every request path and Host header it saw, and each request's
+    headers."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
         self.hosts: list[str] = []
         stopping = self._stopping = threading.Event()
+        # (path, headers with lower-case names) of every request, in order.
+        self.request_headers: list[tuple[str, dict[str, str]]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.requests.append(self.path)
                 server.hosts.append(self.headers.get("Host", ""))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                server.request_headers.append((self.path, headers))
                 route = server.routes.get(self.path)
                 if route is None:
                     self.send_response(404)
@@ -55,11 +72,20 @@ class LocalServer(LoopbackServer):
                 if route.gate is not None:
                     # Bounded, so a failing test can never hang the whole run.
                     route.gate.wait(timeout=30)
+                if route.unchanged_for(headers):
+                    self.send_response(304)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = route.body() if callable(route.body) else route.body
                 self.send_response(route.status)
                 for name, value in route.headers.items():
                     if value != "none":
                         self.send_header(name, value)
+                if route.etag is not None:
+                    self.send_header("ETag", route.etag)
+                if route.last_modified is not None:
+                    self.send_header("Last-Modified", route.last_modified)
                 # "Content-Length: none" means: send no length, stream until the connection closes.
                 if route.headers.get("Content-Length") != "none":
                     if "Content-Length" not in route.headers:
