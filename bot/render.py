@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from index import Answer, Article, IngestOutcome, Quote, Stage, Stats
+from index import Answer, Article, Holdings, IngestOutcome, Quote, Stage, Stats
+from index.dedupe import display_url
 
 __all__ = [
     "MESSAGE_LIMIT",
@@ -111,7 +112,7 @@ def _safe_href(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    return url
+    return display_url(url)
 
 
 def _outlet(article: Article) -> str | None:
@@ -229,18 +230,40 @@ def render_answer(answer: Answer, limit: int = MESSAGE_LIMIT) -> list[str]:
     blocks: list[str] = []
     for article, quotes in answer.quotes_by_article():
         blocks.extend(_group_blocks(article, quotes, limit))
+    if answer.uncovered:
+        blocks.append(_uncovered_note(answer.uncovered))
     return _pack(blocks, limit)
 
 
 def render_decline(answer: Answer, headlines: int = 3) -> str:
-    """One sentence saying the sources do not cover it, then the closest headlines if any."""
+    """One sentence saying the sources do not cover it, what the library holds, and the
+    closest headlines when they came close."""
     # The reason may repeat names from the question, which can be as long as a message.
-    text = _escape(clip(answer.reason or "My sources don't cover that.", _MAX_REASON))
-    closest = answer.closest_headlines(headlines) if answer.passages else []
+    text = _escape(clip(answer.reason, _MAX_REASON) or "My sources don't cover that.")
+    if answer.holdings is not None and answer.language == "en":
+        text += " " + _holdings_sentence(answer.holdings)
+    closest = answer.suggestions[:headlines]
     if closest:
         lines = "\n".join(f"• {source_line(article)}" for article in closest)
-        text += f"\n\nThe closest headlines I have:\n{lines}"
+        text += f"\n\nThe closest stories I have:\n{lines}"
     return text
+
+
+def _holdings_sentence(holdings: Holdings) -> str:
+    count = f"{holdings.articles:,} article{'s' if holdings.articles != 1 else ''}"
+    first, last = holdings.first_published, holdings.last_published
+    if holdings.articles == 0:
+        return "I have no articles yet."
+    if first is None or last is None:
+        return f"I have {count}."
+    if format_date(first) == format_date(last):
+        return f"I have {count}, from {format_date(first)}."
+    return f"I have {count}, from {format_date(first)} to {format_date(last)}."
+
+
+def _uncovered_note(parts: Sequence[str]) -> str:
+    listed = "; ".join(f"“{_escape(clip(part, 200))}”" for part in parts[:4])
+    return f"My sources don't cover {listed}."
 
 
 # -- admin views -----------------------------------------------------------------------------

@@ -1,35 +1,24 @@
-"""Pick verbatim quote sentences from retrieved passages, or decline when the evidence is weak.
+"""Answers: verbatim quote sentences from the retrieved passages, or a decline when the evidence
+that they address the question is weak (`index.evidence`).
 
-The decision to answer combines four signals into one evidence score: how close the best
-passage is to the question (cosine), how much of the question its best sentence covers, how
-many of the names in the question (people, places, products) the passages mention, and whether
-the question asks what a source said that is not among the sources at all ("according to
-Bloomberg" when nothing is from Bloomberg). Quotes are whole sentences, chosen by how much of
-the question they cover and how well their passage ranks.
+Quotes are whole sentences (`index.quotes`), from the best-supported article; a question with
+several parts gets a story for each part, or says which part its sources don't cover
+(`index.parts`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from index.chunk import Span, sentence_spans
 from index.evidence import Evidence, EvidenceWeights, gather
 from index.models import Answer, Article, Passage, Quote
+from index.parts import PartChoice, choose_per_part, targets_of
 from index.question import Question
-from index.text import terms
+from index.quotes import Candidate, candidate_sentences, make_quote, rank, window, without_repeats
 
-__all__ = [
-    "AnswerParams",
-    "Evidence",
-    "compose_answer",
-    "weigh",
-]
-
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-_HEADLINE_WORDS = 12
+__all__ = ["AnswerParams", "compose_answer", "weigh"]
 
 
 @dataclass(frozen=True)
@@ -61,13 +50,14 @@ class AnswerParams:
     quote_passages: int = 10
     # Sentences shorter than this many words get their following sentence as context.
     short_sentence_words: int = 12
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    passage: Passage
-    span: Span
-    terms: frozenset[str]
+    # Questions with several parts (or naming several outlets) get a story for each part whose
+    # best sentence and its neighbours hold this share of the part's words (rarer ones weigh
+    # more); parts below it are named as not covered.
+    answer_parts: bool = True
+    part_min_focus: float = 0.6
+    # A decline names the closest stories only when the evidence came within this much of
+    # `min_evidence`: far-off headlines are noise, not help.
+    suggest_margin: float = 0.25
 
 
 def weigh(
@@ -77,15 +67,23 @@ def weigh(
     rarity: Mapping[str, float] | None = None,
 ) -> Evidence:
     """How well `passages` support an answer to `question` (see `AnswerParams`)."""
-    candidates = _sentences(list(passages[: params.quote_passages]))
-    return _weigh(question, passages, params, _rank(question, passages, candidates), rarity)
+    ranked = _ranked(question, passages, params)
+    return _weigh(question, passages, params, ranked, rarity)
+
+
+def _ranked(
+    question: Question, passages: Sequence[Passage], params: AnswerParams
+) -> list[tuple[float, Candidate]]:
+    candidates = candidate_sentences(passages[: params.quote_passages])
+    top = passages[0].score if passages else None
+    return rank(question.wanted, candidates, top=top)
 
 
 def _weigh(
     question: Question,
     passages: Sequence[Passage],
     params: AnswerParams,
-    ranked: Sequence[tuple[float, _Candidate]],
+    ranked: Sequence[tuple[float, Candidate]],
     rarity: Mapping[str, float] | None,
 ) -> Evidence:
     wanted = question.wanted
@@ -93,7 +91,7 @@ def _weigh(
     best = None
     if ranked:
         top = ranked[0][1]
-        best = (top.passage.article, _window(top.passage.article, top.span))
+        best = (top.article, window(top.article, top.span))
     return gather(question, passages, best, coverage, rarity or {}, params.weights)
 
 
@@ -114,13 +112,17 @@ def compose_answer(
         return Answer(text, False, passages=passages, reason="My sources have nothing yet.")
     if not question.wanted:
         return Answer(text, False, passages=passages, reason="I could not find a question in that.")
-    candidates = _sentences(passages[: params.quote_passages])
-    ranked = _rank(question, passages, candidates)
+    ranked = _ranked(question, passages, params)
     evidence = _weigh(question, passages, params, ranked, rarity)
     margin = evidence.score - params.min_evidence
     confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes = _choose_quotes(ranked, params) if supported else []
+    uncovered: tuple[str, ...] = ()
+    targets = targets_of(question) if params.answer_parts else []
+    if quotes and targets:
+        choices = choose_per_part(targets, [c for _, c in ranked], rarity or {})
+        quotes, uncovered = _with_parts(quotes, choices, params)
     if not quotes:
         reason = "My sources don't cover that."
         if evidence.unknown_sources:
@@ -128,49 +130,41 @@ def compose_answer(
                 f"I have nothing from {_listing(evidence.unknown_sources)}, "
                 "and my other sources don't cover that."
             )
-        return Answer(text, False, passages=passages, reason=reason, confidence=confidence)
-    return Answer(text, True, quotes=quotes, passages=passages, confidence=confidence)
+        close = margin >= -params.suggest_margin
+        suggestions = tuple(_closest(passages)) if close else ()
+        return Answer(
+            text,
+            False,
+            passages=passages,
+            reason=reason,
+            confidence=confidence,
+            suggestions=suggestions,
+        )
+    return Answer(
+        text, True, quotes=quotes, passages=passages, confidence=confidence, uncovered=uncovered
+    )
+
+
+def _closest(passages: Sequence[Passage], limit: int = 3) -> list[Article]:
+    seen: dict[int, Article] = {}
+    for passage in passages:
+        seen.setdefault(passage.article.id, passage.article)
+    return list(seen.values())[:limit]
 
 
 def _listing(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _rank(
-    question: Question, passages: Sequence[Passage], candidates: Sequence[_Candidate]
-) -> list[tuple[float, _Candidate]]:
-    """Candidate sentences best first: how much of the question they cover (rarer words count
-    more) plus how well their passage ranks."""
-    if not candidates:
-        return []
-    wanted = set(question.wanted)
-    weights = _idf(wanted, candidates)
-    total = sum(weights.values()) or 1.0
-    top_score = abs(passages[0].score) or 1.0
-
-    def score(candidate: _Candidate) -> float:
-        coverage = sum(weights[t] for t in wanted & candidate.terms) / total
-        return coverage + candidate.passage.score / top_score
-
-    return sorted(((score(c), c) for c in candidates), key=lambda pair: pair[0], reverse=True)
-
-
-def _window(article: Article, span: Span) -> tuple[int, int]:
-    """The sentence with the sentences before and after it in the article."""
-    before = sentence_spans(article.text, max(0, span.start - 600), span.start)
-    after = sentence_spans(article.text, span.end, min(len(article.text), span.end + 600))
-    return (before[-1].start if before else span.start, after[0].end if after else span.end)
-
-
-def _choose_quotes(ranked: Sequence[tuple[float, _Candidate]], params: AnswerParams) -> list[Quote]:
+def _choose_quotes(ranked: Sequence[tuple[float, Candidate]], params: AnswerParams) -> list[Quote]:
     """The best sentence overall, maybe a second from its article, and the best sentence of
     each other article that scores almost as well; grouped by article, in article order."""
     if not ranked:
         return []
     best = ranked[0][0]
-    chosen: dict[int, list[_Candidate]] = {}
+    chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
-        article = candidate.passage.article.id
+        article = candidate.article.id
         if article in chosen:
             first = len(chosen) == 1 and next(iter(chosen)) == article
             if first and len(chosen[article]) == 1 and value >= params.second_quote_ratio * best:
@@ -183,56 +177,28 @@ def _choose_quotes(ranked: Sequence[tuple[float, _Candidate]], params: AnswerPar
     for group in chosen.values():
         for candidate in sorted(group, key=lambda c: c.span.start):
             if len(quotes) < params.max_quotes:
-                quotes.append(_quote(candidate.passage.article, candidate.span, params))
-    return _without_overlaps(quotes)
+                quotes.append(
+                    make_quote(candidate.article, candidate.span, params.short_sentence_words)
+                )
+    return without_repeats(quotes)
 
 
-def _sentences(passages: list[Passage]) -> list[_Candidate]:
-    """Every sentence of every passage (once per article span), with its terms."""
-    seen: set[tuple[int, int]] = set()
-    found: list[_Candidate] = []
-    for passage in passages:
-        text = passage.article.text
-        for span in sentence_spans(text, passage.chunk.start, passage.chunk.end):
-            key = (passage.article.id, span.start)
-            sentence = text[span.start : span.end]
-            words = len(sentence.split())
-            # Headings and captions are short and have no full stop: they are not quotes. (A
-            # long line without one is more likely a hard-wrapped sentence, so it stays.)
-            headline = words < _HEADLINE_WORDS and not _SENTENCE_END.search(sentence)
-            if key in seen or words < 4 or headline:
-                continue
-            seen.add(key)
-            found.append(_Candidate(passage, span, frozenset(terms(sentence))))
-    return found
-
-
-def _idf(wanted: set[str], candidates: Sequence[_Candidate]) -> dict[str, float]:
-    """Rarer question words count more: a local IDF over the candidate sentences."""
-    count = len(candidates) or 1
-    return {
-        term: math.log(1.0 + count / (1.0 + sum(term in c.terms for c in candidates)))
-        for term in wanted
-    }
-
-
-def _quote(article: Article, span: Span, params: AnswerParams) -> Quote:
-    """The sentence, extended by the next one in its paragraph when it is short on its own."""
-    start, end = span.start, span.end
-    if len(article.text[start:end].split()) < params.short_sentence_words:
-        following = sentence_spans(article.text, end, min(len(article.text), end + 1000))
-        if following and "\n\n" not in article.text[end : following[0].start]:
-            end = following[0].end
-    return Quote(article.text[start:end], article, start, end)
-
-
-def _without_overlaps(quotes: list[Quote]) -> list[Quote]:
-    kept: list[Quote] = []
-    for quote in quotes:
-        if any(
-            q.article.id == quote.article.id and q.start < quote.end and quote.start < q.end
-            for q in kept
-        ):
-            continue
-        kept.append(quote)
-    return kept
+def _with_parts(
+    quotes: list[Quote], choices: Sequence[PartChoice], params: AnswerParams
+) -> tuple[list[Quote], tuple[str, ...]]:
+    """The quotes plus a sentence from each covered part's story not quoted yet, and the
+    parts no story covers."""
+    quoted = {q.article.id for q in quotes}
+    extra: list[Quote] = []
+    uncovered: list[str] = []
+    for choice in choices:
+        candidate = choice.candidate
+        if candidate is None or not choice.covered(params.part_min_focus):
+            uncovered.append(choice.target.label)
+        elif candidate.article.id not in quoted:
+            quoted.add(candidate.article.id)
+            extra.append(make_quote(candidate.article, candidate.span, params.short_sentence_words))
+    if extra:
+        # Every covered part keeps a quote: the first article gives up its later sentences.
+        quotes = quotes[: max(1, params.max_quotes - len(extra))]
+    return without_repeats([*quotes, *extra]), tuple(uncovered)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from index.errors import InvalidURL
 
-__all__ = ["canonical_url", "content_hash"]
+__all__ = ["canonical_url", "content_hash", "display_url"]
 
 # Query parameters that track the reader rather than select the page.
 _TRACKING = re.compile(
@@ -46,6 +46,36 @@ def canonical_url(url: str) -> str:
         )
     )
     return urlunsplit((scheme, host, path, query, ""))
+
+
+# Parameters that name where a reader came from ("?src=rss", "?source=twitter"): tracking too,
+# but only with such a value, since a site may also use the name for real.
+_CAME_FROM = re.compile(r"^(src|source|from|cmp|feed|rss)$", re.IGNORECASE)
+_CAME_FROM_VALUES = re.compile(
+    r"^(rss|feed|feeds|atom|feedburner|twitter|x|facebook|fb|linkedin|newsletter|email|"
+    r"social|share|app|google|yahoo|msn|flipboard|apple_news|push)\w*$",
+    re.IGNORECASE,
+)
+
+
+def display_url(url: str) -> str:
+    """`url` as shown to readers: without tracking parameters, otherwise exactly as given.
+
+    The stored URL keeps them (it is what the admin gave); only what is shown is cleaned.
+    """
+    try:
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return url
+    kept = [
+        (k, v)
+        for k, v in pairs
+        if not _TRACKING.match(k) and not (_CAME_FROM.match(k) and _CAME_FROM_VALUES.match(v))
+    ]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))
 
 
 def content_hash(text: str) -> str:

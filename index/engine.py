@@ -10,6 +10,7 @@ answered while an ingest runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -227,7 +228,10 @@ class Engine:
             )
         passages = self.searcher.search(question, k)
         rarity = self.searcher.rarity(question)
-        return compose_answer(question, passages, self.answer_params, rarity)
+        answer = compose_answer(question, passages, self.answer_params, rarity)
+        if answer.answered:
+            return answer
+        return replace(answer, holdings=self.library.holdings())
 
     # -- management -----------------------------------------------------------------------
 

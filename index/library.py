@@ -20,7 +20,7 @@ from index.dedupe import canonical_url
 from index.embed import Encoder, Vectors
 from index.errors import InvalidURL, NotFound, StorageError
 from index.lexical import Fts5Index
-from index.models import Article, ArticleDraft, Stats
+from index.models import Article, ArticleDraft, Holdings, Stats
 from index.store import Store
 from index.vectors import APPROXIMATE_FROM, VectorIndex
 
@@ -44,6 +44,7 @@ class Library:
         self._vectors: VectorIndexLike | None = None
         self._lexical: LexicalIndex | None = None
         self._dirty = False
+        self._holdings: tuple[int, Holdings] | None = None
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -227,6 +228,16 @@ class Library:
         if len(owners) != 1:
             return None
         return self.store.get_articles(owners).get(owners.pop())
+
+    def holdings(self) -> Holdings:
+        """How many articles from which dates; cached until the store changes."""
+        store = self.store
+        cached = self._holdings
+        if cached is None or cached[0] != store.generation:
+            first, last = store.published_range()
+            cached = (store.generation, Holdings(store.count_articles(), first, last))
+            self._holdings = cached
+        return cached[1]
 
     def stats(self) -> Stats:
         store = self.store

@@ -17,6 +17,7 @@ __all__ = [
     "Chunk",
     "Feed",
     "FeedPoll",
+    "Holdings",
     "IngestOutcome",
     "Passage",
     "Quote",
@@ -88,6 +89,15 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Holdings:
+    """What the library holds, for a decline to say: how many articles, from which dates."""
+
+    articles: int
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the engine says to a question: quotes with sources, or a decline with a reason."""
 
@@ -101,6 +111,12 @@ class Answer:
     # `index.intent`) and the language to reply in; only news questions are searched.
     intent: str = "news"
     language: str = "en"
+    # Parts of a multi-part question that no stored story covers (the others are quoted).
+    uncovered: tuple[str, ...] = ()
+    # With a decline: the stories that came close enough to be worth naming, and what the
+    # library holds (so the reader knows what can be asked).
+    suggestions: tuple[Article, ...] = ()
+    holdings: Holdings | None = None
 
     def quotes_by_article(self) -> list[tuple[Article, list[Quote]]]:
         """Quotes grouped by article, in order of each article's first quote."""

@@ -333,9 +333,15 @@ class Store:
             return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def latest_published_at(self) -> datetime | None:
+        return self.published_range()[1]
+
+    def published_range(self) -> tuple[datetime | None, datetime | None]:
+        """The oldest and newest publication dates of the stored articles."""
         with self._lock:
-            row = self._db.execute("SELECT MAX(published_at) FROM articles").fetchone()
-        return _parse(row[0])
+            row = self._db.execute(
+                "SELECT MIN(published_at), MAX(published_at) FROM articles"
+            ).fetchone()
+        return _parse(row[0]), _parse(row[1])
 
     @staticmethod
     def _article(row: Sequence[object]) -> Article:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.render import (
@@ -19,7 +20,7 @@ from bot.render import (
     render_stats,
     telegram_length,
 )
-from index import Answer, Article, Chunk, IngestOutcome, Passage, Quote, Stage, Stats
+from index import Answer, Article, Chunk, Holdings, IngestOutcome, Passage, Quote, Stage, Stats
 from tests.support.telegram_html import html_problem, visible_text
 
 NOV_17 = datetime(2024, 11, 17, 9, 30, tzinfo=UTC)
@@ -181,17 +182,24 @@ def test_the_limit_counts_what_telegram_counts() -> None:
     assert html_problem(message) is None
 
 
-def test_a_decline_is_one_sentence_with_the_closest_headlines() -> None:
+def test_a_decline_says_what_is_held_and_names_close_stories_only() -> None:
     nearby = [article(n, title=f"Headline {n}", url=f"https://harbor.example/{n}") for n in (1, 2)]
     passages = [
         Passage(Chunk(n, a.id, 0, 0, 5, "text"), a, score=1.0 / n)
         for n, a in enumerate(nearby + nearby, start=1)
     ]
-    declined = Answer("who won?", False, passages=passages, reason="My sources don't cover that.")
+    holdings = Holdings(609, datetime(2023, 9, 26, tzinfo=UTC), datetime(2023, 12, 25, tzinfo=UTC))
+    far = Answer("who won?", False, passages=passages, reason="My sources don't cover that.")
+    (message,) = render_answer(replace(far, holdings=holdings))
+    assert message == (
+        "My sources don't cover that. I have 609 articles, from 26 September 2023 to "
+        "25 December 2023."
+    )
+    declined = replace(far, suggestions=tuple(nearby))
     (message,) = render_answer(declined)
     lines = message.splitlines()
     assert lines[0] == "My sources don't cover that."
-    assert lines[2] == "The closest headlines I have:"
+    assert lines[2] == "The closest stories I have:"
     assert lines[3:] == [
         '• <a href="https://harbor.example/1">Headline 1</a> (Harbor Daily, 17 November 2024)',
         '• <a href="https://harbor.example/2">Headline 2</a> (Harbor Daily, 17 November 2024)',
@@ -258,3 +266,20 @@ def test_many_removals_with_long_titles_are_packed_into_messages_that_fit() -> N
         assert html_problem(text) is None
         assert telegram_length(visible_text(text)) <= MESSAGE_LIMIT
     assert sum(text.count("Removed article") for text in messages) == 20
+
+
+def test_links_are_shown_without_tracking_parameters() -> None:
+    tracked = article(url="https://harbor.example/barrier?utm_source=rss&id=7&src=rss#part")
+    message = attribution(tracked)
+    assert 'href="https://harbor.example/barrier?id=7#part"' in message
+
+
+def test_parts_the_sources_do_not_cover_are_named_after_the_quotes() -> None:
+    source = article(text="The council approved the barrier on Saturday.")
+    answered = replace(
+        answer(quote(source, "The council approved the barrier on Saturday.")),
+        uncovered=("what did the mayor say about <taxes>",),
+    )
+    (message,) = render_answer(answered)
+    assert message.endswith("My sources don't cover “what did the mayor say about &lt;taxes&gt;”.")
+    assert html_problem(message) is None

@@ -1,0 +1,86 @@
+"""Every part answered: a question with several parts, or naming several outlets, gets the best
+story for each part, and the parts no story covers are named instead of quoted from elsewhere.
+
+"Why was the Apple Watch banned and what did Apple show at Scary Fast?" has two parts, each
+searched on its own (`index.search` keeps each passage's score per part); "did TechCrunch and
+the Verge both cover the SBF trial" has one topic and two outlets, one story from each.
+A part counts as covered when its best sentence and the sentences around it hold most of the
+part's words, rarer words weighing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from index.models import Passage
+from index.question import Question
+from index.quotes import Candidate, rank, window
+from index.text import terms
+
+__all__ = ["PartChoice", "Target", "choose_per_part", "targets_of"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing the answer must cover: a part of the question, or the topic in one outlet."""
+
+    label: str
+    wanted: frozenset[str]
+    part: int | None = None  # index into the passages' part scores
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class PartChoice:
+    """The best sentence found for a target, and whether it covers the target."""
+
+    target: Target
+    candidate: Candidate | None
+    focus: float
+
+    def covered(self, min_focus: float) -> bool:
+        return self.candidate is not None and self.focus >= min_focus
+
+
+def targets_of(question: Question) -> list[Target]:
+    """The parts of `question` to answer one by one; [] when it has a single part."""
+    if len(question.parts) >= 2:
+        return [
+            Target(part.text, part.wanted or question.wanted, part=number)
+            for number, part in enumerate(question.parts)
+        ]
+    outlets = sorted(question.cues.outlets)
+    if len(outlets) >= 2:
+        return [Target(outlet, question.wanted, outlet=outlet) for outlet in outlets]
+    return []
+
+
+def choose_per_part(
+    targets: Sequence[Target],
+    candidates: Sequence[Candidate],
+    rarity: Mapping[str, float],
+) -> list[PartChoice]:
+    """For each target, its best candidate sentence and how well that covers the target."""
+    choices: list[PartChoice] = []
+    for target in targets:
+        pool = [c for c in candidates if target.outlet is None or c.article.outlet == target.outlet]
+        relevance = None
+        if target.part is not None:
+            relevance = {c.passage.chunk.id: _part_score(c.passage, target.part) for c in pool}
+        ranked = rank(target.wanted, pool, relevance)
+        if not ranked:
+            choices.append(PartChoice(target, None, 0.0))
+            continue
+        best = ranked[0][1]
+        start, end = window(best.article, best.span)
+        near = terms(best.article.text[start:end])
+        weight = {t: rarity.get(t, 0.5) for t in target.wanted}
+        total = sum(weight.values()) or 1.0
+        focus = sum(weight[t] for t in target.wanted if t in near) / total
+        choices.append(PartChoice(target, best, focus))
+    return choices
+
+
+def _part_score(passage: Passage, part: int) -> float:
+    return passage.part_scores[part] if part < len(passage.part_scores) else passage.score

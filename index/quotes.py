@@ -1,0 +1,130 @@
+"""Candidate quote sentences: every whole sentence of the best passages, ranked by how much of
+the question they cover, and turned into verbatim quotes (a short sentence brings its neighbour).
+
+Headings, captions and navigation lines are not quotes: a short line without a full stop is
+left out, and so is a sentence that repeats one already quoted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from index.chunk import Span, sentence_spans
+from index.models import Article, Passage, Quote
+from index.text import terms
+
+__all__ = ["Candidate", "candidate_sentences", "make_quote", "rank", "window", "without_repeats"]
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_HEADLINE_WORDS = 12
+_MIN_WORDS = 4
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A whole sentence of a retrieved passage, with its informative terms."""
+
+    passage: Passage
+    span: Span
+    terms: frozenset[str]
+
+    @property
+    def article(self) -> Article:
+        return self.passage.article
+
+
+def candidate_sentences(passages: Sequence[Passage]) -> list[Candidate]:
+    """Every sentence of every passage (once per article span), with its terms."""
+    seen: set[tuple[int, int]] = set()
+    found: list[Candidate] = []
+    for passage in passages:
+        text = passage.article.text
+        for span in sentence_spans(text, passage.chunk.start, passage.chunk.end):
+            key = (passage.article.id, span.start)
+            sentence = text[span.start : span.end]
+            words = len(sentence.split())
+            # Headings and captions are short and have no full stop: they are not quotes. (A
+            # long line without one is more likely a hard-wrapped sentence, so it stays.)
+            headline = words < _HEADLINE_WORDS and not _SENTENCE_END.search(sentence)
+            if key in seen or words < _MIN_WORDS or headline:
+                continue
+            seen.add(key)
+            found.append(Candidate(passage, span, frozenset(terms(sentence))))
+    return found
+
+
+def local_idf(wanted: Collection[str], candidates: Sequence[Candidate]) -> dict[str, float]:
+    """Rarer question words count more: a local IDF over the candidate sentences."""
+    count = len(candidates) or 1
+    return {
+        term: math.log(1.0 + count / (1.0 + sum(term in c.terms for c in candidates)))
+        for term in wanted
+    }
+
+
+def rank(
+    wanted: Collection[str],
+    candidates: Sequence[Candidate],
+    relevance: dict[int, float] | None = None,
+    top: float | None = None,
+) -> list[tuple[float, Candidate]]:
+    """Candidates best first: the share of `wanted` they cover (rarer words count more) plus
+    their passage's relevance relative to `top` (`relevance` by chunk id; by default the
+    passage's fused score; `top` by default the best candidate's)."""
+    if not candidates:
+        return []
+    weights = local_idf(wanted, candidates)
+    total = sum(weights.values()) or 1.0
+
+    def relevance_of(candidate: Candidate) -> float:
+        if relevance is None:
+            return candidate.passage.score
+        return relevance.get(candidate.passage.chunk.id, 0.0)
+
+    top = abs(top if top is not None else max(relevance_of(c) for c in candidates)) or 1.0
+
+    def score(candidate: Candidate) -> float:
+        coverage = sum(weights[t] for t in candidate.terms if t in weights) / total
+        return coverage + relevance_of(candidate) / top
+
+    return sorted(((score(c), c) for c in candidates), key=lambda pair: pair[0], reverse=True)
+
+
+def window(article: Article, span: Span) -> tuple[int, int]:
+    """The sentence with the sentences before and after it in the article."""
+    before = sentence_spans(article.text, max(0, span.start - 600), span.start)
+    after = sentence_spans(article.text, span.end, min(len(article.text), span.end + 600))
+    return (before[-1].start if before else span.start, after[0].end if after else span.end)
+
+
+def make_quote(article: Article, span: Span, short_sentence_words: int) -> Quote:
+    """The sentence, extended by the next one in its paragraph when it is short on its own."""
+    start, end = span.start, span.end
+    if len(article.text[start:end].split()) < short_sentence_words:
+        following = sentence_spans(article.text, end, min(len(article.text), end + 1000))
+        if following and "\n\n" not in article.text[end : following[0].start]:
+            end = following[0].end
+    return Quote(article.text[start:end], article, start, end)
+
+
+def without_repeats(quotes: Sequence[Quote], similar: float = 0.8) -> list[Quote]:
+    """Quotes that neither overlap an earlier quote of their article nor nearly repeat the words
+    of an earlier one (the same wire story in two outlets is quoted once)."""
+    kept: list[Quote] = []
+    words: list[set[str]] = []
+    for quote in quotes:
+        own = set(_TOKEN.findall(quote.text.lower()))
+        overlaps = any(
+            q.article.id == quote.article.id and q.start < quote.end and quote.start < q.end
+            for q in kept
+        )
+        repeats = any(len(own & other) >= similar * len(own | other) for other in words)
+        if overlaps or repeats:
+            continue
+        kept.append(quote)
+        words.append(own)
+    return kept
