@@ -209,7 +209,10 @@ class Library:
     def find_article(self, id_or_url: str) -> Article:
         """An article by its number or by any spelling of its URL; raises NotFound."""
         key = id_or_url.strip()
-        if key.isdigit():
+        if key.isascii() and key.isdigit():
+            # SQLite ids are 64-bit; a longer number names no article (and would overflow).
+            if len(key) > 18:
+                raise NotFound(f"There is no article {key[:40]!r}.")
             return self.store.get_article(int(key))
         if "://" in key:
             try:
