@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import crash, speed
+from bench import crash, speed, stress
 from bench.dataset import default_data_dir, repo_root
 from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
 from bench.report import format_text, write_results
@@ -57,6 +57,7 @@ def register_cli(commands: Any) -> None:
     # `newsbot bench` alone measures speed; `bench crash` and `bench stress` test reliability.
     tools = bench.add_subparsers(dest="bench_tool", metavar="TOOL")
     crash.register_cli(tools)
+    stress.register_cli(tools)
     evaluate = commands.add_parser("eval", help="measure answer quality on a benchmark")
     benchmarks = evaluate.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
     multihop = benchmarks.add_parser(
