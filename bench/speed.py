@@ -268,8 +268,8 @@ def _sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
-def register_cli(commands: Any) -> None:
-    """Add `newsbot bench`."""
+def register_cli(commands: Any) -> Any:
+    """Add `newsbot bench`; returns its parser, which other tools hang subcommands on."""
     bench = commands.add_parser("bench", help="measure ingest speed, start-up, memory and latency")
     bench.add_argument(
         "--data",
@@ -294,6 +294,7 @@ def register_cli(commands: Any) -> None:
     )
     bench.add_argument("--keep", action="store_true", help="keep the generated corpora")
     bench.set_defaults(handler=cmd_bench, standalone=True)
+    return bench
 
 
 def _child(argv: list[str]) -> Iterator[str]:

@@ -8,7 +8,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import allowed_updates, build_application
 from bot.config import BotSettings
-from bot.logs import configure_logging
+from bot.logs import configure_logging, redact
 from index import SettingsError
 
 
@@ -32,7 +32,9 @@ def main() -> int:
         return 2
     except NetworkError as error:
         where = settings.api_base_url or "https://api.telegram.org"
-        print(f"Could not reach the Telegram Bot API at {where}: {error.message}", file=sys.stderr)
+        # Network errors may quote the request URL, and Bot API URLs contain the token.
+        reason = redact(error.message, [settings.token.get_secret_value()])
+        print(f"Could not reach the Telegram Bot API at {where}: {reason}", file=sys.stderr)
         return 1
     return 0
 

@@ -13,6 +13,7 @@ from telegram import Document, Message, MessageOrigin, Update
 from telegram.error import TelegramError
 
 from bot import render
+from bot.logs import redact
 from bot.messages import command_text, message_of, origin_source, parse_urls
 from bot.progress import ProgressMessage
 from bot.services import BotData, Context
@@ -24,6 +25,7 @@ from index import (
     IngestOutcome,
     ResponseTooLarge,
     Stage,
+    StorageError,
 )
 
 __all__ = ["ADD_USAGE", "MAX_URLS_PER_ADD", "AddStatus", "add", "add_forwarded", "add_uploaded"]
@@ -59,6 +61,11 @@ class AddStatus:
             self.outcomes[index] = IngestOutcome.of(source, await work)
         except IngestError as error:
             self.outcomes[index] = IngestOutcome.of(source, error)
+        except StorageError as error:
+            # A failed write (disk full, read-only data directory): its sentence tells the
+            # admin what to fix, and nothing of the article was stored.
+            log.warning("Adding %s failed: %s", source, error)
+            self.outcomes[index] = IngestOutcome(source).at(Stage.FAILED, str(error))
         except Exception:
             log.exception("Adding %s failed", source)
             self.outcomes[index] = IngestOutcome(source).at(Stage.FAILED, UNEXPECTED)
@@ -166,7 +173,9 @@ async def _add_document(reply_to: Message, data: BotData, document: Document) ->
             file = await document.get_file()
             content = bytes(await file.download_as_bytearray())
         except TelegramError as error:
-            raise FetchError(f"Telegram would not give me {name} ({error.message}).") from None
+            # A failed download may quote the file URL, which holds the token: never echo it.
+            reason = redact(error.message, [data.settings.token.get_secret_value()])
+            raise FetchError(f"Telegram would not give me {name} ({reason}).") from None
         if len(content) > cap:
             raise ResponseTooLarge(too_large)
         return await engine.add_file(name, content, document.mime_type)

@@ -7,9 +7,10 @@ checks the presser here.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot import render
-from bot.messages import message_of, page_offset
+from bot.messages import message_of, page_offset, whole_number
 from bot.services import Context
 from index import AsyncEngine, NotFound
 
@@ -67,11 +68,16 @@ async def articles_page(update: Update, context: Context) -> None:
     if not data.is_admin(query.from_user.id):
         await query.answer("Only this bot's admins can browse its articles.", show_alert=True)
         return
-    offset_text = (query.data or "").removeprefix(ARTICLES_CALLBACK)
-    offset = int(offset_text) if offset_text.isdigit() else 0
+    # Button data comes back from the client and can be forged: read it as a number or not at all.
+    offset = whole_number((query.data or "").removeprefix(ARTICLES_CALLBACK)) or 0
     text, keyboard = await _article_page(await data.ready_engine(), offset)
     await query.answer()
-    await query.edit_message_text(text, reply_markup=keyboard)
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        # Pressing a button for the page already shown (or a stale one) changes nothing.
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -84,8 +90,10 @@ async def _article_page(
     engine: AsyncEngine, offset: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of /articles and its Newer/Older buttons."""
-    page = await engine.list_articles(offset, PAGE_SIZE)
     total = (await engine.stats()).articles
+    # Past the end (a typed page number, a stale or forged button): the last page.
+    offset = min(offset - offset % PAGE_SIZE, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
+    page = await engine.list_articles(offset, PAGE_SIZE)
     return render.render_article_list(page, offset, total), _paging_keyboard(
         offset, len(page), total
     )

@@ -175,6 +175,8 @@ def _add_handlers(application: NewsbotApp, admin_ids: frozenset[int]) -> None:
     # 3. Paging buttons of /articles (the handler checks the presser is an admin).
     paging = f"^{admin_manage.ARTICLES_CALLBACK}"
     add(CallbackQueryHandler(admin_manage.articles_page, pattern=paging))
+    # ... and any other button data (forged, stale) changes nothing and is answered.
+    add(CallbackQueryHandler(errors.unknown_button))
     # 4. Private chat with an admin: uploaded files and forwarded posts are articles to add ...
     add(MessageHandler(by_admin_in_private & filters.Document.ALL, admin_add.add_uploaded))
     forwarded_post = filters.FORWARDED & (filters.TEXT | filters.CAPTION)

@@ -84,6 +84,10 @@ class BotSettings:
     log_level: str = "INFO"
     # Progress edits of a status message are spaced this far apart (Telegram limits edit rates).
     progress_interval: float = 1.0
+    # Questions answered at once (about one per core) and how many may wait behind them; past
+    # that a question gets "please ask again" rather than queueing unbounded work.
+    max_running_questions: int = 2
+    max_waiting_questions: int = 100
     engine: Settings = field(default_factory=Settings)
 
     @classmethod

@@ -15,7 +15,14 @@ from bot import render
 from bot.messages import message_of, sender_id
 from bot.services import Context, EngineUnavailable
 
-__all__ = ["ENGINE_DOWN", "SOMETHING_WRONG", "on_error", "refuse", "unknown_command"]
+__all__ = [
+    "ENGINE_DOWN",
+    "SOMETHING_WRONG",
+    "on_error",
+    "refuse",
+    "unknown_button",
+    "unknown_command",
+]
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +36,18 @@ async def refuse(update: Update, context: Context) -> None:
     private = message.chat.type == "private"
     # Showing the id in private helps an operator find theirs for the admin list.
     await message.reply_text(render.admin_only(sender_id(update) if private else None))
+
+
+async def unknown_button(update: Update, context: Context) -> None:
+    """A button press no handler knows (forged, or from an older version): it does nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    if context.bot_data.is_admin(query.from_user.id):
+        await query.answer("That button no longer does anything; send the command again.")
+    else:
+        # Buttons carry no authority of their own: whatever one says, only admins change things.
+        await query.answer(render.admin_only(None), show_alert=True)
 
 
 async def unknown_command(update: Update, context: Context) -> None:

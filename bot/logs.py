@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
-__all__ = ["RedactingFormatter", "configure_logging"]
+__all__ = ["RedactingFormatter", "configure_logging", "redact"]
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "[REDACTED]"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` without the secrets; a bot token's secret half goes too, however its
+    `id:` prefix was written (file URLs percent-encode the colon)."""
+    for secret in secrets:
+        if not secret:
+            continue
+        text = text.replace(secret, REDACTED)
+        _, colon, half = secret.partition(":")
+        if colon and half:
+            text = text.replace(half, REDACTED)
+    return text
 
 
 class RedactingFormatter(logging.Formatter):
@@ -17,10 +32,7 @@ class RedactingFormatter(logging.Formatter):
         self._secrets = [secret for secret in secrets if secret]
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self._secrets:
-            text = text.replace(secret, "[REDACTED]")
-        return text
+        return redact(super().format(record), self._secrets)
 
 
 def configure_logging(token: str, level: str = "INFO") -> None:

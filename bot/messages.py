@@ -14,6 +14,7 @@ from telegram import (
 )
 
 __all__ = [
+    "MAX_NUMBER",
     "addressed_question",
     "command_text",
     "message_of",
@@ -21,6 +22,7 @@ __all__ = [
     "page_offset",
     "parse_urls",
     "sender_id",
+    "whole_number",
 ]
 
 _URL = re.compile(r"^(?:https?://\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?)$", re.IGNORECASE)
@@ -57,11 +59,27 @@ def parse_urls(text: str) -> list[str] | None:
     return urls
 
 
+# No listing is longer than this; larger numbers are read as this one (the last page).
+MAX_NUMBER = 10**9
+
+
+def whole_number(text: str | None) -> int | None:
+    """A non-negative number written in ASCII digits, at most MAX_NUMBER; else None.
+
+    `str.isdigit` also accepts "²" or "١٢", which `int` refuses or reads unexpectedly, and a
+    hundred digits would overflow SQLite: user text and button data are read only through here.
+    """
+    if text is None or not text.isascii() or not text.isdigit():
+        return None
+    return min(int(text), MAX_NUMBER) if len(text) <= 12 else MAX_NUMBER
+
+
 def page_offset(page: str | None, page_size: int) -> int:
     """The offset of a 1-based page number typed by a user; anything else is the first page."""
-    if page is None or not page.isdigit() or int(page) <= 0:
+    number = whole_number(page)
+    if number is None or number <= 0:
         return 0
-    return (int(page) - 1) * page_size
+    return (number - 1) * page_size
 
 
 def addressed_question(message: Message, bot_id: int, bot_username: str | None) -> str | None:

@@ -1,13 +1,20 @@
-"""A per-user token bucket that keeps one person from flooding the bot with questions."""
+"""Flood limits: a per-user token bucket, and a gate bounding the questions in the engine at once.
+
+The bucket keeps one person from flooding the bot; the gate keeps everyone together from queueing
+unbounded work: a few questions run in worker threads at a time, a bounded number wait their
+turn in order, and beyond that a question is turned away at once with a sentence.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-__all__ = ["Decision", "RateLimiter"]
+__all__ = ["Decision", "QuestionGate", "RateLimiter"]
 
 
 @dataclass(frozen=True)
@@ -88,3 +95,40 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class QuestionGate:
+    """At most `running` questions in the engine at once and `waiting` more queued behind them.
+
+    Without it every question goes straight to a worker thread, and a crowd (or many accounts)
+    could queue any amount of work ahead of everyone, an admin's /add included. Used from the
+    event loop only.
+    """
+
+    def __init__(self, running: int = 2, waiting: int = 100) -> None:
+        if running <= 0 or waiting < 0:
+            raise ValueError("running must be positive and waiting not negative")
+        self.running = running
+        self.waiting = waiting
+        self._slots = asyncio.Semaphore(running)
+        self._inside = 0
+        self.turned_away = 0
+
+    @property
+    def full(self) -> bool:
+        """Whether a new question would be turned away now."""
+        return self._inside >= self.running + self.waiting
+
+    def __len__(self) -> int:
+        """Questions running or waiting."""
+        return self._inside
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Wait for a turn (first come, first served); the caller checks `full` first."""
+        self._inside += 1
+        try:
+            async with self._slots:
+                yield
+        finally:
+            self._inside -= 1

@@ -16,6 +16,7 @@ from bot.services import Context
 
 __all__ = [
     "ASK_USAGE",
+    "BUSY",
     "MAX_QUESTION_CHARS",
     "answer",
     "ask",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 MAX_QUESTION_CHARS = 1000
+BUSY = "Many people are asking me questions right now; please ask again in a minute."
 ASK_USAGE = "Usage: /ask QUESTION, for example <code>/ask What did the council decide?</code>"
 
 
@@ -99,9 +101,14 @@ async def answer(message: Message, user_id: int | None, context: Context, questi
             do_quote=True,
         )
         return
+    if data.gate.full:
+        data.gate.turned_away += 1
+        await message.reply_text(BUSY, do_quote=True)
+        return
     async with typing(message):
         engine = await data.ready_engine()
-        result = await engine.ask(question)
+        async with data.gate.slot():
+            result = await engine.ask(question)
     for number, text in enumerate(render.render_answer(result)):
         # The first part replies to the question; the rest follow it in order.
         await message.reply_text(text, do_quote=number == 0)

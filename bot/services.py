@@ -16,7 +16,7 @@ import httpx
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import BotSettings
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import QuestionGate, RateLimiter
 from index import AsyncEngine, make_client
 
 if TYPE_CHECKING:
@@ -32,11 +32,13 @@ class EngineUnavailable(Exception):
 
 
 class BotData:
-    """Settings, engine and rate limiter; python-telegram-bot creates it, `setup` fills it."""
+    """Settings, engine, rate limiter and question gate; python-telegram-bot creates it, `setup`
+    fills it."""
 
     settings: BotSettings
     engine: AsyncEngine
     limiter: RateLimiter
+    gate: QuestionGate
 
     def __init__(self) -> None:
         # python-telegram-bot instantiates bot_data without arguments.
@@ -47,10 +49,19 @@ class BotData:
         # Set by `bot.app` when feeds are polled; stopped before the engine closes.
         self.poller: FeedPoller | None = None
 
-    def setup(self, settings: BotSettings, engine: AsyncEngine, limiter: RateLimiter) -> None:
+    def setup(
+        self,
+        settings: BotSettings,
+        engine: AsyncEngine,
+        limiter: RateLimiter,
+        gate: QuestionGate | None = None,
+    ) -> None:
         self.settings = settings
         self.engine = engine
         self.limiter = limiter
+        self.gate = gate or QuestionGate(
+            settings.max_running_questions, settings.max_waiting_questions
+        )
 
     @property
     def http(self) -> httpx.AsyncClient:

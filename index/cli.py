@@ -136,6 +136,11 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
             failed.append((outcome.source, outcome.message))
         else:
             added.append(outcome.source)
+            if args.each and outcome.article is not None:
+                # Printed once the article is committed, so a script can trust every line
+                # even when the run is killed right after it (the crash test does).
+                bar.clear()
+                print(f"  added: article {outcome.article.id} from {outcome.source}", flush=True)
         bar.update(1)
 
     # Articles go to the engine in groups so that their passages are encoded in shared batches.
@@ -304,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--progress",
         action="store_true",
         help="show the progress bar even when stderr is not a terminal",
+    )
+    ingest.add_argument(
+        "--each",
+        action="store_true",
+        help="print a line for each article as soon as it is stored",
     )
     ingest.set_defaults(handler=cmd_ingest)
 

@@ -8,6 +8,7 @@ disagree: missing or unreadable file, a crash between a commit and a save, a cha
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,9 +67,13 @@ class Library:
         with self._open_lock:
             if self._store is None:
                 return
-            self.flush()
-            self._store.close()
-            self._store = self._vectors = self._lexical = None
+            try:
+                self.flush()
+            finally:
+                # A failed save (disk full) must still close the database; the index is
+                # re-synchronised from it at the next start.
+                self._store.close()
+                self._store = self._vectors = self._lexical = None
 
     @property
     def store(self) -> Store:
@@ -103,6 +108,7 @@ class Library:
     def _load_vectors(self, store: Store) -> VectorIndexLike:
         """The saved index, re-synchronised with the database; rebuilt if missing or stale."""
         path = self.data_dir / VECTORS_FILE
+        _remove_stale_temporaries(path)
         model = store.get_meta("embedding_model")
         if model is not None and model != self.encoder.name:
             self._reembed(store, model)
@@ -205,7 +211,10 @@ class Library:
     def find_article(self, id_or_url: str) -> Article:
         """An article by its number or by any spelling of its URL; raises NotFound."""
         key = id_or_url.strip()
-        if key.isdigit():
+        if key.isascii() and key.isdigit():
+            # SQLite ids are 64-bit; a longer number names no article (and would overflow).
+            if len(key) > 18:
+                raise NotFound(f"There is no article {key[:40]!r}.")
             return self.store.get_article(int(key))
         if "://" in key:
             try:
@@ -251,6 +260,27 @@ class Library:
             database_bytes=store.size_bytes(),
             latest_published_at=store.latest_published_at(),
         )
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete half-written index files (`.NAME.PID.tmp`) of processes killed while saving; a
+    file of a process still running is its save in progress and is left alone."""
+    for temporary in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = temporary.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        temporary.unlink(missing_ok=True)
+        log.info("Removed %s, left by an interrupted save", temporary.name)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _stack(rows: list[Vectors], dim: int) -> Vectors:

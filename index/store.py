@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,12 @@ def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _is_write_failure(error: BaseException) -> bool:
+    """Whether SQLite failed to write (full disk, read-only file, I/O error, lock timeout) or
+    found the file damaged, as opposed to refusing the data itself (a constraint)."""
+    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
+
+
 class Store:
     """One SQLite database file (WAL mode); every method is safe to call from any thread."""
 
@@ -136,14 +142,32 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a failed write (disk full, read-only file, I/O error) rolls
+        back everything in it and raises StorageError, so the database keeps its last state."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as error:
+                raise self._write_error(error) from error
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute("COMMIT")
+            except BaseException as error:
+                # SQLite may already have rolled back by itself (it does on a full disk), and a
+                # failed COMMIT leaves the transaction open: end it either way, quietly, so the
+                # original error is the one reported and the next write can begin.
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                if _is_write_failure(error):
+                    raise self._write_error(error) from error
                 raise
-            self._db.execute("COMMIT")
+
+    def _write_error(self, error: BaseException) -> StorageError:
+        return StorageError(
+            f"Could not write to the database {self.path} ({error}); nothing of that change "
+            "was stored. Check that the disk has free space and the data directory is writable."
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -171,7 +195,7 @@ class Store:
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._lock:
+        with self._transaction():
             self._db.execute(
                 "INSERT INTO meta(key, value) VALUES(?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -7,8 +7,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from pydantic import SecretStr
+from telegram.error import NetworkError
 
-from bot.logs import RedactingFormatter, configure_logging
+import bot.__main__ as bot_main
+from bot.config import BotSettings
+from bot.logs import RedactingFormatter, configure_logging, redact
 
 TOKEN = "123456789:AAF-fake-token-for-tests-0123456789abc"
 
@@ -51,3 +55,32 @@ def test_configured_logging_mutes_per_request_lines() -> None:
     assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
     (handler,) = logging.getLogger().handlers
     assert isinstance(handler.formatter, RedactingFormatter)
+
+
+def test_redact_removes_the_token_however_its_colon_is_written() -> None:
+    encoded = TOKEN.replace(":", "%3A")
+    text = f"GET http://127.0.0.1/file/bot{encoded}/a.txt and POST /bot{TOKEN}/getMe failed"
+    redacted = redact(text, [TOKEN])
+    assert TOKEN.split(":")[1] not in redacted
+    assert redacted.count("[REDACTED]") == 2
+
+
+def test_an_unreachable_api_is_reported_without_the_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The network error quotes the request URL, as httpx errors can; stderr must not.
+    url = f"http://127.0.0.1:9/bot{TOKEN}/getMe"
+
+    class Unreachable:
+        def run_polling(self, **kwargs: object) -> None:
+            raise NetworkError(f"httpx.ConnectError: cannot connect to {url}")
+
+    settings = BotSettings(token=SecretStr(TOKEN), api_base_url="http://127.0.0.1:9/bot")
+    monkeypatch.setattr(BotSettings, "from_env", lambda: settings)
+    monkeypatch.setattr(bot_main, "build_application", lambda settings: Unreachable())
+    monkeypatch.setattr(bot_main, "configure_logging", lambda token, level: None)
+
+    assert bot_main.main() == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Could not reach the Telegram Bot API at http://127.0.0.1:9/bot")
+    assert TOKEN.split(":")[1] not in err and "[REDACTED]" in err

@@ -1,10 +1,12 @@
-"""The per-user token bucket, driven by a fake clock."""
+"""The per-user token bucket, driven by a fake clock, and the gate on questions in the engine."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import QuestionGate, RateLimiter
 
 
 class Clock:
@@ -72,3 +74,31 @@ def test_idle_users_are_forgotten_so_memory_stays_bounded() -> None:
 def test_nonsense_limits_are_rejected() -> None:
     with pytest.raises(ValueError):
         RateLimiter(capacity=0, period=10)
+
+
+async def test_the_gate_lets_a_few_run_queues_some_and_turns_the_rest_away() -> None:
+    gate = QuestionGate(running=2, waiting=1)
+    release = asyncio.Event()
+    running = 0
+    most = 0
+
+    async def question() -> None:
+        nonlocal running, most
+        async with gate.slot():
+            running += 1
+            most = max(most, running)
+            await release.wait()
+            running -= 1
+
+    tasks = [asyncio.create_task(question()) for _ in range(3)]
+    await asyncio.sleep(0)
+    assert len(gate) == 3 and most == 2  # two run, one waits its turn
+    assert gate.full  # a fourth would be turned away
+    release.set()
+    await asyncio.gather(*tasks)
+    assert len(gate) == 0 and not gate.full
+
+
+def test_a_gate_needs_room_to_run() -> None:
+    with pytest.raises(ValueError):
+        QuestionGate(running=0)
