@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from index.evidence import Evidence, EvidenceWeights, gather
+from index.intent import not_covered
 from index.models import Answer, Article, Passage, Quote
 from index.parts import PartChoice, choose_per_part, targets_of
 from index.question import Question
@@ -55,6 +56,9 @@ class AnswerParams:
     # more); parts below it are named as not covered.
     answer_parts: bool = True
     part_min_focus: float = 0.6
+    # A question in another language than the articles' (with a multilingual model) shares no
+    # words with them: only the cosine can say whether a passage answers it.
+    min_cross_lingual_dense: float = 0.85
     # A decline names the closest stories only when the evidence came within this much of
     # `min_evidence`: far-off headlines are noise, not help.
     suggest_margin: float = 0.25
@@ -115,6 +119,8 @@ def compose_answer(
     ranked = _ranked(question, passages, params)
     evidence = _weigh(question, passages, params, ranked, rarity)
     margin = evidence.score - params.min_evidence
+    if question.language != "en":
+        margin = evidence.best_dense - params.min_cross_lingual_dense
     confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes = _choose_quotes(ranked, params) if supported else []
@@ -124,8 +130,8 @@ def compose_answer(
         choices = choose_per_part(targets, [c for _, c in ranked], rarity or {})
         quotes, uncovered = _with_parts(quotes, choices, params)
     if not quotes:
-        reason = "My sources don't cover that."
-        if evidence.unknown_sources:
+        reason = not_covered(question.language)
+        if evidence.unknown_sources and question.language == "en":
             reason = (
                 f"I have nothing from {_listing(evidence.unknown_sources)}, "
                 "and my other sources don't cover that."
@@ -139,9 +145,16 @@ def compose_answer(
             reason=reason,
             confidence=confidence,
             suggestions=suggestions,
+            language=question.language,
         )
     return Answer(
-        text, True, quotes=quotes, passages=passages, confidence=confidence, uncovered=uncovered
+        text,
+        True,
+        quotes=quotes,
+        passages=passages,
+        confidence=confidence,
+        uncovered=uncovered,
+        language=question.language,
     )
 
 

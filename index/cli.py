@@ -37,6 +37,9 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "answered": answer.answered,
         "reason": answer.reason,
+        "intent": answer.intent,
+        "language": answer.language,
+        "uncovered": list(answer.uncovered),
         "confidence": round(answer.confidence, 4),
         "quotes": [
             {
@@ -75,10 +78,16 @@ def print_answer(answer: Answer, out: TextIO) -> None:
     print(f"Q: {answer.question}", file=out)
     if not answer.answered:
         print(f"   {answer.reason}", file=out)
-        closest = answer.closest_headlines()
-        if closest:
-            print("   Closest headlines:", file=out)
-            for article in closest:
+        held = answer.holdings
+        if held is not None and held.articles:
+            span = f", {_date(held.first_published)} to {_date(held.last_published)}"
+            print(
+                f"   I have {held.articles} articles{span if held.last_published else ''}.",
+                file=out,
+            )
+        if answer.suggestions:
+            print("   Closest stories:", file=out)
+            for article in answer.suggestions:
                 print(f"   - {article.title} ({article.outlet or 'unknown outlet'})", file=out)
         print(file=out)
         return
@@ -92,6 +101,8 @@ def print_answer(answer: Answer, out: TextIO) -> None:
             + (f", {article.url}" if article.url else ""),
             file=out,
         )
+    for part in answer.uncovered:
+        print(f"   My sources don't cover “{part}”.", file=out)
     print(file=out)
 
 

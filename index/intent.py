@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-__all__ = ["Intent", "detect_language", "english_only", "read_intent", "reply_for"]
+__all__ = [
+    "Intent",
+    "detect_language",
+    "english_only",
+    "not_covered",
+    "read_intent",
+    "reply_for",
+]
 
 
 class Intent(StrEnum):
@@ -232,3 +239,15 @@ _ENGLISH_ONLY = {
 def english_only(language: str) -> str:
     """The decline for a question in a language the configured model cannot match to articles."""
     return _ENGLISH_ONLY.get(language, "Please ask in English: my articles are in English.")
+
+
+_NOT_COVERED = {
+    "en": "My sources don't cover that.",
+    "ru": "Мои источники об этом не пишут.",
+    "uk": "Мої джерела про це не пишуть.",
+}
+
+
+def not_covered(language: str) -> str:
+    """The one-sentence decline, in the person's language."""
+    return _NOT_COVERED.get(language, _NOT_COVERED["en"])

@@ -80,7 +80,7 @@ class Searcher:
         if params.part_weight > 0 and params.max_parts > 1:
             parts = question.parts[: params.max_parts]
         queries = [question.text, *(part.text for part in parts)]
-        query_vectors = self.encoder.encode(queries)
+        query_vectors = self.encoder.encode_queries(queries)
         lexical_lists = [dict(words.search(question.text, params.lexical_candidates))]
         candidate_ids = set(lexical_lists[0])
         candidate_ids.update(
