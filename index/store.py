@@ -1,214 +1,34 @@
-"""SQLite storage for articles, chunks (with offsets and vectors), full-text search and metadata."""
+"""SQLite storage of articles and their passages (offsets, text, vectors, FTS5 rows).
+
+The database file itself (connection, migrations, transactions) is `index.database.Database`;
+this module is what is stored in it: articles here, passages in `PassageRows`.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from index.chunk import Span
+from index.database import ARTICLE_COLUMNS, MIGRATIONS, Database, iso, parse_time
 from index.embed import Vectors
-from index.errors import DuplicateArticle, NotFound, StorageError
-from index.models import Article, ArticleDraft, Chunk
+from index.errors import DuplicateArticle, NotFound
+from index.models import Article, ArticleDraft
+from index.passages import PassageRows
 
-__all__ = ["Store"]
-
-# Numbered migrations; PRAGMA user_version records how many have run.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE articles (
-        id INTEGER PRIMARY KEY,
-        url TEXT,
-        canonical_url TEXT UNIQUE,
-        title TEXT NOT NULL,
-        outlet TEXT,
-        author TEXT,
-        published_at TEXT,
-        added_at TEXT NOT NULL,
-        text TEXT NOT NULL,
-        content_hash TEXT NOT NULL UNIQUE
-    );
-    CREATE INDEX articles_published ON articles(published_at);
-    CREATE TABLE chunks (
-        id INTEGER PRIMARY KEY,
-        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        embedding BLOB NOT NULL
-    );
-    CREATE INDEX chunks_article ON chunks(article_id);
-    CREATE VIRTUAL TABLE chunks_fts USING fts5(
-        text, title, outlet, tokenize = 'porter unicode61 remove_diacritics 2'
-    );
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    """,
-    # 2: followed feeds and the items each has seen (read and written by index.feedstore).
-    """
-    CREATE TABLE feeds (
-        id INTEGER PRIMARY KEY,
-        url TEXT NOT NULL,
-        canonical_url TEXT NOT NULL UNIQUE,
-        title TEXT,
-        interval_minutes REAL NOT NULL,
-        added_at TEXT NOT NULL,
-        next_poll_at TEXT NOT NULL,
-        last_polled_at TEXT,
-        last_success_at TEXT,
-        last_error TEXT,
-        failures INTEGER NOT NULL DEFAULT 0,
-        etag TEXT,
-        last_modified TEXT
-    );
-    CREATE TABLE feed_items (
-        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-        key TEXT NOT NULL,
-        outcome TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 1,
-        article_id INTEGER,
-        seen_at TEXT NOT NULL,
-        PRIMARY KEY (feed_id, key)
-    );
-    """,
-]
-
-_ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text"
+__all__ = ["MIGRATIONS", "Store"]
 
 
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _is_write_failure(error: BaseException) -> bool:
-    """Whether SQLite failed to write (full disk, read-only file, I/O error, lock timeout) or
-    found the file damaged, as opposed to refusing the data itself (a constraint)."""
-    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
-
-
-class Store:
-    """One SQLite database file (WAL mode); every method is safe to call from any thread."""
-
-    def __init__(self, path: Path) -> None:
-        """Open (or create) the database; raises StorageError if the file cannot be used."""
-        self.path = path
-        self._lock = threading.RLock()
-        self._outlets: tuple[int, list[str]] | None = None
-        # Bumped by every change to the stored articles, so readers can tell a cache is stale.
-        self.generation = 0
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
-            raise StorageError(f"The database {path} cannot be opened ({error}).") from None
-        try:
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            # Reading the schema touches the first page, where most damage shows at once.
-            self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            self._db.close()
-            raise StorageError(
-                f"The database {path} is damaged or is not a newsbot database ({error}). "
-                "Restore it from a backup, or move it aside to start an empty one "
-                "(then ingest the articles again)."
-            ) from None
-
-    def _migrate(self) -> None:
-        with self._lock:
-            (version,) = self._db.execute("PRAGMA user_version").fetchone()
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                with self._transaction():
-                    for statement in script.split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {number}")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; a failed write (disk full, read-only file, I/O error) rolls
-        back everything in it and raises StorageError, so the database keeps its last state."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.DatabaseError as error:
-                raise self._write_error(error) from error
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException as error:
-                # SQLite may already have rolled back by itself (it does on a full disk), and a
-                # failed COMMIT leaves the transaction open: end it either way, quietly, so the
-                # original error is the one reported and the next write can begin.
-                if self._db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                if _is_write_failure(error):
-                    raise self._write_error(error) from error
-                raise
-
-    def _write_error(self, error: BaseException) -> StorageError:
-        return StorageError(
-            f"Could not write to the database {self.path} ({error}); nothing of that change "
-            "was stored. Check that the disk has free space and the data directory is writable."
-        )
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    # -- for modules that keep their own tables in this database (feeds) -----------------
-
-    @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection, held for a few reads; thread-safe like every method here."""
-        with self._lock:
-            yield self._db
-
-    @contextmanager
-    def writing(self) -> Iterator[sqlite3.Connection]:
-        """The connection inside one write transaction, rolled back if the block raises."""
-        with self._transaction() as db:
-            yield db
-
-    # -- metadata -------------------------------------------------------------------------
-
-    def get_meta(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self._transaction():
-            self._db.execute(
-                "INSERT INTO meta(key, value) VALUES(?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-
-    # -- articles -------------------------------------------------------------------------
+class Store(PassageRows, Database):
+    """Articles and their passages in one SQLite file; safe to call from any thread."""
 
     def find_duplicate(self, canonical_url: str | None, content_hash: str) -> Article | None:
         """The stored article with the same canonical URL or the same text, if any."""
         with self._lock:
             row = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles "
+                f"SELECT {ARTICLE_COLUMNS} FROM articles "
                 "WHERE content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
                 (content_hash, canonical_url),
             ).fetchone()
@@ -241,8 +61,8 @@ class Store:
                     draft.title,
                     draft.outlet,
                     draft.author,
-                    _iso(draft.published_at),
-                    _iso(added_at),
+                    iso(draft.published_at),
+                    iso(added_at),
                     draft.text,
                     content_hash,
                 ),
@@ -276,7 +96,7 @@ class Store:
             url=draft.url,
             outlet=draft.outlet,
             author=draft.author,
-            published_at=_parse(_iso(draft.published_at)),
+            published_at=parse_time(iso(draft.published_at)),
             added_at=added_at,
             text=draft.text,
             chunk_count=len(chunk_ids),
@@ -310,7 +130,7 @@ class Store:
         marks = ",".join("?" * len(wanted))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS}, "
+                f"SELECT {ARTICLE_COLUMNS}, "
                 "(SELECT COUNT(*) FROM chunks WHERE chunks.article_id = articles.id) "
                 f"FROM articles WHERE id IN ({marks})",
                 wanted,
@@ -320,7 +140,7 @@ class Store:
     def find_by_url(self, canonical_url: str) -> Article | None:
         with self._lock:
             row = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE canonical_url = ?",
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE canonical_url = ?",
                 (canonical_url,),
             ).fetchone()
         return None if row is None else self._article(row)
@@ -329,7 +149,7 @@ class Store:
         """Articles, most recently added first."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS}, "
+                f"SELECT {ARTICLE_COLUMNS}, "
                 "(SELECT COUNT(*) FROM chunks WHERE chunks.article_id = articles.id) "
                 "FROM articles ORDER BY id DESC LIMIT ? OFFSET ?",
                 (limit, offset),
@@ -365,7 +185,7 @@ class Store:
             row = self._db.execute(
                 "SELECT MIN(published_at), MAX(published_at) FROM articles"
             ).fetchone()
-        return _parse(row[0]), _parse(row[1])
+        return parse_time(row[0]), parse_time(row[1])
 
     @staticmethod
     def _article(row: Sequence[object]) -> Article:
@@ -375,107 +195,8 @@ class Store:
             url=None if row[2] is None else str(row[2]),
             outlet=None if row[3] is None else str(row[3]),
             author=None if row[4] is None else str(row[4]),
-            published_at=_parse(None if row[5] is None else str(row[5])),
-            added_at=_parse(str(row[6])) or datetime.now(UTC),
+            published_at=parse_time(None if row[5] is None else str(row[5])),
+            added_at=parse_time(str(row[6])) or datetime.now(UTC),
             text=str(row[7]),
             chunk_count=int(str(row[8])) if len(row) > 8 else 0,
         )
-
-    # -- chunks ---------------------------------------------------------------------------
-
-    def get_chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, article_id, seq, start, end, text FROM chunks WHERE id IN ({marks})",
-                wanted,
-            ).fetchall()
-        return {
-            int(r[0]): Chunk(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5])
-            for r in rows
-        }
-
-    def get_embeddings(self, ids: Iterable[int]) -> dict[int, Vectors]:
-        """Stored vectors of the given chunks (missing ids are left out)."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, embedding FROM chunks WHERE id IN ({marks})", wanted
-            ).fetchall()
-        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32) for r in rows}
-
-    def chunk_ids(self) -> list[int]:
-        with self._lock:
-            return [int(r[0]) for r in self._db.execute("SELECT id FROM chunks ORDER BY id")]
-
-    def _chunk_pages(self, columns: str, batch_size: int) -> Iterator[list[Any]]:
-        """Rows of `id, columns` from every chunk in id order, a page at a time (keyset paging)."""
-        last = -1
-        while True:
-            with self._lock:
-                rows = self._db.execute(
-                    f"SELECT id, {columns} FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
-                    (last, batch_size),
-                ).fetchall()
-            if not rows:
-                return
-            yield rows
-            last = int(rows[-1][0])
-
-    def iter_embeddings(self, batch_size: int = 10_000) -> Iterator[tuple[list[int], Vectors]]:
-        """All stored chunk vectors in id order, in batches, to rebuild the vector index."""
-        for rows in self._chunk_pages("embedding", batch_size):
-            ids = [int(r[0]) for r in rows]
-            yield ids, np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-
-    def iter_chunk_texts(self, batch_size: int = 1_000) -> Iterator[list[tuple[int, str]]]:
-        """(id, text) of every chunk in batches, to re-embed after a model change."""
-        for rows in self._chunk_pages("text", batch_size):
-            yield [(int(r[0]), str(r[1])) for r in rows]
-
-    def export_articles(self) -> Iterator[tuple[Article, list[Span], Vectors]]:
-        """Every article, oldest first, with its passages' spans and vectors (for copying a
-        corpus elsewhere: benchmarks, another backend)."""
-        last = 0
-        while True:
-            with self._lock:
-                row = self._db.execute(
-                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT 1",
-                    (last,),
-                ).fetchone()
-                if row is None:
-                    return
-                article = self._article(row)
-                chunks = self._db.execute(
-                    "SELECT start, end, embedding FROM chunks WHERE article_id = ? ORDER BY seq",
-                    (article.id,),
-                ).fetchall()
-            last = article.id
-            spans = [Span(int(r[0]), int(r[1])) for r in chunks]
-            rows = [np.frombuffer(r[2], dtype=np.float32) for r in chunks]
-            yield article, spans, np.stack(rows) if rows else np.zeros((0, 0), np.float32)
-
-    def set_embeddings(self, ids: Sequence[int], vectors: Vectors) -> None:
-        with self._transaction() as db:
-            db.executemany(
-                "UPDATE chunks SET embedding = ? WHERE id = ?",
-                [
-                    (np.asarray(v, dtype=np.float32).tobytes(), i)
-                    for i, v in zip(ids, vectors, strict=True)
-                ],
-            )
-
-    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
-        """Rows of one read-only query, for the other modules of the embedded backend (the
-        FTS5 lexical index lives in this database file)."""
-        with self._lock:
-            return self._db.execute(sql, parameters).fetchall()
-
-    def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())

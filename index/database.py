@@ -1,0 +1,207 @@
+"""The SQLite database file: connection, numbered migrations, transactions and metadata.
+
+`index.store.Store` builds the articles and passages tables on this; `index.feedstore` and the
+FTS5 lexical index reach the same file through `reading`, `writing` and `read`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from index.errors import StorageError
+
+__all__ = ["ARTICLE_COLUMNS", "MIGRATIONS", "Database", "iso", "parse_time"]
+
+# Numbered migrations; PRAGMA user_version records how many have run.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT,
+        canonical_url TEXT UNIQUE,
+        title TEXT NOT NULL,
+        outlet TEXT,
+        author TEXT,
+        published_at TEXT,
+        added_at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE
+    );
+    CREATE INDEX articles_published ON articles(published_at);
+    CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        embedding BLOB NOT NULL
+    );
+    CREATE INDEX chunks_article ON chunks(article_id);
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, title, outlet, tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: followed feeds and the items each has seen (read and written by index.feedstore).
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        canonical_url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        interval_minutes REAL NOT NULL,
+        added_at TEXT NOT NULL,
+        next_poll_at TEXT NOT NULL,
+        last_polled_at TEXT,
+        last_success_at TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        etag TEXT,
+        last_modified TEXT
+    );
+    CREATE TABLE feed_items (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        article_id INTEGER,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    );
+    """,
+]
+
+ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text"
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _is_write_failure(error: BaseException) -> bool:
+    """Whether SQLite failed to write (full disk, read-only file, I/O error, lock timeout) or
+    found the file damaged, as opposed to refusing the data itself (a constraint)."""
+    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
+
+
+class Database:
+    """One SQLite database file (WAL mode); every method is safe to call from any thread."""
+
+    def __init__(self, path: Path) -> None:
+        """Open (or create) the database; raises StorageError if the file cannot be used."""
+        self.path = path
+        self._lock = threading.RLock()
+        self._outlets: tuple[int, list[str]] | None = None
+        # Bumped by every change to the stored articles, so readers can tell a cache is stale.
+        self.generation = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise StorageError(f"The database {path} cannot be opened ({error}).") from None
+        try:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            # Reading the schema touches the first page, where most damage shows at once.
+            self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise StorageError(
+                f"The database {path} is damaged or is not a newsbot database ({error}). "
+                "Restore it from a backup, or move it aside to start an empty one "
+                "(then ingest the articles again)."
+            ) from None
+
+    def _migrate(self) -> None:
+        with self._lock:
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                with self._transaction():
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a failed write (disk full, read-only file, I/O error) rolls
+        back everything in it and raises StorageError, so the database keeps its last state."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as error:
+                raise self._write_error(error) from error
+            try:
+                yield self._db
+                self._db.execute("COMMIT")
+            except BaseException as error:
+                # SQLite may already have rolled back by itself (it does on a full disk), and a
+                # failed COMMIT leaves the transaction open: end it either way, quietly, so the
+                # original error is the one reported and the next write can begin.
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                if _is_write_failure(error):
+                    raise self._write_error(error) from error
+                raise
+
+    def _write_error(self, error: BaseException) -> StorageError:
+        return StorageError(
+            f"Could not write to the database {self.path} ({error}); nothing of that change "
+            "was stored. Check that the disk has free space and the data directory is writable."
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held for a few reads; thread-safe like every method here."""
+        with self._lock:
+            yield self._db
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside one write transaction, rolled back if the block raises."""
+        with self._transaction() as db:
+            yield db
+
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[Any]:
+        """Rows of one read-only query, for the other modules of the embedded backend (the
+        FTS5 lexical index lives in this database file)."""
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchall()
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())

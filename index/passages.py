@@ -1,0 +1,114 @@
+"""The passages of stored articles: their offsets, text and vectors, read back in pages.
+
+Written together with their article (`index.store.Store.add_article`); read here by id, in
+batches for rebuilding the vector index, and article by article for copying a corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from index.chunk import Span
+from index.database import ARTICLE_COLUMNS, Database
+from index.embed import Vectors
+from index.models import Article, Chunk
+
+__all__ = ["PassageRows"]
+
+
+class PassageRows(Database):
+    """Reading and re-embedding the passages table."""
+
+    def _article(self, row: Sequence[object]) -> Article:
+        raise NotImplementedError
+
+    def get_chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, article_id, seq, start, end, text FROM chunks WHERE id IN ({marks})",
+                wanted,
+            ).fetchall()
+        return {
+            int(r[0]): Chunk(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5])
+            for r in rows
+        }
+
+    def get_embeddings(self, ids: Iterable[int]) -> dict[int, Vectors]:
+        """Stored vectors of the given chunks (missing ids are left out)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, embedding FROM chunks WHERE id IN ({marks})", wanted
+            ).fetchall()
+        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32) for r in rows}
+
+    def chunk_ids(self) -> list[int]:
+        with self._lock:
+            return [int(r[0]) for r in self._db.execute("SELECT id FROM chunks ORDER BY id")]
+
+    def _chunk_pages(self, columns: str, batch_size: int) -> Iterator[list[Any]]:
+        """Rows of `id, columns` from every chunk in id order, a page at a time (keyset paging)."""
+        last = -1
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    f"SELECT id, {columns} FROM chunks WHERE id > ? ORDER BY id LIMIT ?",
+                    (last, batch_size),
+                ).fetchall()
+            if not rows:
+                return
+            yield rows
+            last = int(rows[-1][0])
+
+    def iter_embeddings(self, batch_size: int = 10_000) -> Iterator[tuple[list[int], Vectors]]:
+        """All stored chunk vectors in id order, in batches, to rebuild the vector index."""
+        for rows in self._chunk_pages("embedding", batch_size):
+            ids = [int(r[0]) for r in rows]
+            yield ids, np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def iter_chunk_texts(self, batch_size: int = 1_000) -> Iterator[list[tuple[int, str]]]:
+        """(id, text) of every chunk in batches, to re-embed after a model change."""
+        for rows in self._chunk_pages("text", batch_size):
+            yield [(int(r[0]), str(r[1])) for r in rows]
+
+    def set_embeddings(self, ids: Sequence[int], vectors: Vectors) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE chunks SET embedding = ? WHERE id = ?",
+                [
+                    (np.asarray(v, dtype=np.float32).tobytes(), i)
+                    for i, v in zip(ids, vectors, strict=True)
+                ],
+            )
+
+    def export_articles(self) -> Iterator[tuple[Article, list[Span], Vectors]]:
+        """Every article, oldest first, with its passages' spans and vectors (for copying a
+        corpus elsewhere: benchmarks, another backend)."""
+        last = 0
+        while True:
+            with self._lock:
+                row = self._db.execute(
+                    f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id > ? ORDER BY id LIMIT 1",
+                    (last,),
+                ).fetchone()
+                if row is None:
+                    return
+                article = self._article(row)
+                chunks = self._db.execute(
+                    "SELECT start, end, embedding FROM chunks WHERE article_id = ? ORDER BY seq",
+                    (article.id,),
+                ).fetchall()
+            last = article.id
+            spans = [Span(int(r[0]), int(r[1])) for r in chunks]
+            rows = [np.frombuffer(r[2], dtype=np.float32) for r in chunks]
+            yield article, spans, np.stack(rows) if rows else np.zeros((0, 0), np.float32)
