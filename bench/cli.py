@@ -146,4 +146,10 @@ def register_cli(commands: Any) -> None:
     fit.add_argument("--data", type=Path, default=default_data_dir())
     fit.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     fit.add_argument("--work-dir", type=Path, default=repo_root() / ".eval" / "multihop")
+    fit.add_argument(
+        "--samples",
+        type=Path,
+        help="JSON file of collected signals: fitted from if it exists, else written after "
+        "collecting (collecting asks every question and takes minutes)",
+    )
     fit.set_defaults(handler=cmd_eval_fit, standalone=True)

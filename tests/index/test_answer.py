@@ -55,6 +55,10 @@ def _sentence_starts(text: str) -> set[int]:
     return {span.start for span in sentence_spans(text)}
 
 
+# The rule for long, detailed questions (the benchmark's); short ones have their own.
+LONG = AnswerParams(short_question_terms=0)
+
+
 def _asked(text: str, passages: Sequence[Passage]) -> Question:
     """`text` read as the engine reads it, knowing the outlets of these passages."""
     return read_question(text, sorted({p.article.outlet for p in passages if p.article.outlet}))
@@ -104,17 +108,17 @@ def test_asking_about_a_source_that_is_not_there_counts_against_answering() -> N
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.45))
     plain = "When is the harbour bridge due to open?"
     sourced = "According to Bloomberg, when is the harbour bridge due to open?"
-    params = AnswerParams()
+    params = LONG
     assert weigh(_asked(plain, passages), passages, params).unknown_sources == ()
     evidence = weigh(_asked(sourced, passages), passages, params)
     assert evidence.unknown_sources == ("Bloomberg",)
-    lenient = AnswerParams(weights=replace(params.weights, unknown_source=0.0))
+    lenient = replace(LONG, weights=replace(params.weights, unknown_source=0.0))
     assert weigh(
         _asked(sourced, passages), passages, lenient
     ).score - evidence.score == pytest.approx(-params.weights.unknown_source)
     # "Bloomberg" is also a name the passages lack.
     assert evidence.names_found == 0.0
-    strict = AnswerParams(min_evidence=evidence.score + 0.01)
+    strict = replace(LONG, min_evidence=evidence.score + 0.01)
     declined = compose_answer(_asked(sourced, passages), passages, strict)
     assert not declined.answered
     assert "Bloomberg" in declined.reason
@@ -131,7 +135,7 @@ def test_asking_about_a_source_that_is_not_there_counts_against_answering() -> N
 
 def test_evidence_adds_up_cosine_names_and_coverage() -> None:
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.5))
-    params = AnswerParams()
+    params = LONG
     evidence = weigh(
         _asked("Did Mayor Ana Ruiz or Senator Smith praise the harbour bridge?", passages),
         passages,
@@ -206,9 +210,9 @@ def test_nothing_to_search_or_nothing_asked_is_declined() -> None:
 def test_a_cosine_floor_can_be_set() -> None:
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.2))
     question = "How much will the harbour bridge cost?"
-    assert compose_answer(_asked(question, passages), passages).answered
+    assert compose_answer(_asked(question, passages), passages, LONG).answered
     assert not compose_answer(
-        _asked(question, passages), passages, AnswerParams(min_dense=0.3)
+        _asked(question, passages), passages, replace(LONG, min_dense=0.3)
     ).answered
 
 
@@ -235,3 +239,15 @@ def test_the_seed_story_answers_from_the_story_and_declines_the_unrelated(tmp_pa
             "What did the Fed decide about interest rates this week?",
         ):
             assert not engine.ask(unrelated).answered, unrelated
+
+
+def test_short_questions_are_judged_by_the_rule_fitted_on_short_questions() -> None:
+    passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6))
+    params = AnswerParams()
+    evidence = weigh(_asked("harbour bridge cost?", passages), passages, params)
+    assert evidence.score == pytest.approx(
+        0.6 + params.short_weights.coverage * evidence.coverage
+    )
+    assert compose_answer(_asked("harbour bridge cost?", passages), passages).answered
+    far = _passages((BRIDGE_ARTICLE, 2.0, 0.3))
+    assert not compose_answer(_asked("harbour bridge cost?", far), far).answered
