@@ -14,7 +14,8 @@ same command line (`newsbot stats --json`, which repairs what a crash left behin
 - a deleted or damaged index file is rebuilt; a damaged database is one sentence, no traceback.
 
 The child runs the real `index.cli.main`; `--encoder hashing` (the default, for speed) only swaps
-the encoder, exactly as the tests do.
+the encoder, exactly as the tests do. The harm is done in `bench.crash_kill`, the invariants are
+checked in `bench.crash_checks`; this module runs the rounds, counts, and is the command.
 """
 
 from __future__ import annotations
@@ -22,28 +23,26 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import shutil
-import signal
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.crash_checks import VECTORS_FILE, check_data_dir, unfound_articles
+from bench.crash_kill import (
+    ADDED,
+    DAMAGES,
+    calibrate,
+    check_damaged_database,
+    damage_index,
+    killed_run,
+    restart,
+)
 from bench.synthetic import Generated, generate, write_jsonl
 
-__all__ = ["CrashReport", "register_cli", "run_crash_test"]
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DATABASE_FILE = "newsbot.sqlite3"
-VECTORS_FILE = "vectors.faiss"
-_ADDED = re.compile(r"^\s*added: article (\d+) from (\S+)\s*$")
-# What a round may do to the data directory after the kill, besides nothing.
-# Taken in turn, so a short run already meets the first few.
-DAMAGES = ("delete-index", "damaged-database", "garbage-index", "truncate-index", "empty-index")
+__all__ = ["CrashReport", "cmd_crash", "register_cli", "run_crash_test"]
 
 
 @dataclass
@@ -81,256 +80,6 @@ class CrashReport:
         return {**self.__dict__}
 
 
-# -- the child: the real command line with a chosen encoder ----------------------------------
-
-
-def child_main(argv: list[str]) -> int:
-    """`python -m bench.crash ENCODER NEWSBOT-ARGS…`: run `newsbot` with that encoder."""
-    from index.cli import main
-    from index.engine import Engine
-
-    encoder, args = argv[0], argv[1:]
-    if encoder == "hashing":
-        from index.embed import HashingEncoder
-
-        return main(args, engine_factory=lambda settings: Engine(settings, HashingEncoder()))
-    return main(args)
-
-
-def _newsbot(encoder: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "bench.crash", encoder, *args]
-
-
-# -- one killed run --------------------------------------------------------------------------
-
-
-class _Lines:
-    """Reads a child's stdout in a thread so the parent can wait for the n-th line."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self._process = process
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        assert self._process.stdout is not None
-        for line in self._process.stdout:
-            with self._changed:
-                self.lines.append(line)
-                self._changed.notify_all()
-        with self._changed:
-            self._changed.notify_all()
-
-    def wait_for_added(self, count: int, timeout: float) -> None:
-        """Until `count` articles were reported, the child exits, or `timeout` passes."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while sum(1 for line in self.lines if _ADDED.match(line)) < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not self._thread.is_alive():
-                    return
-                self._changed.wait(min(remaining, 0.05))
-
-    def finish(self) -> list[str]:
-        self._thread.join(timeout=30)
-        return list(self.lines)
-
-
-def _killed_run(
-    encoder: str,
-    data_dir: Path,
-    source: Path,
-    rng: random.Random,
-    articles: int,
-    estimate: float,
-) -> tuple[float | None, list[str], str]:
-    """Ingest `source`, SIGKILL it at a random moment within about `estimate` seconds.
-
-    Returns how long the run took if it finished before the kill (None if it was killed),
-    the lines it printed and its stderr.
-    """
-    began = time.monotonic()
-    process = subprocess.Popen(
-        _newsbot(encoder, "--data-dir", str(data_dir), "ingest", "--each", "--quiet", str(source)),
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines = _Lines(process)
-    # Half the kills land just after some articles were reported (the next batch being encoded
-    # or committed, the index being saved); the rest at a uniformly random time of the run
-    # (imports, opening and repairing, any batch).
-    if rng.random() < 0.5:
-        lines.wait_for_added(rng.randint(1, articles), timeout=60)
-        time.sleep(rng.uniform(0, 0.05))
-    else:
-        time.sleep(rng.uniform(0, estimate))
-    killed = process.poll() is None
-    if killed:
-        process.send_signal(signal.SIGKILL)
-    try:
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    took = None if killed else time.monotonic() - began
-    return took, lines.finish(), stderr or ""
-
-
-def _calibrate(encoder: str, work: Path, seed: int, articles: int) -> float:
-    """Seconds a whole unkilled run of `articles` new articles takes (kill times spread over it);
-    later runs that finish before their kill raise the estimate as the corpus grows."""
-    scratch = work / "calibrate"
-    source = write_jsonl(generate(seed + 1, articles), work / "calibrate.jsonl")
-    began = time.monotonic()
-    subprocess.run(
-        _newsbot(encoder, "--data-dir", str(scratch), "ingest", "--quiet", str(source)),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        check=True,
-        timeout=600,
-    )
-    took = time.monotonic() - began
-    shutil.rmtree(scratch, ignore_errors=True)
-    return took
-
-
-# -- what a round may break ------------------------------------------------------------------
-
-
-def _damage_index(path: Path, how: str, rng: random.Random) -> None:
-    if how == "delete-index":
-        path.unlink(missing_ok=True)
-    elif how == "empty-index":
-        path.write_bytes(b"")
-    elif how == "truncate-index" and path.exists():
-        content = path.read_bytes()
-        path.write_bytes(content[: len(content) // 2])
-    elif how == "garbage-index":
-        path.write_bytes(rng.randbytes(max(64, path.stat().st_size if path.exists() else 4096)))
-
-
-def _check_damaged_database(encoder: str, data_dir: Path, work: Path, rng: random.Random) -> str:
-    """A damaged copy of the database must give one sentence and exit 1; '' when it does."""
-    copy = work / "damaged-copy"
-    shutil.rmtree(copy, ignore_errors=True)
-    copy.mkdir(parents=True)
-    database = data_dir / DATABASE_FILE
-    if not database.exists():
-        return ""
-    shutil.copyfile(database, copy / DATABASE_FILE)
-    content = bytearray((copy / DATABASE_FILE).read_bytes())
-    # Keep SQLite's 100-byte header so the damage is found inside, not at the door.
-    content[100:] = rng.randbytes(len(content) - 100)
-    (copy / DATABASE_FILE).write_bytes(bytes(content))
-    done = subprocess.run(
-        _newsbot(encoder, "--data-dir", str(copy), "stats", "--json"),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    message = done.stderr.strip()
-    shutil.rmtree(copy, ignore_errors=True)
-    if done.returncode != 1 or "Traceback" in message or "\n" in message:
-        return f"damaged database: exit {done.returncode}, stderr {message[:300]!r}"
-    if not message.startswith("newsbot: The database") or "damaged" not in message:
-        return f"damaged database: unclear message {message[:300]!r}"
-    return ""
-
-
-# -- the checks after a restart --------------------------------------------------------------
-
-
-def _restart(encoder: str, data_dir: Path) -> tuple[dict[str, Any] | None, str]:
-    """Open the data directory through the command line, as the next run would."""
-    done = subprocess.run(
-        _newsbot(encoder, "--data-dir", str(data_dir), "stats", "--json"),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        return None, f"restart failed (exit {done.returncode}): {done.stderr.strip()[-500:]}"
-    stats: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return stats, ""
-
-
-def check_data_dir(data_dir: Path) -> tuple[list[str], int, int]:
-    """Invariant violations of a closed data directory; also its article and passage counts."""
-    import sqlite3
-
-    from index.errors import StorageError
-    from index.vectors import VectorIndex
-
-    problems: list[str] = []
-    db = sqlite3.connect(data_dir / DATABASE_FILE)
-    try:
-        texts = dict(db.execute("SELECT id, text FROM articles"))
-        chunks = db.execute("SELECT id, article_id, start, end, text FROM chunks").fetchall()
-        fts = {int(row[0]) for row in db.execute("SELECT rowid FROM chunks_fts")}
-    finally:
-        db.close()
-    owners = {int(row[1]) for row in chunks}
-    for article_id in sorted(set(texts) - owners):
-        problems.append(f"article {article_id} has no passages (half an article)")
-    for chunk_id, article_id, start, end, text in chunks:
-        if article_id not in texts:
-            problems.append(f"passage {chunk_id} belongs to missing article {article_id}")
-        elif texts[article_id][start:end] != text:
-            problems.append(f"passage {chunk_id} is not article {article_id}[{start}:{end}]")
-    chunk_ids = {int(row[0]) for row in chunks}
-    if fts != chunk_ids:
-        problems.append(
-            f"lexical rows differ from passages: {len(fts - chunk_ids)} extra, "
-            f"{len(chunk_ids - fts)} missing"
-        )
-    try:
-        held = VectorIndex.load(data_dir / VECTORS_FILE).ids()
-    except StorageError as error:
-        problems.append(f"vector index not usable after restart: {error}")
-    else:
-        if held != chunk_ids:
-            problems.append(
-                f"vectors differ from passages: {len(held - chunk_ids)} extra, "
-                f"{len(chunk_ids - held)} missing"
-            )
-    leftovers = sorted(p.name for p in data_dir.glob(f".{VECTORS_FILE}.*.tmp"))
-    if leftovers:
-        problems.append(f"temporary index files left behind: {', '.join(leftovers)}")
-    return problems, len(texts), len(chunks)
-
-
-def _unfound(
-    engine: Any, reported: dict[int, Generated], checked: dict[int, Generated]
-) -> tuple[list[str], int]:
-    """Reported articles that are gone or that a search for their code word does not find."""
-    problems: list[str] = []
-    searches = 0
-    for article_id, article in reported.items():
-        if article_id in checked:
-            continue
-        try:
-            stored = engine.get_article(article_id)
-        except Exception as error:
-            problems.append(f"article {article_id} ({article.url}) was reported added: {error}")
-            continue
-        if stored.url != article.url:
-            problems.append(f"article {article_id} is {stored.url}, reported as {article.url}")
-            continue
-        searches += 1
-        found = {p.article.id for p in engine.search(article.phrase, 10)}
-        if article_id not in found:
-            problems.append(f"a search for {article.phrase!r} does not find article {article_id}")
-            continue
-        checked[article_id] = article
-    return problems, searches
-
-
 # -- the whole test --------------------------------------------------------------------------
 
 
@@ -360,7 +109,7 @@ def run_crash_test(
     reported: dict[int, Generated] = {}
     verified: dict[int, Generated] = {}
     settings = Settings(data_dir=data_dir)
-    estimate = _calibrate(encoder, work, seed, 2 * articles)
+    estimate = calibrate(encoder, work, seed, 2 * articles)
     # One encoder for every check, so the real model loads once.
     checker: Encoder = (
         HashingEncoder()
@@ -375,7 +124,7 @@ def run_crash_test(
         # come back as duplicates, the rest are added), then new ones.
         source = write_jsonl(previous + batch, work / f"round-{number}.jsonl")
         in_file, previous = len(previous) + articles, batch
-        took, lines, stderr = _killed_run(encoder, data_dir, source, rng, in_file, estimate)
+        took, lines, stderr = killed_run(encoder, data_dir, source, rng, in_file, estimate)
         killed = took is None
         if took is not None:
             # A run that outlived its kill time shows how long a whole run takes now.
@@ -385,21 +134,21 @@ def run_crash_test(
         if "Traceback" in stderr:
             report.violations.append(f"round {number}: the ingest crashed: {stderr[-500:]}")
         for line in lines:
-            match = _ADDED.match(line)
+            match = ADDED.match(line)
             if match and match[2] in by_url:
                 reported[int(match[1])] = by_url[match[2]]
         damage = ""
         if damage_every and number % damage_every == damage_every - 1:
             damage = DAMAGES[(number // damage_every) % len(DAMAGES)]
             if damage == "damaged-database":
-                problem = _check_damaged_database(encoder, data_dir, work, rng)
+                problem = check_damaged_database(encoder, data_dir, work, rng)
                 report.database_damage_checks += 1
                 if problem:
                     report.violations.append(f"round {number}: {problem}")
             else:
-                _damage_index(data_dir / VECTORS_FILE, damage, rng)
+                damage_index(data_dir / VECTORS_FILE, damage, rng)
                 report.index_damaged += 1
-        stats, problem = _restart(encoder, data_dir)
+        stats, problem = restart(encoder, data_dir)
         if stats is None:
             report.violations.append(f"round {number}: {problem}")
             break
@@ -411,7 +160,7 @@ def run_crash_test(
         engine = Engine(settings, checker)
         try:
             engine.open()
-            unfound, searches = _unfound(engine, reported, verified)
+            unfound, searches = unfound_articles(engine, reported, verified)
         finally:
             engine.close()
         report.searches += searches
@@ -477,7 +226,3 @@ def register_cli(commands: Any) -> None:
     crash.add_argument("--json", action="store_true", help="print the report as JSON")
     crash.add_argument("--quiet", action="store_true", help="no per-round lines on stderr")
     crash.set_defaults(handler=cmd_crash, standalone=True)
-
-
-if __name__ == "__main__":
-    sys.exit(child_main(sys.argv[1:]))

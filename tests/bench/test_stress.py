@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.stress import format_report
+from bench.stress_report import format_report
 from index.cli import main
 
 
