@@ -190,7 +190,8 @@ def summarise_natural(results: Sequence[NaturalResult]) -> NaturalGroup:
         wrong=_share(r.answered and not r.gold_quoted for r in answerable),
         declined=_share(not r.answered for r in out),
         right_or_in_language=_share(
-            r.gold_quoted if r.kind != "out_of_scope" else (not r.answered and r.reply_in_language)
+            (r.gold_quoted and r.kind != "out_of_scope")
+            or (not r.answered and r.reply_in_language)
             for r in foreign
         ),
         verbatim=sum(r.quotes_verbatim for r in results) / quotes if quotes else None,
@@ -301,7 +302,7 @@ def format_natural_markdown(report: NaturalReport, command: str, notes: str = ""
         "Gold story quoted, gold fact in top 10 and wrong answers are over answerable and",
         "two-story questions; both stories over two-story questions; declined (no quote given)",
         "over out-of-scope questions; right or in-language decline over Russian/Ukrainian",
-        "questions (a gold quote, or no quote and a reply in Cyrillic when out of scope).",
+        "questions (a gold-story quote, or no quote and a reply in Cyrillic).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),

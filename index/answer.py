@@ -73,7 +73,7 @@ class AnswerParams:
     # best sentence and its neighbours hold this share of the part's words (rarer ones weigh
     # more); parts below it are named as not covered.
     answer_parts: bool = True
-    part_min_focus: float = 0.6
+    part_min_focus: float = 0.5
     # A question in another language than the articles' (with a multilingual model) shares no
     # words with them: only the cosine can say whether a passage answers it.
     min_cross_lingual_dense: float = 0.85

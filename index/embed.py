@@ -146,6 +146,11 @@ class HashingEncoder:
     def name(self) -> str:
         return f"hashing-{self._dim}"
 
+    # The decision to answer is fitted to a model's cosine scale (see `index.answer`); bags of
+    # hashed words score far lower than MiniLM, so the fake is judged by the rule for long
+    # questions, whose names and coverage signals carry it (what the tests were written for).
+    answer_overrides: dict[str, float] = {"short_question_terms": 0}  # noqa: RUF012
+
     @property
     def multilingual(self) -> bool:
         return False

@@ -63,7 +63,9 @@ class Engine:
         self.library = library or Library(settings.data_dir, self.encoder)
         self.ingester = Ingester(self.library, self.encoder, settings)
         self.searcher = Searcher(self.library, self.encoder, search_params or SearchParams())
-        self.answer_params = answer_params or AnswerParams()
+        # Thresholds are fitted to a model's cosine scale; an encoder may say which suit it.
+        overrides = getattr(self.encoder, "answer_overrides", {})
+        self.answer_params = answer_params or replace(AnswerParams(), **overrides)
         self.feeds = Feeds(self.library, self.ingester, settings, clock or SystemClock())
 
     def with_params(

@@ -33,7 +33,11 @@ def stem(word: str) -> str:
     """`word` without a common English suffix, when enough of it is left to stay distinctive."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+            root = word[: -len(suffix)]
+            # "banned" and "ban", "stopped" and "stop": an -ed or -ing doubles the consonant.
+            if suffix[0] in "ei" and root[-1] == root[-2] and root[-1] not in "aeiouylsz":
+                root = root[:-1]
+            return root
     return word
 
 

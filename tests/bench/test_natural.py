@@ -101,6 +101,7 @@ def test_out_of_scope_counts_declines_and_foreign_declines_need_their_language()
     quoted = score_natural(hello, _answer(_quote(FERRY, "The pier reopened too.")), BODIES)
     assert summarise_natural([english, russian, quoted]).declined == pytest.approx(2 / 3)
     assert summarise_natural([english]).right_or_in_language == 0.0
+    assert summarise_natural([quoted]).right_or_in_language == 0.0
     assert summarise_natural([russian]).right_or_in_language == 1.0
 
 
