@@ -206,6 +206,7 @@ def groups_of(results: Sequence[NaturalResult]) -> dict[str, NaturalGroup]:
         named[kind] = [r for r in results if r.kind == kind]
     for subkind in SUBKINDS:
         named[f"out_of_scope: {subkind}"] = [r for r in results if r.subkind == subkind]
+    named["lang en, answerable"] = [r for r in results if r.lang == "en" and r.kind == "answerable"]
     for lang in sorted({r.lang for r in results} - {"en"}):
         named[f"lang {lang}"] = [r for r in results if r.lang == lang]
         named[f"lang {lang}, answerable"] = [

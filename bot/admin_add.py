@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from telegram import Document, Message, MessageOrigin, Update
 from telegram.error import TelegramError
 
-from bot import render
+from bot import render_admin
 from bot.logs import redact
 from bot.messages import command_text, message_of, origin_source, parse_urls
 from bot.progress import ProgressMessage
@@ -52,7 +52,7 @@ class AddStatus:
     async def move(self, index: int, stage: Stage) -> None:
         """Source `index` reached `stage` (the first call posts the message)."""
         self.outcomes[index] = self.outcomes[index].at(stage)
-        await self._progress.show(render.render_ingest(self.outcomes))
+        await self._progress.show(render_admin.render_ingest(self.outcomes))
 
     async def record(self, index: int, work: Awaitable[Article]) -> None:
         """Await one ingest and show how it ended; one failure never stops the others."""
@@ -70,7 +70,7 @@ class AddStatus:
             log.exception("Adding %s failed", source)
             self.outcomes[index] = IngestOutcome(source).at(Stage.FAILED, UNEXPECTED)
         final = index == len(self.outcomes) - 1
-        await self._progress.show(render.render_ingest(self.outcomes), final=final)
+        await self._progress.show(render_admin.render_ingest(self.outcomes), final=final)
 
 
 async def add(update: Update, context: Context) -> None:

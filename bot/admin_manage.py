@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot import render
+from bot import render_admin
 from bot.messages import message_of, page_offset, whole_number
 from bot.services import Context
 from index import AsyncEngine, NotFound
@@ -44,10 +44,10 @@ async def remove(update: Update, context: Context) -> None:
         try:
             article = await engine.remove(key)
         except NotFound as error:
-            lines.append(render.render_problem(str(error)))
+            lines.append(render_admin.render_problem(str(error)))
         else:
-            lines.append(render.render_removed(article))
-    for text in render.pack_lines(lines):
+            lines.append(render_admin.render_removed(article))
+    for text in render_admin.pack_lines(lines):
         await message.reply_text(text)
 
 
@@ -83,7 +83,7 @@ async def articles_page(update: Update, context: Context) -> None:
 async def stats(update: Update, context: Context) -> None:
     """/stats: how many articles and passages are stored, and how big the index is."""
     engine = await context.bot_data.ready_engine()
-    await message_of(update).reply_text(render.render_stats(await engine.stats()))
+    await message_of(update).reply_text(render_admin.render_stats(await engine.stats()))
 
 
 async def _article_page(
@@ -94,7 +94,7 @@ async def _article_page(
     # Past the end (a typed page number, a stale or forged button): the last page.
     offset = min(offset - offset % PAGE_SIZE, max(0, (total - 1) // PAGE_SIZE * PAGE_SIZE))
     page = await engine.list_articles(offset, PAGE_SIZE)
-    return render.render_article_list(page, offset, total), _paging_keyboard(
+    return render_admin.render_article_list(page, offset, total), _paging_keyboard(
         offset, len(page), total
     )
 

@@ -74,6 +74,9 @@ class AnswerParams:
     # more); parts below it are named as not covered.
     answer_parts: bool = True
     part_min_focus: float = 0.5
+    # A short multi-part question too far from every story as a whole is still answered for
+    # the parts whose story holds this share of their words.
+    part_rescue_focus: float = 0.6
     # A question in another language than the articles' (with a multilingual model) shares no
     # words with them: only the cosine can say whether a passage answers it.
     min_cross_lingual_dense: float = 0.85
@@ -150,9 +153,14 @@ def compose_answer(
     quotes = _choose_quotes(ranked, params) if supported else []
     uncovered: tuple[str, ...] = ()
     targets = targets_of(question) if params.answer_parts else []
-    if quotes and targets:
+    if targets and (quotes or _is_short(question, params)):
         choices = choose_per_part(targets, [c for _, c in ranked], rarity or {})
-        quotes, uncovered = _with_parts(quotes, choices, params)
+        if quotes:
+            quotes, uncovered = _with_parts(quotes, choices, params)
+        elif any(c.covered(params.part_rescue_focus) for c in choices):
+            # A short question about two stories is close to neither as a whole; a part whose
+            # story holds nearly all its words is answered, the others named as not covered.
+            quotes, uncovered = _with_parts([], choices, params)
     if not quotes:
         reason = not_covered(question.language)
         if evidence.unknown_sources and question.language == "en":
@@ -235,7 +243,7 @@ def _with_parts(
         elif candidate.article.id not in quoted:
             quoted.add(candidate.article.id)
             extra.append(make_quote(candidate.article, candidate.span, params.short_sentence_words))
-    if extra:
+    if extra and quotes:
         # Every covered part keeps a quote: the first article gives up its later sentences.
         quotes = quotes[: max(1, params.max_quotes - len(extra))]
     return without_repeats([*quotes, *extra]), tuple(uncovered)

@@ -10,15 +10,17 @@ from bot.render import (
     MESSAGE_LIMIT,
     attribution,
     format_date,
-    pack_lines,
     render_answer,
-    render_article_list,
     render_decline,
+    telegram_length,
+)
+from bot.render_admin import (
+    pack_lines,
+    render_article_list,
     render_ingest,
     render_problem,
     render_removed,
     render_stats,
-    telegram_length,
 )
 from index import Answer, Article, Chunk, Holdings, IngestOutcome, Passage, Quote, Stage, Stats
 from tests.support.telegram_html import html_problem, visible_text

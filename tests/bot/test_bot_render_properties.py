@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from bot.render import (
     render_answer,
-    render_article_list,
     render_decline,
+)
+from bot.render_admin import (
+    render_article_list,
     render_ingest,
     render_removed,
 )

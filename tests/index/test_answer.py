@@ -245,9 +245,7 @@ def test_short_questions_are_judged_by_the_rule_fitted_on_short_questions() -> N
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6))
     params = AnswerParams()
     evidence = weigh(_asked("harbour bridge cost?", passages), passages, params)
-    assert evidence.score == pytest.approx(
-        0.6 + params.short_weights.coverage * evidence.coverage
-    )
+    assert evidence.score == pytest.approx(0.6 + params.short_weights.coverage * evidence.coverage)
     assert compose_answer(_asked("harbour bridge cost?", passages), passages).answered
     far = _passages((BRIDGE_ARTICLE, 2.0, 0.3))
     assert not compose_answer(_asked("harbour bridge cost?", far), far).answered
