@@ -190,8 +190,7 @@ def summarise_natural(results: Sequence[NaturalResult]) -> NaturalGroup:
         wrong=_share(r.answered and not r.gold_quoted for r in answerable),
         declined=_share(not r.answered for r in out),
         right_or_in_language=_share(
-            (r.gold_quoted and r.kind != "out_of_scope")
-            or (not r.answered and r.reply_in_language)
+            (r.gold_quoted and r.kind != "out_of_scope") or (not r.answered and r.reply_in_language)
             for r in foreign
         ),
         verbatim=sum(r.quotes_verbatim for r in results) / quotes if quotes else None,
