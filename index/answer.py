@@ -152,8 +152,12 @@ def compose_answer(
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes = _choose_quotes(ranked, params) if supported else []
     uncovered: tuple[str, ...] = ()
-    targets = targets_of(question) if params.answer_parts else []
-    if targets and (quotes or _is_short(question, params)):
+    # Parts are answered one by one for short questions only: the clauses of a long, detailed
+    # question describe one story (measured on MultiHop-RAG: per-part quotes from other
+    # articles took quote precision from 0.858 to 0.800).
+    short = _is_short(question, params)
+    targets = targets_of(question) if params.answer_parts and short else []
+    if targets:
         choices = choose_per_part(targets, [c for _, c in ranked], rarity or {})
         if quotes:
             quotes, uncovered = _with_parts(quotes, choices, params)

@@ -89,8 +89,13 @@ def read_question(text: str, outlets: Sequence[str] = ()) -> Question:
     )
 
 
+# "how much", "how many", "how long": the second word asks, it is not what is asked about (an
+# article that says "will cost 240 million" answers "how much will it cost" without "much").
+_HOW = re.compile(r"\bhow\s+(much|many|long|far|often|old|big|soon|come)\b", re.I)
+
+
 def _wanted(text: str, outlets: Sequence[str]) -> frozenset[str]:
-    wanted = terms(text)
+    wanted = terms(_HOW.sub("how", text))
     named: set[str] = set()
     for outlet in named_outlets(text, outlets):
         named |= terms(outlet)

@@ -246,7 +246,9 @@ async def test_a_long_answer_is_split_between_quotes(
 ) -> None:
     # Made-up words share no meaning with the question, so let any evidence through, and quote
     # every article so the answer is long enough to need splitting.
-    lenient_params = AnswerParams(min_evidence=-10.0, max_articles=3, relative_article_score=0.0)
+    lenient_params = AnswerParams(
+        min_evidence=-10.0, min_short_evidence=-10.0, max_articles=3, relative_article_score=0.0
+    )
     lenient = Engine(engine_settings, HashingEncoder(), answer_params=lenient_params)
     await start_bot(engine=lenient)
     for seed in range(3):

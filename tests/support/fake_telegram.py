@@ -510,7 +510,7 @@ class FakeTelegram(LoopbackServer):
                 self._state.lock.wait(remaining)
             return True
 
-    async def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
         """Return once `condition()` holds; it is re-checked after every recorded call."""
         # Wait in a thread: the bot under test runs on this event loop and must keep going.
         if not await asyncio.to_thread(self._wait, condition, timeout):
@@ -523,7 +523,7 @@ class FakeTelegram(LoopbackServer):
         predicate: Callable[[Call], bool] = lambda call: True,
         *,
         after: int = 0,
-        timeout: float = 10.0,
+        timeout: float = 30.0,
     ) -> Call:
         """The first successful call of `method` after position `after` matching `predicate`."""
 
@@ -543,7 +543,7 @@ class FakeTelegram(LoopbackServer):
         return found
 
     async def wait_for_messages(
-        self, chat_id: int, count: int, *, after: int = 0, timeout: float = 10.0
+        self, chat_id: int, count: int, *, after: int = 0, timeout: float = 30.0
     ) -> list[Call]:
         """The first `count` messages the bot sent to a chat after position `after`."""
         await self.wait_until(lambda: len(self.sent_to(chat_id, after)) >= count, timeout)
