@@ -11,7 +11,13 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Encoder", "HashingEncoder", "SentenceTransformerEncoder", "Vectors"]
+__all__ = [
+    "Encoder",
+    "HashingEncoder",
+    "SentenceTransformerEncoder",
+    "Vectors",
+    "is_multilingual",
+]
 
 Vectors = npt.NDArray[np.float32]
 
@@ -43,6 +49,13 @@ class Encoder(Protocol):
         ...
 
 
+def is_multilingual(model_name_or_path: str) -> bool:
+    """Judged by the name: multilingual models say so ("multilingual-e5",
+    "paraphrase-multilingual-…", "LaBSE", "bge-m3")."""
+    lowered = model_name_or_path.lower()
+    return any(mark in lowered for mark in ("multilingual", "labse", "bge-m3", "xlm"))
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded on first use (not at import or construction)."""
 
@@ -55,13 +68,8 @@ class SentenceTransformerEncoder:
         multilingual: bool | None = None,
     ) -> None:
         self._model_name_or_path = model_name_or_path
-        # Unless told, judge by the name: multilingual models say so ("multilingual-e5",
-        # "paraphrase-multilingual-…", "LaBSE", "bge-m3").
-        lowered = model_name_or_path.lower()
         self._multilingual = (
-            multilingual
-            if multilingual is not None
-            else any(mark in lowered for mark in ("multilingual", "labse", "bge-m3", "xlm"))
+            multilingual if multilingual is not None else is_multilingual(model_name_or_path)
         )
         self._threads = threads
         self._batch_size = batch_size
