@@ -20,7 +20,8 @@ from index.answer import AnswerParams, compose_answer
 from index.async_engine import StageCallback
 from index.backends import VectorIndexLike
 from index.clock import Clock, SystemClock
-from index.embed import Encoder, SentenceTransformerEncoder
+from index.embed import Encoder
+from index.embed_onnx import encoder_for
 from index.errors import IngestError
 from index.feeds import Feeds
 from index.ingest import Ingester
@@ -59,10 +60,8 @@ class Engine:
         clock: Clock | None = None,
     ) -> None:
         self.settings = settings
-        self.encoder: Encoder = encoder or SentenceTransformerEncoder(
-            settings.model_name_or_path, threads=settings.encoder_threads
-        )
-        self.library = library or Library(settings.data_dir, self.encoder)
+        self.encoder: Encoder = encoder or encoder_for(settings)
+        self.library = library or Library(settings.data_dir, self.encoder, settings.lexical)
         self.ingester = Ingester(self.library, self.encoder, settings)
         self.searcher = Searcher(self.library, self.encoder, search_params or SearchParams())
         self.answer_params = answer_params or AnswerParams()
