@@ -140,10 +140,11 @@ def test_onnx_and_torch_give_the_same_vectors(onnx_cache: Path) -> None:
 @pytest.mark.slow
 def test_with_a_cached_export_torch_is_never_imported(onnx_cache: Path) -> None:
     script = (
-        "import sys; from index.embed_onnx import RuntimeEncoder; "
+        "import sys; from pathlib import Path; from index.embed_onnx import RuntimeEncoder; "
         "from index.settings import default_model_path; "
-        f"e = RuntimeEncoder(default_model_path(), choice='onnx', cache_dir={str(onnx_cache)!r}); "
+        f"e = RuntimeEncoder(default_model_path(), choice='onnx', cache_dir=Path({str(onnx_cache)!r})); "
         "e.encode(['What did the Fed decide?']); "
+        "print(e.fallback_reason, file=sys.stderr); "
         "print(e.runtime, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
     )
     done = subprocess.run(
@@ -154,4 +155,4 @@ def test_with_a_cached_export_torch_is_never_imported(onnx_cache: Path) -> None:
         text=True,
         check=True,
     )
-    assert done.stdout.split() == ["onnx", "False", "False"]
+    assert done.stdout.split() == ["onnx", "False", "False"], done.stderr
