@@ -110,17 +110,26 @@ class Library:
             return TantivyIndex.open(self.data_dir / LEXICAL_DIR, store)
         return Fts5Index(store)
 
-    def _update_lexical(self, rows: list[tuple[int, str, str, str]], removed: list[int]) -> None:
+    def _update_lexical(
+        self, rows: list[tuple[int, str, str, str]], removed: list[int], commit: bool = True
+    ) -> None:
         """Pass committed changes on to the lexical index. A failure there (disk full) leaves
         the article stored, as the database says; the index is repaired at the next flush."""
         lexical = self.lexical
         try:
             lexical.remove(removed)
             lexical.add(rows)
-            lexical.commit()
+            if commit:
+                lexical.commit()
         except Exception as error:
             log.warning("Lexical index update failed (%s); it will be re-synchronised", error)
             self._lexical_stale = True
+
+    def commit_lexical(self) -> None:
+        """Make passages added with `commit=False` searchable (a tantivy commit costs tens of
+        milliseconds here: once per batch, not once per article)."""
+        with self._write_lock:
+            self._update_lexical([], [])
 
     def _dim(self, store: Store) -> int:
         """Vector length, from the database when it was written by this model (no model load)."""
@@ -217,8 +226,14 @@ class Library:
         text_key: str,
         spans: Sequence[Span],
         vectors: Vectors,
+        *,
+        commit: bool = True,
     ) -> Article:
-        """Store one chunked, embedded article; raises DuplicateArticle if it is here."""
+        """Store one chunked, embedded article; raises DuplicateArticle if it is here.
+
+        With `commit=False` a separate lexical index gets the passages but makes them
+        searchable only at the next `commit_lexical()` (one commit per batch of articles).
+        """
         with self._write_lock:
             article, chunk_ids = self.store.add_article(
                 draft, url_key, text_key, list(spans), vectors
@@ -228,7 +243,7 @@ class Library:
             title, outlet = draft.title, draft.outlet or ""
             texts = [draft.text[span.start : span.end] for span in spans]
             rows = [(i, t, title, outlet) for i, t in zip(chunk_ids, texts, strict=True)]
-            self._update_lexical(rows, [])
+            self._update_lexical(rows, [], commit)
         return article
 
     def remove(self, id_or_url: str) -> Article:
