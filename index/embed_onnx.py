@@ -174,6 +174,7 @@ class OnnxEncoder:
         self._tokenizer: Any = None
         self._inputs: list[str] = []
         self._normalize = True
+        self._dim: int | None = None
         self._lock = threading.Lock()
 
     @property
@@ -188,13 +189,12 @@ class OnnxEncoder:
 
     @property
     def dim(self) -> int:
-        modules = _read_json(self._model_dir / "modules.json")
-        pooling = next(m for m in modules if "Pooling" in m["type"])
-        return int(
-            _read_json(self._model_dir / pooling["path"] / "config.json")[
-                "word_embedding_dimension"
-            ]
-        )
+        if self._dim is None:
+            modules = _read_json(self._model_dir / "modules.json")
+            pooling = next(m for m in modules if "Pooling" in m["type"])
+            config = _read_json(self._model_dir / pooling["path"] / "config.json")
+            self._dim = int(config["word_embedding_dimension"])
+        return self._dim
 
     def warm_up(self) -> None:
         with self._lock:
