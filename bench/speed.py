@@ -47,7 +47,18 @@ FALLBACK_QUESTIONS = [
 
 
 def _rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB."""
+    """Peak resident memory of this process so far, in MiB.
+
+    Linux's VmHWM, not `ru_maxrss`: the latter survives fork and exec, so a child started by
+    the benchmark would report its parent's peak (torch and all) whenever that was larger.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
