@@ -142,7 +142,8 @@ def test_with_a_cached_export_torch_is_never_imported(onnx_cache: Path) -> None:
     script = (
         "import sys; from pathlib import Path; from index.embed_onnx import RuntimeEncoder; "
         "from index.settings import default_model_path; "
-        f"e = RuntimeEncoder(default_model_path(), choice='onnx', cache_dir=Path({str(onnx_cache)!r})); "
+        f"cache = Path({str(onnx_cache)!r}); "
+        "e = RuntimeEncoder(default_model_path(), choice='onnx', cache_dir=cache); "
         "e.encode(['What did the Fed decide?']); "
         "print(e.fallback_reason, file=sys.stderr); "
         "print(e.runtime, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
