@@ -341,7 +341,7 @@ def format_report(report: dict[str, Any]) -> str:
         "through the encoder; lexical = one query for 200 candidates, as search makes for the "
         "question (and 100 for each part). Passages beyond the real ones are copies with "
         "perturbed vectors, so lexical scores see repeated text. RSS is the peak resident size "
-        "of the process (ru_maxrss).",
+        "of the process (VmHWM).",
         "",
     ]
     return "\n".join(lines)
