@@ -47,7 +47,18 @@ FALLBACK_QUESTIONS = [
 
 
 def _rss_mb() -> float:
-    """Peak resident memory of this process so far, in MiB."""
+    """Peak resident memory of this process so far, in MiB.
+
+    Linux's VmHWM, not `ru_maxrss`: the latter survives fork and exec, so a child started by
+    the benchmark would report its parent's peak (torch and all) whenever that was larger.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -143,9 +154,25 @@ def measure_questions(settings: Settings, questions: list[str]) -> dict[str, Any
         began = time.perf_counter()
         engine.ask(question)
         latencies.append((time.perf_counter() - began) * 1000)
+    # The two seams on their own: embedding one question, one lexical query (as search asks).
+    embed_ms, lexical_ms = [], []
+    lexical = engine.library.lexical
+    for question in questions:
+        began = time.perf_counter()
+        engine.encoder.encode([question])
+        embed_ms.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        lexical.search(question, engine.search_params.lexical_candidates)
+        lexical_ms.append((time.perf_counter() - began) * 1000)
     stats = engine.stats()
     engine.close()
     return {
+        "encoder": getattr(engine.encoder, "runtime", settings.encoder),
+        "lexical": settings.lexical,
+        "torch_imported": "torch" in sys.modules,
+        "embed_p50_ms": round(percentile(embed_ms, 50), 1),
+        "lexical_p50_ms": round(percentile(lexical_ms, 50), 1),
+        "lexical_p95_ms": round(percentile(lexical_ms, 95), 1),
         "passages": stats.chunks,
         "index_type": stats.index_type,
         "cold_start_seconds": round(cold, 2),
@@ -167,16 +194,23 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
     drafts = _corpus_drafts(corpus_dir, args.articles)
     questions = _questions(corpus_dir, args.questions)
     base = replace(settings, data_dir=work / "ingest")
-    print(f"ingesting {len(drafts)} articles with {settings.embedding_model} …", file=sys.stderr)
+    backends: list[tuple[str, str]] = args.backends or [(settings.encoder, settings.lexical)]
     report: dict[str, Any] = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": (
             f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
         ),
+        "load": _load(),
         "model": settings.embedding_model,
-        "ingest": measure_ingest(base, drafts),
+        "ingest": [],
         "sizes": [],
     }
+    if any(encoder != "torch" for encoder, _ in backends):
+        _export_once(settings)
+    for encoder in dict.fromkeys(encoder for encoder, _ in backends):
+        print(f"ingesting {len(drafts)} articles with {encoder} …", file=sys.stderr)
+        ingest = measure_ingest(replace(base, encoder=encoder), drafts)
+        report["ingest"].append({"encoder": encoder, **ingest})
     questions_file = work / "questions.json"
     questions_file.write_text(json.dumps(questions))
     for size in args.sizes:
@@ -185,63 +219,129 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         began = time.perf_counter()
         build_synthetic(base.data_dir, target, size)
         build_seconds = time.perf_counter() - began
-        # A fresh process per size, so cold start and memory are measured from nothing.
-        env = {**os.environ, "NEWSBOT_DATA_DIR": str(target)}
-        if settings.embedding_model:
-            env["NEWSBOT_EMBEDDING_MODEL"] = settings.embedding_model
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.speed", str(target), str(questions_file)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        result["build_seconds"] = round(build_seconds, 1)
-        report["sizes"].append(result)
-        print(json.dumps(result), file=sys.stderr)
-        # Written after every size, so a long 1M-passage run keeps what it already measured.
-        write_report(report, args.results)
+        lexical_build: dict[str, float] = {}
+        for encoder, lexical in backends:
+            if lexical == "tantivy" and lexical not in lexical_build:
+                lexical_build[lexical] = _build_tantivy(target)
+            # A fresh process per size and backend, so cold start and memory are its own.
+            env = {
+                **os.environ,
+                "NEWSBOT_DATA_DIR": str(target),
+                "NEWSBOT_ENCODER": encoder,
+                "NEWSBOT_LEXICAL": lexical,
+            }
+            if settings.embedding_model:
+                env["NEWSBOT_EMBEDDING_MODEL"] = settings.embedding_model
+            if settings.cache_dir:
+                env["NEWSBOT_CACHE_DIR"] = str(settings.cache_dir)
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.speed", str(target), str(questions_file)],
+                env=env,
+                cwd=REPO_ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            result["build_seconds"] = round(build_seconds, 1)
+            result["lexical_build_seconds"] = lexical_build.get(lexical, 0.0)
+            report["sizes"].append(result)
+            print(json.dumps(result), file=sys.stderr)
+            # Written after every run, so a long 1M-passage run keeps what it already measured.
+            report["load_after"] = _load()
+            write_report(report, args.results)
         if not args.keep:
             shutil.rmtree(target, ignore_errors=True)
     return report
 
 
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 minutes): how busy the cores were with other work."""
+    try:
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def _export_once(settings: Settings) -> None:
+    """Export the model to ONNX before anything is timed, so no run pays for the export."""
+    from index.embed_onnx import OnnxUnavailable, ensure_export
+
+    try:
+        ensure_export(Path(settings.model_name_or_path), settings.cache_dir or _cache_dir())
+    except OnnxUnavailable as error:
+        print(f"onnx runs will use torch: {error}", file=sys.stderr)
+
+
+def _cache_dir() -> Path:
+    from index.embed_onnx import default_cache_dir
+
+    return default_cache_dir()
+
+
+def _build_tantivy(data_dir: Path) -> float:
+    """Build the tantivy index of a synthetic corpus (as a first start would); its seconds."""
+    from index.lexical_tantivy import LEXICAL_DIR, TantivyIndex
+
+    began = time.perf_counter()
+    store = Store(data_dir / DATABASE_FILE)
+    try:
+        TantivyIndex.build(data_dir / LEXICAL_DIR, store).close()
+    finally:
+        store.close()
+    return round(time.perf_counter() - began, 1)
+
+
 def format_report(report: dict[str, Any]) -> str:
-    ingest = report["ingest"]
     lines = [
         "# Benchmark results",
         "",
         f"Measured {report['date']} on {report['machine']} with `newsbot bench` "
-        f"(model: {report['model']}).",
+        f"(model: {report['model']}). Load averages (1/5/15 min) at the start: "
+        f"{report.get('load', 'unknown')}; at the end: {report.get('load_after', 'unknown')}. "
+        "The 2 cores were shared with other work, so every figure is noisy: compare rows of one "
+        "run, not runs of different days.",
         "",
         "## Ingest (real encoder, MultiHop-RAG articles)",
         "",
-        "| articles | passages | seconds | articles/s | passages/s | model load s |",
-        "|---:|---:|---:|---:|---:|---:|",
-        f"| {ingest['articles']} | {ingest['passages']} | {ingest['seconds']} | "
-        f"{ingest['articles_per_second']} | {ingest['passages_per_second']} | "
-        f"{ingest['model_load_seconds']} |",
-        "",
-        "## Questions by corpus size (each size in a fresh process)",
-        "",
-        "| passages | index | cold start s | RSS after open MiB | peak RSS MiB | p50 ms | p95 ms "
-        "| questions | database MiB | index MiB |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| encoder | articles | passages | seconds | articles/s | passages/s | model load s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for size in report["sizes"]:
+    for ingest in report["ingest"]:
         lines.append(
-            f"| {size['passages']:,} | {size['index_type']} | {size['cold_start_seconds']} | "
-            f"{size['rss_after_open_mb']} | {size['rss_peak_mb']} | {size['p50_ms']} | "
-            f"{size['p95_ms']} | {size['questions']} | {size['database_mb']} | {size['index_mb']} |"
+            f"| {ingest.get('encoder', '')} | {ingest['articles']} | {ingest['passages']} | "
+            f"{ingest['seconds']} | {ingest['articles_per_second']} | "
+            f"{ingest['passages_per_second']} | {ingest['model_load_seconds']} |"
         )
     lines += [
         "",
-        "Cold start = importing torch and sentence-transformers, loading the model, opening SQLite "
-        "and loading the FAISS file. Latency = the whole `Engine.ask` (embed the question, dense "
-        "and "
-        "BM25 search, fusion, quote selection). Passages beyond the real ones are copies with "
-        "perturbed vectors, so lexical scores see repeated text.",
+        "## Questions by corpus size and backend (each run in a fresh process)",
+        "",
+        "| passages | encoder | lexical | torch imported | cold start s | RSS after open MiB "
+        "| peak RSS MiB | p50 ms | p95 ms | embed p50 ms | lexical p50 ms | lexical p95 ms "
+        "| questions | index |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for size in report["sizes"]:
+        lines.append(
+            f"| {size['passages']:,} | {size.get('encoder', '')} | {size.get('lexical', '')} | "
+            f"{'yes' if size.get('torch_imported') else 'no'} | {size['cold_start_seconds']} | "
+            f"{size['rss_after_open_mb']} | {size['rss_peak_mb']} | {size['p50_ms']} | "
+            f"{size['p95_ms']} | {size.get('embed_p50_ms', '')} | "
+            f"{size.get('lexical_p50_ms', '')} | {size.get('lexical_p95_ms', '')} | "
+            f"{size['questions']} | {size['index_type']} |"
+        )
+    lines += [
+        "",
+        "Cold start = importing the encoder's runtime (torch and sentence-transformers, or "
+        "onnxruntime and tokenizers), loading the model, opening SQLite, loading the FAISS file "
+        "and opening the lexical index (the ONNX export and the tantivy build are done before, "
+        "as on any start after the first). Latency = the whole `Engine.ask` (embed the question "
+        "and its parts, dense and BM25 search, fusion, quote selection). Embed = one question "
+        "through the encoder; lexical = one query for 200 candidates, as search makes for the "
+        "question (and 100 for each part). Passages beyond the real ones are copies with "
+        "perturbed vectors, so lexical scores see repeated text. RSS is the peak resident size "
+        "of the process (VmHWM).",
         "",
     ]
     return "\n".join(lines)
@@ -268,6 +368,21 @@ def _sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
+def _backends(text: str) -> list[tuple[str, str]]:
+    from index.settings import ENCODERS, LEXICAL_BACKENDS
+
+    pairs: list[tuple[str, str]] = []
+    for part in text.split(","):
+        encoder, _, lexical = part.strip().partition("+")
+        if encoder not in ENCODERS or lexical not in LEXICAL_BACKENDS:
+            raise argparse.ArgumentTypeError(
+                f"{part!r} is not ENCODER+LEXICAL ({'|'.join(ENCODERS)} + "
+                f"{'|'.join(LEXICAL_BACKENDS)})"
+            )
+        pairs.append((encoder, lexical))
+    return pairs
+
+
 def register_cli(commands: Any) -> Any:
     """Add `newsbot bench`; returns its parser, which other tools hang subcommands on."""
     bench = commands.add_parser("bench", help="measure ingest speed, start-up, memory and latency")
@@ -291,6 +406,13 @@ def register_cli(commands: Any) -> Any:
         "--results",
         default=str(REPO_ROOT / "results" / "bench.md"),
         help="where to write the Markdown report ('' to skip)",
+    )
+    bench.add_argument(
+        "--backends",
+        type=_backends,
+        default=None,
+        help="comma-separated ENCODER+LEXICAL pairs to compare, e.g. "
+        "torch+fts5,onnx+fts5,torch+tantivy,onnx+tantivy (default: the configured ones)",
     )
     bench.add_argument("--keep", action="store_true", help="keep the generated corpora")
     bench.set_defaults(handler=cmd_bench, standalone=True)

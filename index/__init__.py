@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from index.answer import AnswerParams
     from index.async_engine import AsyncEngine
     from index.embed import Encoder, HashingEncoder, SentenceTransformerEncoder
+    from index.embed_onnx import OnnxEncoder, RuntimeEncoder
     from index.engine import Engine
     from index.fetch import make_client
     from index.search import SearchParams
@@ -61,6 +62,8 @@ _LAZY = {
     "Encoder": "index.embed",
     "HashingEncoder": "index.embed",
     "SentenceTransformerEncoder": "index.embed",
+    "OnnxEncoder": "index.embed_onnx",
+    "RuntimeEncoder": "index.embed_onnx",
     "Engine": "index.engine",
     "make_client": "index.fetch",
     "SearchParams": "index.search",
@@ -96,9 +99,11 @@ __all__ = [
     "NewsbotError",
     "NotAFeed",
     "NotFound",
+    "OnnxEncoder",
     "Passage",
     "Quote",
     "ResponseTooLarge",
+    "RuntimeEncoder",
     "SearchParams",
     "SentenceTransformerEncoder",
     "Settings",

@@ -69,3 +69,22 @@ class LexicalIndex(Protocol):
     def __len__(self) -> int:
         """How many chunks are searchable."""
         ...
+
+    # Changes: the library calls these after the store has committed the chunks. A backend
+    # inside the store's database (FTS5) was written in that transaction and does nothing.
+
+    def add(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
+        """Hold these (chunk id, text, title, outlet) rows; searchable after `commit`."""
+        ...
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Forget these chunk ids; gone after `commit`."""
+        ...
+
+    def commit(self) -> None:
+        """Make the changes durable and searchable."""
+        ...
+
+    def close(self) -> None:
+        """Release files and locks; the index is not used again."""
+        ...

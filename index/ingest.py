@@ -115,10 +115,16 @@ class Ingester:
                 continue
             try:
                 results[prepared.slot] = self.library.add(
-                    prepared.draft, prepared.url_key, prepared.text_key, prepared.spans, vectors
+                    prepared.draft,
+                    prepared.url_key,
+                    prepared.text_key,
+                    prepared.spans,
+                    vectors,
+                    commit=False,
                 )
             except IngestError as error:  # a duplicate within the batch, or a concurrent add
                 results[prepared.slot] = error
+        self.library.commit_lexical()
 
     def add_text(
         self,

@@ -75,3 +75,17 @@ class Fts5Index:
 
     def __len__(self) -> int:
         return self._store.count_chunks()
+
+    # The store writes and deletes the FTS5 rows in the chunks' own transaction: nothing to do.
+
+    def add(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
+        return None
+
+    def remove(self, ids: Iterable[int]) -> None:
+        return None
+
+    def commit(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None

@@ -1,8 +1,10 @@
-"""The stored corpus: the SQLite store and the vector index, opened, repaired and saved together.
+"""The stored corpus: the SQLite store, the vector index and the lexical index, kept together.
 
 SQLite is the source of truth (articles, passages, their vectors, the FTS5 rows); the FAISS file
 holds only ids and vectors and is rebuilt or re-synchronised from SQLite whenever the two
-disagree: missing or unreadable file, a crash between a commit and a save, a changed model.
+disagree: missing or unreadable file, a crash between a commit and a save, a changed model. A
+lexical index outside the database (tantivy) is kept the same way: written after each commit,
+rebuilt when missing or unreadable, re-synchronised at start.
 """
 
 from __future__ import annotations
@@ -36,15 +38,17 @@ VECTORS_FILE = "vectors.faiss"
 class Library:
     """Articles in SQLite and their vectors in FAISS, kept consistent; thread-safe."""
 
-    def __init__(self, data_dir: Path, encoder: Encoder) -> None:
+    def __init__(self, data_dir: Path, encoder: Encoder, lexical: str = "fts5") -> None:
         self.data_dir = data_dir
         self.encoder = encoder
+        self.lexical_backend = lexical
         self._open_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._store: Store | None = None
         self._vectors: VectorIndexLike | None = None
         self._lexical: LexicalIndex | None = None
         self._dirty = False
+        self._lexical_stale = False
         self._holdings: tuple[int, Holdings] | None = None
 
     # -- life cycle -----------------------------------------------------------------------
@@ -60,7 +64,7 @@ class Library:
                 return
             store = Store(self.data_dir / DATABASE_FILE)
             self._vectors = self._load_vectors(store)
-            self._lexical = Fts5Index(store)
+            self._lexical = self._open_lexical(store)
             self._store = store
 
     def close(self) -> None:
@@ -72,6 +76,8 @@ class Library:
             finally:
                 # A failed save (disk full) must still close the database; the index is
                 # re-synchronised from it at the next start.
+                if self._lexical is not None:
+                    self._lexical.close()
                 self._store.close()
                 self._store = self._vectors = self._lexical = None
 
@@ -95,6 +101,35 @@ class Library:
             self.open()
         assert self._lexical is not None
         return self._lexical
+
+    def _open_lexical(self, store: Store) -> LexicalIndex:
+        if self.lexical_backend == "tantivy":
+            # Imported here: only this backend needs the package.
+            from index.lexical_tantivy import LEXICAL_DIR, TantivyIndex
+
+            return TantivyIndex.open(self.data_dir / LEXICAL_DIR, store)
+        return Fts5Index(store)
+
+    def _update_lexical(
+        self, rows: list[tuple[int, str, str, str]], removed: list[int], commit: bool = True
+    ) -> None:
+        """Pass committed changes on to the lexical index. A failure there (disk full) leaves
+        the article stored, as the database says; the index is repaired at the next flush."""
+        lexical = self.lexical
+        try:
+            lexical.remove(removed)
+            lexical.add(rows)
+            if commit:
+                lexical.commit()
+        except Exception as error:
+            log.warning("Lexical index update failed (%s); it will be re-synchronised", error)
+            self._lexical_stale = True
+
+    def commit_lexical(self) -> None:
+        """Make passages added with `commit=False` searchable (a tantivy commit costs tens of
+        milliseconds here: once per batch, not once per article)."""
+        with self._write_lock:
+            self._update_lexical([], [])
 
     def _dim(self, store: Store) -> int:
         """Vector length, from the database when it was written by this model (no model load)."""
@@ -166,6 +201,11 @@ class Library:
         as one ingested in bulk.
         """
         with self._write_lock:
+            if self._lexical_stale and self._lexical is not None and self._store is not None:
+                # Reopening re-synchronises it with the database.
+                self._lexical.close()
+                self._lexical = self._open_lexical(self._store)
+                self._lexical_stale = False
             if not self._dirty or self._vectors is None or self._store is None:
                 return
             if self._vectors.kind == "exact" and len(self._vectors) >= APPROXIMATE_FROM:
@@ -186,14 +226,24 @@ class Library:
         text_key: str,
         spans: Sequence[Span],
         vectors: Vectors,
+        *,
+        commit: bool = True,
     ) -> Article:
-        """Store one chunked, embedded article; raises DuplicateArticle if it is here."""
+        """Store one chunked, embedded article; raises DuplicateArticle if it is here.
+
+        With `commit=False` a separate lexical index gets the passages but makes them
+        searchable only at the next `commit_lexical()` (one commit per batch of articles).
+        """
         with self._write_lock:
             article, chunk_ids = self.store.add_article(
                 draft, url_key, text_key, list(spans), vectors
             )
             self.vectors.add(chunk_ids, vectors)
             self._dirty = True
+            title, outlet = draft.title, draft.outlet or ""
+            texts = [draft.text[span.start : span.end] for span in spans]
+            rows = [(i, t, title, outlet) for i, t in zip(chunk_ids, texts, strict=True)]
+            self._update_lexical(rows, [], commit)
         return article
 
     def remove(self, id_or_url: str) -> Article:
@@ -203,6 +253,7 @@ class Library:
             removed, chunk_ids = self.store.remove_article(article.id)
             self.vectors.remove(chunk_ids)
             self._dirty = True
+            self._update_lexical([], chunk_ids)
         self.flush()
         return removed
 

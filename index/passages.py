@@ -91,6 +91,32 @@ class PassageRows(Database):
                 ],
             )
 
+    def iter_lexical_rows(
+        self, ids: Iterable[int] | None = None, batch_size: int = 5_000
+    ) -> Iterator[list[tuple[int, str, str, str]]]:
+        """(id, text, title, outlet) of every chunk, or of `ids`, in batches: what a lexical
+        index outside this database holds, to build or repair it."""
+        wanted = None if ids is None else sorted(set(ids))
+        start = 0
+        while True:
+            if wanted is None:
+                clause, parameters = "c.id > ? ORDER BY c.id LIMIT ?", [start, batch_size]
+            else:
+                page = wanted[start : start + batch_size]
+                if not page:
+                    return
+                clause, parameters = f"c.id IN ({','.join('?' * len(page))})", page
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT c.id, c.text, a.title, coalesce(a.outlet, '') FROM chunks c "
+                    f"JOIN articles a ON a.id = c.article_id WHERE {clause}",
+                    parameters,
+                ).fetchall()
+            if not rows:
+                return
+            yield [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+            start = int(rows[-1][0]) if wanted is None else start + batch_size
+
     def export_articles(self) -> Iterator[tuple[Article, list[Span], Vectors]]:
         """Every article, oldest first, with its passages' spans and vectors (for copying a
         corpus elsewhere: benchmarks, another backend)."""

@@ -21,6 +21,8 @@ from index.errors import SettingsError
 
 __all__ = [
     "DEFAULT_MODEL",
+    "ENCODERS",
+    "LEXICAL_BACKENDS",
     "EngineEnv",
     "Settings",
     "default_model_path",
@@ -74,6 +76,18 @@ def _minutes(name: str, value: str) -> float:
     return number
 
 
+ENCODERS = ("auto", "onnx", "torch")
+LEXICAL_BACKENDS = ("fts5", "tantivy")
+
+
+def _choice(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    if value.lower() not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, not {value!r}.")
+    return value.lower()
+
+
 def parse_feed_urls(value: str) -> tuple[str, ...]:
     """Feed links separated by commas or whitespace, each http(s); duplicates kept out."""
     urls: list[str] = []
@@ -119,6 +133,14 @@ class Settings:
     feeds: tuple[str, ...] = ()
     feed_interval: float = 15.0
     feed_min_interval: float = 5.0
+    # Which runtime encodes: "onnx" (onnxruntime, ~2x faster, no torch in the process),
+    # "torch" (sentence-transformers), or "auto" (onnx when it works here, else torch). The
+    # model is exported to ONNX once and kept in `cache_dir` (None = ~/.cache/newsbot).
+    encoder: str = "auto"
+    cache_dir: Path | None = None
+    # The lexical index: "fts5" (SQLite FTS5 in the database file) or "tantivy" (a separate
+    # index in the data directory, kept in step with the database by the library).
+    lexical: str = "fts5"
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
@@ -168,6 +190,9 @@ class EngineEnv(BaseSettings):
     )
     feed_interval: float | None = Field(None, validation_alias="NEWSBOT_FEED_INTERVAL")
     feed_min_interval: float | None = Field(None, validation_alias="NEWSBOT_FEED_MIN_INTERVAL")
+    encoder: str | None = Field(None, validation_alias="NEWSBOT_ENCODER")
+    cache_dir: Path | None = Field(None, validation_alias="NEWSBOT_CACHE_DIR")
+    lexical: str | None = Field(None, validation_alias="NEWSBOT_LEXICAL")
 
     @classmethod
     def load(cls, env_file: str | os.PathLike[str] | None = ".env") -> Self:
@@ -249,3 +274,19 @@ class EngineEnv(BaseSettings):
     def _feed_min_interval(cls, value: object) -> float | None:
         text = _text(value)
         return _minutes("NEWSBOT_FEED_MIN_INTERVAL", text) if text else None
+
+    @field_validator("encoder", mode="before")
+    @classmethod
+    def _encoder(cls, value: object) -> str | None:
+        return _choice("NEWSBOT_ENCODER", _text(value), ENCODERS)
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _cache_dir(cls, value: object) -> Path | None:
+        text = _text(value)
+        return Path(text).expanduser() if text else None
+
+    @field_validator("lexical", mode="before")
+    @classmethod
+    def _lexical(cls, value: object) -> str | None:
+        return _choice("NEWSBOT_LEXICAL", _text(value), LEXICAL_BACKENDS)

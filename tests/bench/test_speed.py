@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
-from bench.speed import build_synthetic, format_report
+import pytest
+
+from bench.speed import _backends, build_synthetic, format_report
 from index import Engine, HashingEncoder, Settings
 from index.library import DATABASE_FILE, VECTORS_FILE
 from index.store import Store
@@ -45,15 +48,30 @@ def test_report_lists_every_size() -> None:
         "date": "2026-11-25",
         "machine": "2 cores",
         "model": "m",
-        "ingest": {
-            "articles": 2,
-            "passages": 9,
-            "seconds": 1.0,
-            "articles_per_second": 2.0,
-            "passages_per_second": 9.0,
-            "model_load_seconds": 3.0,
-        },
-        "sizes": [size, {**size, "passages": 100_000, "p50_ms": 300.0}],
+        "load": "3.10 / 3.50 / 3.40",
+        "ingest": [
+            {
+                "encoder": "onnx",
+                "articles": 2,
+                "passages": 9,
+                "seconds": 1.0,
+                "articles_per_second": 2.0,
+                "passages_per_second": 9.0,
+                "model_load_seconds": 3.0,
+            }
+        ],
+        "sizes": [
+            {**size, "encoder": "onnx", "lexical": "tantivy", "torch_imported": False},
+            {**size, "passages": 100_000, "p50_ms": 300.0, "encoder": "torch", "lexical": "fts5"},
+        ],
     }
     text = format_report(report)
-    assert "| 10,000 | exact | 3.4 |" in text and "| 100,000 | exact |" in text
+    assert "| 10,000 | onnx | tantivy | no | 3.4 |" in text
+    assert "| 100,000 | torch | fts5 |" in text
+    assert "| onnx | 2 | 9 |" in text and "3.10 / 3.50 / 3.40" in text and "noisy" in text
+
+
+def test_backends_are_read_as_encoder_and_lexical_pairs() -> None:
+    assert _backends("torch+fts5, onnx+tantivy") == [("torch", "fts5"), ("onnx", "tantivy")]
+    with pytest.raises(argparse.ArgumentTypeError):
+        _backends("onnx+lucene")

@@ -20,6 +20,9 @@ ENGINE_VARIABLES = [
     "NEWSBOT_FEEDS",
     "NEWSBOT_FEED_INTERVAL",
     "NEWSBOT_FEED_MIN_INTERVAL",
+    "NEWSBOT_ENCODER",
+    "NEWSBOT_CACHE_DIR",
+    "NEWSBOT_LEXICAL",
 ]
 
 
@@ -114,6 +117,12 @@ def test_a_missing_dotenv_file_is_no_error() -> None:
             "0",
             "NEWSBOT_FEED_MIN_INTERVAL must be a positive number of minutes, not '0'.",
         ),
+        ("NEWSBOT_ENCODER", "gpu", "NEWSBOT_ENCODER must be one of auto, onnx, torch, not 'gpu'."),
+        (
+            "NEWSBOT_LEXICAL",
+            "lucene",
+            "NEWSBOT_LEXICAL must be one of fts5, tantivy, not 'lucene'.",
+        ),
     ],
 )
 def test_each_malformed_variable_is_one_sentence(
@@ -123,6 +132,16 @@ def test_each_malformed_variable_is_one_sentence(
     with pytest.raises(SettingsError) as raised:
         Settings.from_env(env_file=None)
     assert str(raised.value) == message
+
+
+def test_the_backends_are_chosen_by_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    defaults = Settings.from_env(env_file=None)
+    assert (defaults.encoder, defaults.lexical, defaults.cache_dir) == ("auto", "fts5", None)
+    monkeypatch.setenv("NEWSBOT_ENCODER", " ONNX ")
+    monkeypatch.setenv("NEWSBOT_LEXICAL", "tantivy")
+    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path))
+    settings = Settings.from_env(env_file=None)
+    assert (settings.encoder, settings.lexical, settings.cache_dir) == ("onnx", "tantivy", tmp_path)
 
 
 def test_every_fetch_has_a_deadline_by_default() -> None:

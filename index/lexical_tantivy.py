@@ -1,0 +1,231 @@
+"""A lexical index on tantivy (a Rust search engine): BM25 top-k with pruning, in the data dir.
+
+SQLite FTS5 scores every row that matches any word of a question before it can keep the best
+(~57 ms a query at 100k passages); tantivy's top-k search skips blocks of postings that cannot
+reach the current k-th score. The index holds each passage's id, text, title and outlet; it is
+not the source of truth: the library rebuilds it from the database when it is missing or
+unreadable and re-synchronises it at start after a crash between the two commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from index.store import Store
+from index.text import STOPWORDS
+
+__all__ = ["LEXICAL_DIR", "LexicalRow", "TantivyIndex"]
+
+log = logging.getLogger(__name__)
+
+LEXICAL_DIR = "lexical.tantivy"
+# (chunk id, passage text, article title, outlet)
+LexicalRow = tuple[int, str, str, str]
+# The weights the FTS5 index gives its columns: the title and outlet count half as much.
+FIELD_BOOSTS = {"text": 1.0, "title": 0.5, "outlet": 0.5}
+_WORD = re.compile(r"\w+", re.UNICODE)
+_WRITER_HEAP = 50_000_000
+# A file saying the index was built completely, and in which layout (bumped when it changes).
+_MARKER = "newsbot-lexical"
+_FORMAT = "1"
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    for field in FIELD_BOOSTS:
+        builder.add_text_field(field, stored=False, tokenizer_name="en_stem", index_option="freq")
+    return builder.build()
+
+
+def _analyzer() -> tantivy.TextAnalyzer:
+    """What tantivy's `en_stem` tokenizer does, to turn question words into index terms."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+class TantivyIndex:
+    """The `LexicalIndex` on tantivy; searches are thread-safe, changes go through the library
+    (`add`, `remove`, then `commit`, which makes them searchable)."""
+
+    def __init__(self, path: Path, index: tantivy.Index) -> None:
+        self.path = path
+        self._index = index
+        self._schema = index.schema
+        self._analyzer = _analyzer()
+        self._writer: Any = None
+        self._lock = threading.RLock()
+        self._frequencies: dict[str, int] = {}
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, store: Store) -> TantivyIndex:
+        """The index at `path`, rebuilt from `store` if missing or unreadable, re-synchronised
+        with it otherwise."""
+        index: tantivy.Index | None = None
+        if path.is_dir() and any(path.iterdir()):
+            try:
+                marker = path / _MARKER
+                if not marker.is_file() or marker.read_text().strip() != _FORMAT:
+                    raise ValueError("it was not written, or not finished, by this version")
+                index = tantivy.Index.open(str(path))
+                for field in ("id", *FIELD_BOOSTS):  # raises ValueError for a missing field
+                    tantivy.Query.term_query(index.schema, field, 0 if field == "id" else "x")
+                index.searcher().num_docs  # noqa: B018 - reads the segments: fails if damaged
+            except Exception as error:  # tantivy raises ValueError or its own errors
+                log.warning("Lexical index %s is unreadable (%s); rebuilding it", path, error)
+                index = None
+        if index is None:
+            return cls.build(path, store)
+        lexical = cls(path, index)
+        lexical.resync(store)
+        return lexical
+
+    @classmethod
+    def build(cls, path: Path, store: Store) -> TantivyIndex:
+        """A new index at `path` holding every passage of `store`."""
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True, exist_ok=True)
+        lexical = cls(path, tantivy.Index(_schema(), path=str(path)))
+        for rows in store.iter_lexical_rows():
+            lexical.add(rows)
+        lexical.commit()
+        # Written last: a build interrupted before this line is started again at the next open.
+        (path / _MARKER).write_text(_FORMAT)
+        log.info("Lexical index built: %d passages", len(lexical))
+        return lexical
+
+    def resync(self, store: Store) -> None:
+        """Repair the index after a crash between a database commit and this index's commit."""
+        stored = set(store.chunk_ids())
+        held = self.ids()
+        if stored == held:
+            return
+        self.remove(held - stored)
+        missing = stored - held
+        for rows in store.iter_lexical_rows(missing):
+            self.add(rows)
+        self.commit()
+        log.info(
+            "Lexical index re-synchronised: %d added, %d removed", len(missing), len(held - stored)
+        )
+
+    # -- changes --------------------------------------------------------------------------
+
+    def _writer_(self) -> Any:
+        if self._writer is None:
+            self._writer = self._index.writer(_WRITER_HEAP, 1)
+        return self._writer
+
+    def add(self, rows: Iterable[LexicalRow]) -> None:
+        """Hold these passages (searchable after `commit`)."""
+        with self._lock:
+            writer = self._writer_()
+            for chunk_id, text, title, outlet in rows:
+                writer.add_document(
+                    tantivy.Document(id=chunk_id, text=text, title=title, outlet=outlet or "")
+                )
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Forget these passages (after `commit`)."""
+        with self._lock:
+            writer = None
+            for chunk_id in ids:
+                writer = writer or self._writer_()
+                writer.delete_documents_by_term("id", int(chunk_id))
+
+    def commit(self) -> None:
+        """Make the changes since the last commit durable and searchable."""
+        with self._lock:
+            if self._writer is None:
+                return
+            self._writer.commit()
+            self._index.reload()
+            self._frequencies.clear()
+
+    def close(self) -> None:
+        """Let go of the writer (and its lock on the directory)."""
+        with self._lock:
+            if self._writer is not None:
+                self._writer.wait_merging_threads()
+                self._writer = None
+
+    # -- reading --------------------------------------------------------------------------
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of the informative words of `text`, each once, in order."""
+        found: list[str] = []
+        for word in _WORD.findall(text.lower()):
+            if word in STOPWORDS:
+                continue
+            for token in self._analyzer.analyze(word):
+                if token not in found:
+                    found.append(token)
+        return found
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Top `k` chunk ids by BM25 over text, title and outlet; higher score is better."""
+        terms = self.terms(query)
+        if not terms or k <= 0:
+            return []
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for term in terms:
+            for field, boost in FIELD_BOOSTS.items():
+                clause = tantivy.Query.term_query(self._schema, field, term, index_option="freq")
+                if boost != 1.0:
+                    clause = tantivy.Query.boost_query(clause, boost)
+                clauses.append((tantivy.Occur.Should, clause))
+        searcher = self._index.searcher()
+        result = searcher.search(tantivy.Query.boolean_query(clauses), limit=k, count=False)
+        if not result.hits:
+            return []
+        addresses = [address for _, address in result.hits]
+        ids = searcher.fast_field_values("id", addresses)
+        return [
+            (int(i), float(s))
+            for (s, _), i in zip(result.hits, ids, strict=True)
+            if isinstance(i, int)
+        ]
+
+    def document_frequency(self, words: Iterable[str]) -> dict[str, int]:
+        """How many passages' text contains each word (as the index stems it, titles left out);
+        cached until the next commit. Removed passages count until their segment is merged."""
+        with self._lock:
+            searcher = self._index.searcher()
+            found: dict[str, int] = {}
+            for word in words:
+                key = word.lower()
+                if key not in self._frequencies:
+                    tokens = self._analyzer.analyze(key)
+                    self._frequencies[key] = (
+                        min(searcher.doc_freq("text", token) for token in tokens) if tokens else 0
+                    )
+                found[word] = self._frequencies[key]
+            return found
+
+    def ids(self) -> set[int]:
+        """Every chunk id held, to check the index against the store."""
+        searcher = self._index.searcher()
+        total = searcher.num_docs
+        if total == 0:
+            return set()
+        result = searcher.search(tantivy.Query.all_query(), limit=total, count=False)
+        addresses = [address for _, address in result.hits]
+        return {i for i in searcher.fast_field_values("id", addresses) if isinstance(i, int)}
+
+    def __len__(self) -> int:
+        return int(self._index.searcher().num_docs)
