@@ -20,6 +20,7 @@ from typing import Any
 
 from bench.dataset import EvalError, Ingest, load_corpus, open_corpus_engine, repo_root
 from bench.metrics import percentile, squash
+from bench.report import cell, kept_notes
 from index.engine import Engine
 from index.models import Answer
 from index.settings import Settings
@@ -282,14 +283,6 @@ _COLUMNS = [
 ]
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}" if value <= 1.0 else f"{value:.1f}"
-    return str(value)
-
-
 def format_natural_markdown(report: NaturalReport, command: str, notes: str = "") -> str:
     header = ["group", *[label for _, label in _COLUMNS]]
     lines = [
@@ -308,7 +301,7 @@ def format_natural_markdown(report: NaturalReport, command: str, notes: str = ""
         "|" + "---|" * len(header),
     ]
     for name, group in report.groups.items():
-        cells = [name, *[_cell(getattr(group, key)) for key, _ in _COLUMNS]]
+        cells = [name, *[cell(getattr(group, key)) for key, _ in _COLUMNS]]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     if notes:
@@ -320,14 +313,13 @@ def format_natural_text(report: NaturalReport) -> str:
     width = max(len(name) for name in report.groups)
     lines = [f"{'':<{width}}" + "".join(f"{label[:12]:>14}" for _, label in _COLUMNS)]
     for name, group in report.groups.items():
-        values = [_cell(getattr(group, key)) for key, _ in _COLUMNS]
+        values = [cell(getattr(group, key)) for key, _ in _COLUMNS]
         lines.append(f"{name:<{width}}" + "".join(f"{v:>14}" for v in values))
     return "\n".join(lines)
 
 
 def cmd_eval_natural(settings: Settings, args: Any) -> int:
     """The `eval natural` command."""
-    from bench.report import kept_notes
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

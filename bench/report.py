@@ -10,7 +10,7 @@ from typing import Any
 from bench.metrics import Group
 from bench.run import EvalReport
 
-__all__ = ["NOTES_MARKER", "format_markdown", "format_text", "kept_notes", "write_results"]
+__all__ = ["NOTES_MARKER", "cell", "format_markdown", "format_text", "kept_notes", "write_results"]
 
 
 _COLUMNS: list[tuple[str, str]] = [
@@ -29,7 +29,8 @@ _COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
+    """A figure as the results tables show it: three decimals for shares, – for none."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -41,7 +42,7 @@ def _table(rows: Sequence[tuple[str, Group]], first: str) -> list[str]:
     header = [first, *[label for _, label in _COLUMNS]]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, group in rows:
-        cells = [name, *[_cell(getattr(group, key)) for key, _ in _COLUMNS]]
+        cells = [name, *[cell(getattr(group, key)) for key, _ in _COLUMNS]]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -59,7 +60,7 @@ def format_text(report: EvalReport) -> str:
     names = list(report.groups)
     lines.append(" " * width + "".join(f"{n.replace('_query', ''):>12}" for n in names))
     for key, label in _COLUMNS:
-        values = [_cell(getattr(report.groups[n], key)) for n in names]
+        values = [cell(getattr(report.groups[n], key)) for n in names]
         lines.append(f"{label:<{width}}" + "".join(f"{v:>12}" for v in values))
     return "\n".join(lines)
 
