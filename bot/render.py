@@ -182,10 +182,27 @@ def _blockquote(quote: Quote, budget: int) -> str:
     return f"{_BLOCKQUOTE_OPEN}{_shorten(quote.text.strip(), inner)}{_BLOCKQUOTE_CLOSE}"
 
 
-def _group_blocks(article: Article, quotes: Sequence[Quote], limit: int) -> list[str]:
+def also_in(copies: Sequence[Article], shown: int = 5) -> str:
+    """ "also in: Outlet B, Outlet C" for the other outlets' copies of a story, each linked."""
+    names: list[str] = []
+    for copy in copies[:shown]:
+        name = _escape(clip(_outlet(copy) or copy.title or "another source", _MAX_TITLE))
+        href = _safe_href(copy.url)
+        names.append(f'<a href="{html.escape(href, quote=True)}">{name}</a>' if href else name)
+    more = len(copies) - shown
+    if more > 0:
+        names.append(f"{more} more")
+    return "also in: " + ", ".join(names)
+
+
+def _group_blocks(
+    article: Article, quotes: Sequence[Quote], limit: int, copies: Sequence[Article] = ()
+) -> list[str]:
     """One article's quotes followed by its attribution; more than one block only if the quotes
     cannot share a message, in which case each block repeats the attribution."""
     source = attribution(article)
+    if copies:
+        source += "\n" + also_in(copies)
     budget = limit - telegram_length(source) - 1
     blocks: list[str] = []
     current: list[str] = []
@@ -223,7 +240,7 @@ def render_answer(answer: Answer, limit: int = MESSAGE_LIMIT) -> list[str]:
         return [render_decline(answer)]
     blocks: list[str] = []
     for article, quotes in answer.quotes_by_article():
-        blocks.extend(_group_blocks(article, quotes, limit))
+        blocks.extend(_group_blocks(article, quotes, limit, answer.also_in.get(article.id, ())))
     if answer.uncovered:
         blocks.append(_uncovered_note(answer.uncovered))
     return _pack(blocks, limit)

@@ -122,12 +122,21 @@ def _ingest_line(outcome: IngestOutcome) -> str:
             passages = "passage" if article.chunk_count == 1 else "passages"
             return (
                 f"✅ Indexed {article.chunk_count} {passages}: {source_line(article)} "
-                f"(article <code>{article.id}</code>)"
+                f"(article <code>{article.id}</code>){_story_note(article)}"
             )
         case Stage.DUPLICATE:
             return f"☑️ {_escape(outcome.message)}"
         case Stage.FAILED:
             return f"❌ Could not add {source}: {_escape(outcome.message)}"
+
+
+def _story_note(article: Article) -> str:
+    """What a new article did to its story: replaced an older version, or joined a copy."""
+    if article.replaces is not None:
+        return f"; it replaces the older version, article <code>{article.replaces}</code>"
+    if article.story_id is not None:
+        return f"; the same story as article <code>{article.story_id}</code>, grouped with it"
+    return ""
 
 
 def render_ingest(outcomes: Sequence[IngestOutcome], limit: int = MESSAGE_LIMIT) -> str:

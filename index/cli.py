@@ -51,6 +51,10 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
                 "article_id": q.article.id,
                 "start": q.start,
                 "end": q.end,
+                "also_in": [
+                    {"outlet": c.outlet, "title": c.title, "url": c.url, "article_id": c.id}
+                    for c in answer.also_in.get(q.article.id, ())
+                ],
             }
             for q in answer.quotes
         ],
@@ -101,6 +105,10 @@ def print_answer(answer: Answer, out: TextIO) -> None:
             + (f", {article.url}" if article.url else ""),
             file=out,
         )
+        copies = answer.also_in.get(article.id, ())
+        if copies:
+            names = ", ".join(c.outlet or c.url or c.title for c in copies)
+            print(f"     also in: {names}", file=out)
     for part in answer.uncovered:
         print(f"   My sources don't cover “{part}”.", file=out)
     print(file=out)
@@ -151,7 +159,13 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
                 # Printed once the article is committed, so a script can trust every line
                 # even when the run is killed right after it (the crash test does).
                 bar.clear()
-                print(f"  added: article {outcome.article.id} from {outcome.source}", flush=True)
+                article = outcome.article
+                note = ""
+                if article.replaces is not None:
+                    note = f" (replaces article {article.replaces})"
+                elif article.story_id is not None:
+                    note = f" (same story as article {article.story_id})"
+                print(f"  added: article {article.id} from {outcome.source}{note}", flush=True)
         bar.update(1)
 
     # Articles go to the engine in groups so that their passages are encoded in shared batches.

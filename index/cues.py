@@ -130,10 +130,14 @@ def _capitalised_like(found: str, alias: str) -> bool:
 
 
 def mask_outlets(text: str, outlets: Sequence[str], mask: str = " ") -> str:
-    """`text` with every mention of the `outlets` (by any alias) replaced by `mask`."""
+    """`text` with every mention of the `outlets` (by any alias) replaced by `mask`; with an
+    empty `mask`, by as many spaces, so positions in the text stay where they were."""
     if not outlets:
         return text
-    return _outlet_matcher(tuple(sorted(outlets)))[0].sub(mask, text)
+    pattern = _outlet_matcher(tuple(sorted(outlets)))[0]
+    if not mask:
+        return pattern.sub(lambda found: " " * len(found.group()), text)
+    return pattern.sub(mask, text)
 
 
 def named_outlets(question: str, outlets: Sequence[str]) -> set[str]:

@@ -76,9 +76,41 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (feed_id, key)
     );
     """,
+    # 3: one story carried by several outlets. The same text may now be stored twice (a wire
+    # copy from another outlet), so content_hash is no longer unique; `story_id` groups the
+    # copies under the first one's id and `replaces` records the older version an update
+    # replaced. SQLite cannot drop a constraint, so the table is rebuilt (foreign keys are
+    # off while migrations run, so the chunks stay).
+    """
+    CREATE TABLE articles_new (
+        id INTEGER PRIMARY KEY,
+        url TEXT,
+        canonical_url TEXT UNIQUE,
+        title TEXT NOT NULL,
+        outlet TEXT,
+        author TEXT,
+        published_at TEXT,
+        added_at TEXT NOT NULL,
+        text TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        story_id INTEGER,
+        replaces INTEGER
+    );
+    INSERT INTO articles_new(
+        id, url, canonical_url, title, outlet, author, published_at, added_at, text, content_hash
+    )
+    SELECT id, url, canonical_url, title, outlet, author, published_at, added_at, text,
+        content_hash
+    FROM articles;
+    DROP TABLE articles;
+    ALTER TABLE articles_new RENAME TO articles;
+    CREATE INDEX articles_published ON articles(published_at);
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_story ON articles(story_id)
+    """,
 ]
 
-ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text"
+ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text, story_id, replaces"
 
 
 def iso(value: datetime | None) -> str | None:
@@ -132,12 +164,23 @@ class Database:
     def _migrate(self) -> None:
         with self._lock:
             (version,) = self._db.execute("PRAGMA user_version").fetchone()
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                with self._transaction():
-                    for statement in script.split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {number}")
+            if version >= len(MIGRATIONS):
+                return
+            # A migration that rebuilds a table drops the old one; with foreign keys on, that
+            # would cascade to its children. (The pragma cannot change inside a transaction.)
+            self._db.execute("PRAGMA foreign_keys = OFF")
+            try:
+                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                    with self._transaction():
+                        for statement in script.split(";"):
+                            if statement.strip():
+                                self._db.execute(statement)
+                        broken = self._db.execute("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise sqlite3.DatabaseError(f"migration {number} broke {broken[:3]}")
+                        self._db.execute(f"PRAGMA user_version = {number}")
+            finally:
+                self._db.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

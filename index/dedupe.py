@@ -1,4 +1,5 @@
-"""Identity of an article: a canonical form of its URL and a hash of its normalised text."""
+"""Identity of an article: a canonical form of its URL, a hash of its normalised text, and how
+much of its wording another article shares (a copy or an update of the same story)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from index.errors import InvalidURL
 
-__all__ = ["canonical_url", "content_hash", "display_url"]
+__all__ = ["canonical_url", "content_hash", "display_url", "same_outlet", "shared_wording"]
 
 # Query parameters that track the reader rather than select the page.
 _TRACKING = re.compile(
@@ -82,3 +83,46 @@ def content_hash(text: str) -> str:
     """SHA-256 of the text's words, lower-cased: spacing and punctuation changes don't matter."""
     normalised = " ".join(_WORD.findall(text.lower()))
     return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _shingles(text: str, size: int) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    if len(words) < size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def shared_wording(first: str, second: str, size: int = 5) -> float:
+    """0..1: the share of the shorter text's runs of `size` words that the other one also has.
+
+    A wire copy with its own first line, an update with a corrected paragraph, or a shortened
+    syndication all share most of their runs; two reports of one event in their own words
+    share almost none.
+    """
+    a, b = _shingles(first, size), _shingles(second, size)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def same_outlet(
+    outlet: str | None, url: str | None, other_outlet: str | None, other_url: str | None
+) -> bool:
+    """Whether two articles come from one publisher: the same outlet name when both have one,
+    else the same web host when both have a link, else (pasted text with neither) yes."""
+    if outlet and other_outlet:
+        return " ".join(outlet.lower().split()) == " ".join(other_outlet.lower().split())
+    host, other_host = _host(url), _host(other_url)
+    if host and other_host:
+        return host == other_host
+    return not (outlet or other_outlet or host or other_host)

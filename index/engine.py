@@ -25,7 +25,7 @@ from index.errors import IngestError
 from index.feeds import Feeds
 from index.ingest import Ingester
 from index.intent import english_only, reply_for
-from index.latest import latest_articles
+from index.latest import latest_articles, news_of_period, nothing_from_period
 from index.library import Library
 from index.models import (
     Answer,
@@ -37,6 +37,7 @@ from index.models import (
     Passage,
     Stats,
 )
+from index.period import asks_only_for_news
 from index.question import Question, read_question
 from index.search import Searcher, SearchParams
 from index.settings import Settings
@@ -67,6 +68,7 @@ class Engine:
         overrides = getattr(self.encoder, "answer_overrides", {})
         self.answer_params = answer_params or replace(AnswerParams(), **overrides)
         self.feeds = Feeds(self.library, self.ingester, settings, clock or SystemClock())
+        self.library.clock = self.feeds.clock
 
     def with_params(
         self, search: SearchParams | None = None, answer: AnswerParams | None = None
@@ -97,6 +99,7 @@ class Engine:
     @clock.setter
     def clock(self, clock: Clock) -> None:
         self.feeds.clock = clock
+        self.library.clock = clock
 
     # -- life cycle -----------------------------------------------------------------------
 
@@ -198,7 +201,7 @@ class Engine:
 
     def read(self, text: str) -> Question:
         """`text` read once as a question, knowing the stored outlets."""
-        return read_question(text, self.library.store.outlets())
+        return read_question(text, self.library.store.outlets(), asked_at=self.clock.now())
 
     def search(self, question: str | Question, k: int = 10) -> list[Passage]:
         if isinstance(question, str):
@@ -226,12 +229,28 @@ class Engine:
                 reason=english_only(question.language),
                 language=question.language,
             )
+        timed = question.period is not None or question.cues.recent
+        if timed and asks_only_for_news(question.wanted):
+            # "What happened today?", "any news this week?": no topic, only a time.
+            return self._with_copies(news_of_period(question, self.library.store))
         passages = self.searcher.search(question, k)
+        if not passages and question.period is not None:
+            return nothing_from_period(question, self.library.holdings())
         rarity = self.searcher.rarity(question)
         answer = compose_answer(question, passages, self.answer_params, rarity)
         if answer.answered:
-            return answer
+            return self._with_copies(answer)
         return replace(answer, holdings=self.library.holdings())
+
+    def _with_copies(self, answer: Answer) -> Answer:
+        """The answer, naming the other outlets that carried each quoted story."""
+        quoted = {quote.article.id: quote.article.story for quote in answer.quotes}
+        copies = self.library.store.story_copies(set(quoted.values()))
+        also_in = {
+            article_id: tuple(a for a in copies.get(story, []) if a.id != article_id)
+            for article_id, story in quoted.items()
+        }
+        return replace(answer, also_in={i: c for i, c in also_in.items() if c})
 
     # -- management -----------------------------------------------------------------------
 
@@ -254,7 +273,9 @@ class Engine:
 
     def latest(self, topic: str | None = None, limit: int = 10) -> list[Article]:
         """The newest articles (by publication date, else when added), optionally on a topic."""
-        return latest_articles(self.library.store, self.searcher, topic, limit)
+        return latest_articles(
+            self.library.store, self.searcher, topic, limit, now=self.clock.now()
+        )
 
     # -- feeds ----------------------------------------------------------------------------
 

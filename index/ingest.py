@@ -1,8 +1,11 @@
 """The ingest pipeline: article drafts from links, files, texts and records, deduplicated,
 chunked, embedded in shared batches and stored in the library.
 
-An article is new unless its canonical URL, its normalised-text hash, or nearly all of its
-passages' vectors match a stored one; re-adding is a no-op that says which article it repeats.
+An article is new unless its canonical URL, or its normalised text from the same outlet, is
+stored already; re-adding is a no-op that says which article it repeats. An article sharing most
+of its wording with a stored one is the same story: from the same outlet it is an update and
+replaces the older version; from another outlet it is a copy (a wire story, syndication), kept
+and grouped with it so answers quote the text once and name every outlet that carried it.
 Encoding, the slow part, runs outside the library's write lock, so questions keep flowing.
 """
 
@@ -11,14 +14,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 from index import chunk as chunking
 from index.async_engine import StageCallback
-from index.dedupe import canonical_url, content_hash
-from index.embed import Encoder
+from index.dedupe import canonical_url, content_hash, same_outlet, shared_wording
+from index.embed import Encoder, Vectors
 from index.errors import DuplicateArticle, IngestError, UnsupportedContent
 from index.extract import extract_html, extract_text, parse_date
 from index.fetch import fetch, make_client
@@ -27,12 +31,16 @@ from index.models import Article, ArticleDraft, IngestOutcome, Stage
 from index.settings import Settings
 from index.sources import SINGLE_ARTICLE_KINDS, decode_text, file_kind, iter_path_drafts
 
-__all__ = ["NEAR_DUPLICATE_COSINE", "NEAR_DUPLICATE_SHARE", "Ingester"]
+__all__ = ["SAME_STORY_COSINE", "SAME_STORY_WORDING", "Ingester"]
 
-# An article whose passages nearly all have a twin this similar in one stored article is that
-# article again (a re-publication with a changed byline, a fixed typo, tracking junk in the text).
-NEAR_DUPLICATE_COSINE = 0.98
-NEAR_DUPLICATE_SHARE = 0.9
+# Stored articles with a passage this close to one of a new article's are compared word by word.
+SAME_STORY_COSINE = 0.85
+# Share of the shorter text's five-word runs the other has: at least this, the same story (own
+# wording of one event shares a few per cent; a wire copy with its own lead nearly all).
+SAME_STORY_WORDING = 0.6
+# An update is about as long as what it replaces; a short item wholly inside a long article
+# from the same outlet (a summary, a teaser) is a copy, not its replacement.
+UPDATE_LENGTH_RATIO = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,16 @@ class _Prepared:
     url_key: str | None
     text_key: str
     spans: list[chunking.Span]
+    # A stored article at the same link with other text: this one is its new version.
+    same_link: Article | None = None
+
+
+@dataclass(frozen=True)
+class _Story:
+    """Where a new article belongs: the story it joins and the older version it replaces."""
+
+    story_id: int | None = None
+    replaces: int | None = None
 
 
 class Ingester:
@@ -85,12 +103,15 @@ class Ingester:
         for slot, draft in enumerate(drafts):
             url_key = canonical_url(draft.url) if draft.url else None
             text_key = content_hash(draft.text)
-            existing = self.library.store.find_duplicate(url_key, text_key)
+            existing = self.library.store.find_duplicate(url_key, text_key, draft.outlet)
+            same_link = None
             if existing is not None:
-                results[slot] = _duplicate(existing)
-                continue
+                if content_hash(existing.text) == text_key or _is_older(draft, existing):
+                    results[slot] = _duplicate(existing)
+                    continue
+                same_link = existing  # the page at a known link changed: an update
             spans = chunking.chunk_spans(draft.text)
-            batch.append(_Prepared(slot, draft, url_key, text_key, spans))
+            batch.append(_Prepared(slot, draft, url_key, text_key, spans, same_link))
             if sum(len(p.spans) for p in batch) >= batch_passages:
                 self._store_batch(batch, results)
                 batch = []
@@ -109,9 +130,9 @@ class Ingester:
         for prepared in batch:
             vectors = embeddings[offset : offset + len(prepared.spans)]
             offset += len(prepared.spans)
-            twin = self.library.near_duplicate(vectors, NEAR_DUPLICATE_COSINE, NEAR_DUPLICATE_SHARE)
-            if twin is not None:
-                results[prepared.slot] = _duplicate(twin, near=True)
+            story = self._story_of(prepared, vectors)
+            if isinstance(story, IngestError):
+                results[prepared.slot] = story
                 continue
             try:
                 results[prepared.slot] = self.library.add(
@@ -120,11 +141,44 @@ class Ingester:
                     prepared.text_key,
                     prepared.spans,
                     vectors,
+                    story_id=story.story_id,
+                    replaces=story.replaces,
                     commit=False,
                 )
             except IngestError as error:  # a duplicate within the batch, or a concurrent add
                 results[prepared.slot] = error
         self.library.commit_lexical()
+
+    def _story_of(self, prepared: _Prepared, vectors: Vectors) -> _Story | IngestError:
+        """The story a new article joins, the version it replaces, or why it is not new."""
+        draft = prepared.draft
+        # An earlier article of the same batch may have been this one.
+        repeated = self.library.store.find_duplicate(
+            prepared.url_key, prepared.text_key, draft.outlet
+        )
+        if repeated is not None and (
+            prepared.same_link is None or repeated.id != prepared.same_link.id
+        ):
+            return _duplicate(repeated)
+        if prepared.same_link is not None:
+            old = prepared.same_link
+            return _Story(old.story_id, old.id)
+        candidates = self.library.similar_articles(vectors, SAME_STORY_COSINE)
+        copy = self.library.store.find_copy(prepared.text_key)
+        if copy is not None:
+            candidates.insert(0, copy)
+        for stored in candidates:
+            if shared_wording(draft.text, stored.text) < SAME_STORY_WORDING:
+                continue
+            if not same_outlet(draft.outlet, draft.url, stored.outlet, stored.url):
+                return _Story(story_id=stored.story)
+            shorter, longer = sorted((len(draft.text), len(stored.text)))
+            if shorter < UPDATE_LENGTH_RATIO * longer:
+                return _Story(story_id=stored.story)
+            if _is_older(draft, stored):
+                return _duplicate(stored, newer=True)
+            return _Story(stored.story_id, stored.id)
+        return _Story()
 
     def add_text(
         self,
@@ -225,8 +279,19 @@ class Ingester:
             yield from iter_path_drafts(Path(source))
 
 
-def _duplicate(existing: Article, near: bool = False) -> DuplicateArticle:
-    what = "an almost identical article" if near else "it"
+def _is_older(draft: ArticleDraft, stored: Article) -> bool:
+    """Whether the draft was published before the stored version (unknown: it is newer)."""
+    if draft.published_at is None or stored.published_at is None:
+        return False
+    return _aware(draft.published_at) < _aware(stored.published_at)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _duplicate(existing: Article, newer: bool = False) -> DuplicateArticle:
+    what = "a newer version of it" if newer else "it"
     return DuplicateArticle(
         f"Already have {what}: article {existing.id}, “{existing.title}”.", existing.id
     )

@@ -19,6 +19,7 @@ import numpy as np
 
 from index.backends import LexicalIndex, VectorIndexLike
 from index.chunk import Span
+from index.clock import Clock, SystemClock
 from index.dedupe import canonical_url
 from index.embed import Encoder, Vectors
 from index.errors import InvalidURL, NotFound, StorageError
@@ -42,6 +43,8 @@ class Library:
         self.data_dir = data_dir
         self.encoder = encoder
         self.lexical_backend = lexical
+        # Stamps when each article was added (an undated article counts as of then).
+        self.clock: Clock = SystemClock()
         self._open_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._store: Store | None = None
@@ -227,23 +230,43 @@ class Library:
         spans: Sequence[Span],
         vectors: Vectors,
         *,
+        story_id: int | None = None,
+        replaces: int | None = None,
         commit: bool = True,
     ) -> Article:
         """Store one chunked, embedded article; raises DuplicateArticle if it is here.
 
+        `story_id` groups it with copies of its story from other outlets; `replaces` names an
+        older version of it, deleted in the same transaction.
+
         With `commit=False` a separate lexical index gets the passages but makes them
         searchable only at the next `commit_lexical()` (one commit per batch of articles).
         """
+        now = self.clock.now()
         with self._write_lock:
-            article, chunk_ids = self.store.add_article(
-                draft, url_key, text_key, list(spans), vectors
-            )
+            removed: list[int] = []
+            if replaces is None:
+                article, chunk_ids = self.store.add_article(
+                    draft, url_key, text_key, list(spans), vectors, story_id=story_id, added_at=now
+                )
+            else:
+                article, chunk_ids, removed = self.store.replace_article(
+                    replaces,
+                    draft,
+                    url_key,
+                    text_key,
+                    list(spans),
+                    vectors,
+                    story_id=story_id,
+                    added_at=now,
+                )
+                self.vectors.remove(removed)
             self.vectors.add(chunk_ids, vectors)
             self._dirty = True
             title, outlet = draft.title, draft.outlet or ""
             texts = [draft.text[span.start : span.end] for span in spans]
             rows = [(i, t, title, outlet) for i, t in zip(chunk_ids, texts, strict=True)]
-            self._update_lexical(rows, [], commit)
+            self._update_lexical(rows, removed, commit)
         return article
 
     def remove(self, id_or_url: str) -> Article:
@@ -276,18 +299,18 @@ class Library:
                 return found
         raise NotFound(f"There is no article {key!r}. Use an article number or its link.")
 
-    def near_duplicate(self, vectors: Vectors, cosine: float, share: float) -> Article | None:
-        """The one stored article whose passages `share` of these vectors repeat at `cosine`."""
+    def similar_articles(self, vectors: Vectors, cosine: float, limit: int = 3) -> list[Article]:
+        """Stored articles with a passage at least `cosine` close to one of these vectors, the
+        one with most such passages first (candidates for the same story)."""
         if len(vectors) == 0:
-            return None
-        nearest = self.vectors.nearest(vectors)
-        close = [chunk_id for chunk_id, score in nearest if score >= cosine]
-        if len(close) < share * len(vectors):
-            return None
-        owners = {c.article_id for c in self.store.get_chunks(close).values()}
-        if len(owners) != 1:
-            return None
-        return self.store.get_articles(owners).get(owners.pop())
+            return []
+        close = [chunk_id for chunk_id, score in self.vectors.nearest(vectors) if score >= cosine]
+        counts: dict[int, int] = {}
+        for chunk in self.store.get_chunks(close).values():
+            counts[chunk.article_id] = counts.get(chunk.article_id, 0) + 1
+        ranked = sorted(counts, key=lambda i: (-counts[i], i))[:limit]
+        found = self.store.get_articles(ranked)
+        return [found[i] for i in ranked if i in found]
 
     def holdings(self) -> Holdings:
         """How many articles from which dates; cached until the store changes."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -51,6 +52,21 @@ class Article:
     added_at: datetime
     text: str
     chunk_count: int = 0
+    # The first stored article of the same story when this one is a copy from another outlet
+    # (a wire story, syndication); None for an article that stands alone or came first.
+    story_id: int | None = None
+    # The older version of this article (same outlet, same story) that this one replaced.
+    replaces: int | None = None
+
+    @property
+    def story(self) -> int:
+        """The key shared by every outlet's copy of one story."""
+        return self.story_id if self.story_id is not None else self.id
+
+    @property
+    def dated(self) -> datetime:
+        """When it was published, else when it was added: what "this week" is judged by."""
+        return self.published_at or self.added_at
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,8 @@ class Answer:
     # library holds (so the reader knows what can be asked).
     suggestions: tuple[Article, ...] = ()
     holdings: Holdings | None = None
+    # With quotes: for a quoted article, the other outlets' copies of the same story.
+    also_in: Mapping[int, tuple[Article, ...]] = field(default_factory=dict)
 
     def quotes_by_article(self) -> list[tuple[Article, list[Quote]]]:
         """Quotes grouped by article, in order of each article's first quote."""

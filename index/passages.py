@@ -52,6 +52,22 @@ class PassageRows(Database):
             ).fetchall()
         return {int(r[0]): np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
+    def chunk_ids_of(self, article_ids: Iterable[int]) -> list[int]:
+        """The passage ids of these articles."""
+        wanted = sorted(set(article_ids))
+        found: list[int] = []
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                found.extend(
+                    int(r[0])
+                    for r in self._db.execute(
+                        f"SELECT id FROM chunks WHERE article_id IN ({marks})", batch
+                    )
+                )
+        return found
+
     def chunk_ids(self) -> list[int]:
         with self._lock:
             return [int(r[0]) for r in self._db.execute("SELECT id FROM chunks ORDER BY id")]

@@ -2,14 +2,18 @@
 
 News questions name outlets, dates and people, so besides the fused dense + lexical score the
 ranking uses cues read from the question (`index.cues`): outlets it names, dates and times it
-mentions, words asking for the latest news, and its parts, each searched on its own. The final
-passages are spread over articles so that one long story does not fill every slot.
+mentions, words asking for the latest news, and its parts, each searched on its own. A period
+the question names ("this week") admits only articles published in it, and nothing published
+after the question was asked is found (`newsbot ask --as-of` answers as of a past day). Copies
+of one story from several outlets count once: the best-scoring copy stands for the story. The
+final passages are spread over articles so that one long story does not fill every slot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -25,7 +29,14 @@ from index.text import informative_words, stem
 if TYPE_CHECKING:
     from index.library import Library
 
-__all__ = ["SearchParams", "Searcher"]
+__all__ = ["PERIOD_EXHAUSTIVE", "SearchParams", "Searcher"]
+
+# A period holding at most this many passages is searched passage by passage (exact cosine for
+# each); a larger one is searched like the whole corpus, keeping only candidates from it.
+PERIOD_EXHAUSTIVE = 20_000
+# An article dated at most this far after the question still counts as already published: a
+# page's date may be given in another time zone than the clock's.
+_ZONE_SLACK = timedelta(hours=14)
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,13 @@ class Searcher:
         if params.part_weight > 0 and params.max_parts > 1:
             parts = question.parts[: params.max_parts]
         queries = [question.text, *(part.text for part in parts)]
+        in_period: list[int] | None = None
+        if question.period is not None:
+            in_period = store.chunk_ids_of(
+                store.dated_between(question.period.start, question.period.end)
+            )
+            if not in_period:
+                return []
         query_vectors = self.encoder.encode_queries(queries)
         lexical_lists = [dict(words.search(question.text, params.lexical_candidates))]
         candidate_ids = set(lexical_lists[0])
@@ -90,12 +108,19 @@ class Searcher:
             lexical_lists.append(dict(words.search(part, params.part_candidates)))
             candidate_ids.update(lexical_lists[-1])
             candidate_ids.update(i for i, _ in vectors.search(vector, params.part_candidates))
+        if in_period is not None:
+            if len(in_period) <= PERIOD_EXHAUSTIVE:
+                candidate_ids = set(in_period)
+            else:
+                candidate_ids &= set(in_period)
         if not candidate_ids:
             return []
         # Exact cosine for every candidate, so lexical-only hits are scored densely too.
         embeddings = store.get_embeddings(candidate_ids)
         chunks = store.get_chunks(embeddings)
         articles = store.get_articles({c.article_id for c in chunks.values()})
+        if question.asked_at is not None:
+            articles = _published_by(articles, question.asked_at)
         ids = [i for i in chunks if chunks[i].article_id in articles]
         if not ids:
             return []
@@ -116,7 +141,7 @@ class Searcher:
                 relevance = params.dense_weight * dense[:, column] + params.lexical_weight * lexical
             scores.append(relevance + self._boosts(cues, owners, recency))
         best_part = np.max(scores[1:], axis=0) if len(scores) > 1 else scores[0]
-        fused = scores[0] + params.part_weight * best_part
+        fused = _one_copy_per_story(scores[0] + params.part_weight * best_part, owners)
         top_lexical = max(lexical_lists[0].values(), default=0.0) or 1.0
         order = _spread(fused, [a.id for a in owners], k, params.keep_top, params.article_penalty)
         return [
@@ -129,6 +154,7 @@ class Searcher:
                 part_scores=tuple(float(column[j]) for column in scores[1:]),
             )
             for j in order
+            if np.isfinite(fused[j])
         ]
 
     def rarity(self, question: Question) -> dict[str, float]:
@@ -200,6 +226,31 @@ def _spread(
         chosen.append(best)
         taken[owners[best]] = taken.get(owners[best], 0) + 1
     return chosen
+
+
+def _published_by(articles: dict[int, Article], moment: datetime) -> dict[int, Article]:
+    """The articles already published (else added) at `moment`."""
+    latest = moment + _ZONE_SLACK
+    return {i: a for i, a in articles.items() if _aware(a.dated) <= latest}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _one_copy_per_story(
+    scores: npt.NDArray[np.float64], owners: Sequence[Article]
+) -> npt.NDArray[np.float64]:
+    """`scores` with every passage of a story's other copies set to -inf: the copy with the
+    best passage stands for the story (its outlet is the one a question named, if any)."""
+    stories = [a.story for a in owners]
+    if len(set(stories)) == len({a.id for a in owners}):
+        return scores
+    best: dict[int, int] = {}
+    for j in np.argsort(-scores, kind="stable"):
+        best.setdefault(stories[j], owners[j].id)
+    keep = np.fromiter((best[s] == a.id for s, a in zip(stories, owners, strict=True)), bool)
+    return np.where(keep, scores, -np.inf)
 
 
 def _recency(articles: Sequence[Article]) -> npt.NDArray[np.float64]:

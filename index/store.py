@@ -6,6 +6,7 @@ this module is what is stored in it: articles here, passages in `PassageRows`.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -24,13 +25,29 @@ __all__ = ["MIGRATIONS", "Store"]
 class Store(PassageRows, Database):
     """Articles and their passages in one SQLite file; safe to call from any thread."""
 
-    def find_duplicate(self, canonical_url: str | None, content_hash: str) -> Article | None:
-        """The stored article with the same canonical URL or the same text, if any."""
+    def find_duplicate(
+        self, canonical_url: str | None, content_hash: str, outlet: str | None = None
+    ) -> Article | None:
+        """The stored article this one repeats: the same canonical URL, or the same text from
+        the same outlet. (The same text from another outlet is a copy of the story: see
+        `find_copy`.)"""
         with self._lock:
             row = self._db.execute(
                 f"SELECT {ARTICLE_COLUMNS} FROM articles "
-                "WHERE content_hash = ? OR (canonical_url IS NOT NULL AND canonical_url = ?)",
-                (content_hash, canonical_url),
+                "WHERE (canonical_url IS NOT NULL AND canonical_url = ?) "
+                "OR (content_hash = ? AND lower(coalesce(outlet, '')) = lower(?)) "
+                "ORDER BY canonical_url IS NOT ? LIMIT 1",
+                (canonical_url, content_hash, outlet or "", canonical_url),
+            ).fetchone()
+        return None if row is None else self._article(row)
+
+    def find_copy(self, content_hash: str) -> Article | None:
+        """The first stored article with exactly this text, from any outlet."""
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles "
+                "WHERE content_hash = ? ORDER BY id LIMIT 1",
+                (content_hash,),
             ).fetchone()
         return None if row is None else self._article(row)
 
@@ -41,55 +58,114 @@ class Store(PassageRows, Database):
         content_hash: str,
         spans: Sequence[Span],
         vectors: Vectors,
+        *,
+        story_id: int | None = None,
+        added_at: datetime | None = None,
     ) -> tuple[Article, list[int]]:
-        """Store an article with its chunks in one transaction; returns it and its chunk ids."""
+        """Store an article with its chunks in one transaction; returns it and its chunk ids.
+
+        `story_id` groups it with the stored copies of the same story from other outlets.
+        """
         if len(spans) != len(vectors):
             raise ValueError("one vector per chunk is required")
-        added_at = datetime.now(UTC)
         with self._transaction() as db:
-            existing = self.find_duplicate(canonical_url, content_hash)
+            existing = self.find_duplicate(canonical_url, content_hash, draft.outlet)
             if existing is not None:
                 raise DuplicateArticle(
                     f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
                 )
+            article, chunk_ids = self._insert(
+                db, draft, canonical_url, content_hash, spans, vectors, story_id, None, added_at
+            )
+        self.generation += 1
+        return article, chunk_ids
+
+    def replace_article(
+        self,
+        old_id: int,
+        draft: ArticleDraft,
+        canonical_url: str | None,
+        content_hash: str,
+        spans: Sequence[Span],
+        vectors: Vectors,
+        *,
+        story_id: int | None = None,
+        added_at: datetime | None = None,
+    ) -> tuple[Article, list[int], list[int]]:
+        """Store an updated version of article `old_id` and delete the old one, in one
+        transaction; returns the new article, its chunk ids and the removed chunk ids."""
+        if len(spans) != len(vectors):
+            raise ValueError("one vector per chunk is required")
+        with self._transaction() as db:
+            _, removed = self._delete(db, old_id)
+            existing = self.find_duplicate(canonical_url, content_hash, draft.outlet)
+            if existing is not None:
+                raise DuplicateArticle(
+                    f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
+                )
+            article, chunk_ids = self._insert(
+                db, draft, canonical_url, content_hash, spans, vectors, story_id, old_id, added_at
+            )
+            # Copies grouped under the old version now belong to the new one's story.
+            db.execute(
+                "UPDATE articles SET story_id = ? WHERE story_id = ?", (article.story, old_id)
+            )
+        self.generation += 1
+        return article, chunk_ids, removed
+
+    def _insert(
+        self,
+        db: sqlite3.Connection,
+        draft: ArticleDraft,
+        canonical_url: str | None,
+        content_hash: str,
+        spans: Sequence[Span],
+        vectors: Vectors,
+        story_id: int | None,
+        replaces: int | None,
+        added_at: datetime | None,
+    ) -> tuple[Article, list[int]]:
+        added_at = added_at or datetime.now(UTC)
+        cursor = db.execute(
+            "INSERT INTO articles(url, canonical_url, title, outlet, author, published_at, "
+            "added_at, text, content_hash, story_id, replaces) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.url,
+                canonical_url,
+                draft.title,
+                draft.outlet,
+                draft.author,
+                iso(draft.published_at),
+                iso(added_at),
+                draft.text,
+                content_hash,
+                story_id,
+                replaces,
+            ),
+        )
+        article_id = int(cursor.lastrowid or 0)
+        chunk_ids: list[int] = []
+        for seq, (span, vector) in enumerate(zip(spans, vectors, strict=True)):
+            text = draft.text[span.start : span.end]
             cursor = db.execute(
-                "INSERT INTO articles(url, canonical_url, title, outlet, author, published_at, "
-                "added_at, text, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO chunks(article_id, seq, start, end, text, embedding) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
-                    draft.url,
-                    canonical_url,
-                    draft.title,
-                    draft.outlet,
-                    draft.author,
-                    iso(draft.published_at),
-                    iso(added_at),
-                    draft.text,
-                    content_hash,
+                    article_id,
+                    seq,
+                    span.start,
+                    span.end,
+                    text,
+                    np.asarray(vector, dtype=np.float32).tobytes(),
                 ),
             )
-            article_id = int(cursor.lastrowid or 0)
-            chunk_ids: list[int] = []
-            for seq, (span, vector) in enumerate(zip(spans, vectors, strict=True)):
-                text = draft.text[span.start : span.end]
-                cursor = db.execute(
-                    "INSERT INTO chunks(article_id, seq, start, end, text, embedding) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        article_id,
-                        seq,
-                        span.start,
-                        span.end,
-                        text,
-                        np.asarray(vector, dtype=np.float32).tobytes(),
-                    ),
-                )
-                chunk_id = int(cursor.lastrowid or 0)
-                chunk_ids.append(chunk_id)
-                db.execute(
-                    "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
-                    (chunk_id, text, draft.title, draft.outlet or ""),
-                )
-        self.generation += 1
+            chunk_id = int(cursor.lastrowid or 0)
+            chunk_ids.append(chunk_id)
+            db.execute(
+                "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
+                (chunk_id, text, draft.title, draft.outlet or ""),
+            )
         article = Article(
             id=article_id,
             title=draft.title,
@@ -100,22 +176,67 @@ class Store(PassageRows, Database):
             added_at=added_at,
             text=draft.text,
             chunk_count=len(chunk_ids),
+            story_id=story_id,
+            replaces=replaces,
         )
         return article, chunk_ids
 
     def remove_article(self, article_id: int) -> tuple[Article, list[int]]:
         """Delete an article and its chunks; returns what was removed."""
         with self._transaction() as db:
-            article = self.get_article(article_id)
-            chunk_ids = [
-                int(r[0])
-                for r in db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))
-            ]
-            db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
-            db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
-            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            removed = self._delete(db, article_id)
         self.generation += 1
+        return removed
+
+    def _delete(self, db: sqlite3.Connection, article_id: int) -> tuple[Article, list[int]]:
+        article = self.get_article(article_id)
+        chunk_ids = [
+            int(r[0])
+            for r in db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))
+        ]
+        db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
+        db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return article, chunk_ids
+
+    def story_copies(self, stories: Iterable[int]) -> dict[int, list[Article]]:
+        """Every stored article of each story key (see `Article.story`), oldest first."""
+        keys = sorted(set(stories))
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles "
+                f"WHERE story_id IN ({marks}) OR id IN ({marks}) ORDER BY id",
+                [*keys, *keys],
+            ).fetchall()
+        found: dict[int, list[Article]] = {}
+        for row in rows:
+            article = self._article(row)
+            found.setdefault(article.story, []).append(article)
+        return found
+
+    def dated_between(self, start: datetime, end: datetime) -> list[int]:
+        """Ids of the articles published (else added) in [start, end)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM articles WHERE coalesce(published_at, added_at) >= ? "
+                "AND coalesce(published_at, added_at) < ?",
+                (iso(start), iso(end)),
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def newest(self, limit: int, before: datetime | None = None) -> list[Article]:
+        """The newest articles by publication date, else when added; none after `before`."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles "
+                "WHERE ? IS NULL OR coalesce(published_at, added_at) < ? "
+                "ORDER BY coalesce(published_at, added_at) DESC, id DESC LIMIT ?",
+                (iso(before), iso(before), limit),
+            ).fetchall()
+        return [self._article(r) for r in rows]
 
     def get_article(self, article_id: int) -> Article:
         articles = self.get_articles([article_id])
@@ -198,5 +319,7 @@ class Store(PassageRows, Database):
             published_at=parse_time(None if row[5] is None else str(row[5])),
             added_at=parse_time(str(row[6])) or datetime.now(UTC),
             text=str(row[7]),
-            chunk_count=int(str(row[8])) if len(row) > 8 else 0,
+            story_id=None if row[8] is None else int(str(row[8])),
+            replaces=None if row[9] is None else int(str(row[9])),
+            chunk_count=int(str(row[10])) if len(row) > 10 else 0,
         )

@@ -1,0 +1,127 @@
+"""The stretch of time a question asks about ("today", "this week", "last month", "in the past
+3 days"), read relative to now, and whether nothing but time is asked ("what happened today?").
+
+A relative period is a filter: "what did Apple announce this week" is answered only from
+articles published this week, and declined, naming the dates held, when there are none. A
+month by name ("in November") is not read here: it may be when something happened rather than
+when it was reported, so search only boosts it (`index.cues`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from index.text import terms
+
+__all__ = ["Period", "asks_only_for_news", "read_period"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """Publication times from `start` (inclusive) to `end` (exclusive), in UTC."""
+
+    start: datetime
+    end: datetime
+    # How the question said it ("this week"), for a decline to repeat.
+    label: str
+    # Where in the question it was said, so its words are not searched for as the topic.
+    span: tuple[int, int]
+
+    def holds(self, moment: datetime) -> bool:
+        return self.start <= _utc(moment) < self.end
+
+
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_COUNT = r"(?P<count>\d{1,3}|a|one|two|three|four|five|six|seven|few|couple(?:\s+of)?)"
+_UNIT = r"(?P<unit>day|week|month|year|hour)s?"
+_ROLLING = re.compile(
+    rf"\b(?:in|over|during|for|from|within)?\s*(?:the\s+)?(?:past|last|previous)\s+(?:{_COUNT}\s+)?"
+    rf"{_UNIT}\b",
+    re.I,
+)
+_CALENDAR = re.compile(
+    r"\b(?P<which>this|last|previous)\s+(?P<unit>week|month|year)\b"
+    r"|\b(?P<day>today|tonight|this\s+(?:morning|afternoon|evening)|yesterday|last\s+night)\b",
+    re.I,
+)
+
+
+def read_period(text: str, now: datetime) -> Period | None:
+    """The period `text` names relative to `now`, or None."""
+    now = _utc(now)
+    rolling = _ROLLING.search(text)
+    # "the past week", "in the last 3 days": a rolling window ending now. "last week" alone is
+    # the calendar week before this one.
+    if rolling and (
+        rolling.group("count") or re.search(r"\b(?:the|past)\b", rolling.group(), re.I)
+    ):
+        count = _count(rolling.group("count"))
+        unit = rolling.group("unit").lower()
+        length = {
+            "hour": timedelta(hours=count),
+            "day": timedelta(days=count),
+            "week": timedelta(weeks=count),
+            "month": timedelta(days=30 * count),
+            "year": timedelta(days=365 * count),
+        }[unit]
+        label = re.sub(
+            r"^(?:in|over|during|for|from|within)\s+", "", rolling.group().strip(), flags=re.I
+        )
+        return Period(now - length, now, label, rolling.span())
+    found = _CALENDAR.search(text)
+    if found is None:
+        return None
+    label = " ".join(found.group().lower().split())
+    today = datetime.combine(now.date(), time.min, tzinfo=UTC)
+    if found.group("day"):
+        if label in ("yesterday", "last night"):
+            return Period(today - timedelta(days=1), today, label, found.span())
+        return Period(today, today + timedelta(days=1), label, found.span())
+    which, unit = found.group("which").lower(), found.group("unit").lower()
+    previous = which != "this"
+    if unit == "week":
+        start = today - timedelta(days=today.weekday())
+        if previous:
+            return Period(start - timedelta(weeks=1), start, label, found.span())
+        return Period(start, start + timedelta(weeks=1), label, found.span())
+    if unit == "month":
+        start = today.replace(day=1)
+        if previous:
+            before = (start - timedelta(days=1)).replace(day=1)
+            return Period(before, start, label, found.span())
+        following = (start + timedelta(days=32)).replace(day=1)
+        return Period(start, following, label, found.span())
+    start = today.replace(month=1, day=1)
+    if previous:
+        return Period(start.replace(year=start.year - 1), start, label, found.span())
+    return Period(start, start.replace(year=start.year + 1), label, found.span())
+
+
+# Words that ask for news in general rather than name a topic ("what's new", "any news").
+_GENERAL = terms(
+    "news happened happening going new latest newest recent recently headlines headline "
+    "stories story update updates events event anything something interesting important "
+    "world going on today week month year tell show give me top big major"
+)
+
+
+def asks_only_for_news(wanted: frozenset[str]) -> bool:
+    """Whether a question's words (without its period) ask only for news, naming no topic."""
+    return not (wanted - _GENERAL)
+
+
+def _count(word: str | None) -> int:
+    if word is None:
+        return 1
+    word = word.lower()
+    if word.isdigit():
+        return max(1, int(word))
+    if word.startswith(("few", "couple")):
+        return 3 if word == "few" else 2
+    return _COUNTS.get(word, 1)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
