@@ -16,17 +16,10 @@ from index.database import MIGRATIONS
 from index.dedupe import content_hash
 from index.library import DATABASE_FILE
 
-WIRE = """Dockworkers at the port of Lindmark walked out on Tuesday after talks over night-shift pay collapsed, halting the loading of grain ships for the first time in eleven years.
-
-The Lindmark Harbour Workers Union said about 1,400 members joined the strike, which it called open-ended. Union secretary Pell Aranda said the port authority had offered a raise of two per cent, far below the nine per cent the union had asked for.
-
-The port authority said it regretted the walkout and that emergency cargo, including medical supplies, would still be handled by managers. Four grain ships were waiting at anchor outside the breakwater by Tuesday evening.
-
-Farm groups warned that a long strike would leave silos full just as the autumn harvest comes in. The regional trade office estimated that each day of the stoppage delays about 60,000 tonnes of exports."""
-
-OWN_WORDS = """Grain exports from Lindmark have stopped. Harbour staff there downed tools this week in a row about pay for night work, and the union representing them says the action has no end date.
-
-Managers will keep moving urgent goods such as medicine, according to the harbour's operator. Several bulk carriers are now queuing at sea, and farmers fear the harvest will have nowhere to go."""
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# A wire story, and another outlet's report of the same event in its own words.
+WIRE = (FIXTURES / "lindmark-wire.txt").read_text().strip()
+OWN_WORDS = (FIXTURES / "lindmark-own-words.txt").read_text().strip()
 
 
 def _draft(text: str, outlet: str, url: str, day: int, title: str | None = None) -> ArticleDraft:
