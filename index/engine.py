@@ -232,7 +232,8 @@ class Engine:
         timed = question.period is not None or question.cues.recent
         if timed and asks_only_for_news(question.wanted):
             # "What happened today?", "any news this week?": no topic, only a time.
-            return self._with_copies(news_of_period(question, self.library.store))
+            news = news_of_period(question, self.library.store, self.library.holdings())
+            return self._with_copies(news)
         passages = self.searcher.search(question, k)
         if not passages and question.period is not None:
             return nothing_from_period(question, self.library.holdings())

@@ -56,7 +56,9 @@ def latest_articles(
     return _one_per_story(sorted(matching.values(), key=_dated, reverse=True), limit)
 
 
-def news_of_period(question: Question, store: Store, limit: int = PERIOD_STORIES) -> Answer:
+def news_of_period(
+    question: Question, store: Store, holdings: Holdings, limit: int = PERIOD_STORIES
+) -> Answer:
     """The lead sentence of each of the newest stories of the question's period (or of all
     time, for "any news?"), newest first; a decline naming the period when it has none."""
     period = question.period
@@ -68,7 +70,7 @@ def news_of_period(question: Question, store: Store, limit: int = PERIOD_STORIES
         articles = _one_per_story(sorted(found.values(), key=_dated, reverse=True), limit)
     quotes = [quote for quote in map(_lead, articles) if quote is not None]
     if not quotes:
-        return nothing_from_period(question, Holdings(0))
+        return nothing_from_period(question, holdings)
     return Answer(question.text, True, quotes=quotes, confidence=1.0, language=question.language)
 
 

@@ -38,10 +38,10 @@ def test_ingest_reports_added_duplicates_and_failures(
 ) -> None:
     code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
     assert code == 0
-    assert out.splitlines()[0] == "added 4, duplicates 0, failed 2"
+    assert out.splitlines()[0] == "added 6, duplicates 0, failed 2"
     assert "not valid JSON" in out and "no article text" in out
     code, out, _ = run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
-    assert out.splitlines()[0] == "added 0, duplicates 4, failed 2"
+    assert out.splitlines()[0] == "added 0, duplicates 6, failed 2"
 
 
 def test_ask_json_lines_hold_quotes_and_ranked_passages(
