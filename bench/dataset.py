@@ -20,6 +20,7 @@ from index import chunk as chunking
 from index.engine import Engine
 from index.errors import IngestError, NewsbotError
 from index.extract import draft_from_record
+from index.database import MIGRATIONS
 from index.library import DATABASE_FILE, VECTORS_FILE
 from index.models import ArticleDraft, Stage
 from index.settings import Settings
@@ -80,9 +81,11 @@ class Corpus:
     sha256: str
 
     def fingerprint(self, model: str) -> str:
-        """Changes when the corpus file, the extracted text, the chunking or the model does."""
+        """Changes when the corpus file, the extracted text, the chunking, the model or the
+        database schema (and with it what ingest keeps: story copies, updates) does."""
         digest = hashlib.sha256(self.sha256.encode())
         digest.update(model.encode())
+        digest.update(f"schema {len(MIGRATIONS)}".encode())
         for draft in self.drafts:
             spans = chunking.chunk_spans(draft.text)
             digest.update(f"{len(draft.text)}:{[(s.start, s.end) for s in spans]}".encode())
