@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from index import chunk as chunking
+from index.database import MIGRATIONS
 from index.engine import Engine
 from index.errors import IngestError, NewsbotError
 from index.extract import draft_from_record
-from index.database import MIGRATIONS
 from index.library import DATABASE_FILE, VECTORS_FILE
 from index.models import ArticleDraft, Stage
 from index.settings import Settings
