@@ -32,7 +32,7 @@ from index.library import DATABASE_FILE, VECTORS_FILE
 from index.models import ArticleDraft, Stage
 from index.settings import Settings
 from index.store import Store
-from index.vectors import VectorIndex
+from index.vectors import APPROXIMATE_FROM, VectorIndex
 
 __all__ = ["register_cli", "run_benchmark"]
 
@@ -164,9 +164,11 @@ def measure_questions(settings: Settings, questions: list[str]) -> dict[str, Any
         began = time.perf_counter()
         lexical.search(question, engine.search_params.lexical_candidates)
         lexical_ms.append((time.perf_counter() - began) * 1000)
+    recall = _recall_at_10(engine, questions)
     stats = engine.stats()
     engine.close()
     return {
+        "recall_at_10": recall,
         "encoder": getattr(engine.encoder, "runtime", settings.encoder),
         "lexical": settings.lexical,
         "torch_imported": "torch" in sys.modules,
@@ -184,6 +186,21 @@ def measure_questions(settings: Settings, questions: list[str]) -> dict[str, Any
         "database_mb": round(stats.database_bytes / 2**20),
         "index_mb": round(stats.index_bytes / 2**20),
     }
+
+
+def _recall_at_10(engine: Engine, questions: list[str]) -> float | None:
+    """Share of the exact top 10 that the vector index's own search finds, over the questions'
+    vectors (None where the index has no brute-force reference: exact is 1.0 by definition)."""
+    index = engine.library.vectors
+    exact_search = getattr(index, "exact_search", None)
+    if index.kind == "exact" or exact_search is None:
+        return 1.0 if index.kind == "exact" else None
+    found = []
+    for vector in engine.encoder.encode(questions):
+        truth = {i for i, _ in exact_search(vector, 10)}
+        got = {i for i, _ in index.search(vector, 10)}
+        found.append(len(truth & got) / max(1, len(truth)))
+    return round(float(np.mean(found)), 3) if found else None
 
 
 def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
@@ -299,8 +316,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"Measured {report['date']} on {report['machine']} with `newsbot bench` "
         f"(model: {report['model']}). Load averages (1/5/15 min) at the start: "
         f"{report.get('load', 'unknown')}; at the end: {report.get('load_after', 'unknown')}. "
-        "The 2 cores were shared with other work, so every figure is noisy: compare rows of one "
-        "run, not runs of different days.",
+        + _quiet_or_not(report.get("load", "")),
         "",
         "## Ingest (real encoder, MultiHop-RAG articles)",
         "",
@@ -319,8 +335,8 @@ def format_report(report: dict[str, Any]) -> str:
         "",
         "| passages | encoder | lexical | torch imported | cold start s | RSS after open MiB "
         "| peak RSS MiB | p50 ms | p95 ms | embed p50 ms | lexical p50 ms | lexical p95 ms "
-        "| questions | index |",
-        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| questions | index | recall@10 | corpus build s |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for size in report["sizes"]:
         lines.append(
@@ -329,7 +345,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"{size['rss_after_open_mb']} | {size['rss_peak_mb']} | {size['p50_ms']} | "
             f"{size['p95_ms']} | {size.get('embed_p50_ms', '')} | "
             f"{size.get('lexical_p50_ms', '')} | {size.get('lexical_p95_ms', '')} | "
-            f"{size['questions']} | {size['index_type']} |"
+            f"{size['questions']} | {size['index_type']} | {size.get('recall_at_10', '')} | "
+            f"{size.get('build_seconds', '')} |"
         )
     lines += [
         "",
@@ -341,10 +358,27 @@ def format_report(report: dict[str, Any]) -> str:
         "through the encoder; lexical = one query for 200 candidates, as search makes for the "
         "question (and 100 for each part). Passages beyond the real ones are copies with "
         "perturbed vectors, so lexical scores see repeated text. RSS is the peak resident size "
-        "of the process (VmHWM).",
+        "of the process (VmHWM). Recall@10 = the share of the exact top 10 (brute force over "
+        "the same vectors) that the vector index finds for each question's vector; corpus build "
+        "= copying the passages and building the vector index (HNSW from "
+        f"{APPROXIMATE_FROM:,} passages).",
         "",
     ]
     return "\n".join(lines)
+
+
+def _quiet_or_not(load: str) -> str:
+    """How far to trust the timings: a 1-minute load over 1 means other work shared the cores."""
+    try:
+        busy = float(load.split("/")[0]) > 1.0
+    except ValueError:
+        return ""
+    if busy:
+        return (
+            "The cores were shared with other work, so every figure is noisy: compare rows of "
+            "one run, not runs of different days."
+        )
+    return "Nothing else ran on the machine."
 
 
 def write_report(report: dict[str, Any], path: str | None) -> None:

@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 
 DATABASE_FILE = "newsbot.sqlite3"
 VECTORS_FILE = "vectors.faiss"
+# A large vector index is rewritten once this many passages changed since its last save (and
+# at close), not after every article: at 1M passages the file is 1.5 GB.
+RESAVE_AFTER = 10_000
+# An approximate index is rebuilt without its removed positions once they are this share of it.
+COMPACT_DEAD_SHARE = 0.2
 
 
 class Library:
@@ -51,6 +56,7 @@ class Library:
         self._vectors: VectorIndexLike | None = None
         self._lexical: LexicalIndex | None = None
         self._dirty = False
+        self._unsaved = 0  # passages added or removed since the vector index was last saved
         self._lexical_stale = False
         self._holdings: tuple[int, Holdings] | None = None
 
@@ -75,7 +81,7 @@ class Library:
             if self._store is None:
                 return
             try:
-                self.flush()
+                self.flush(force=True)
             finally:
                 # A failed save (disk full) must still close the database; the index is
                 # re-synchronised from it at the next start.
@@ -196,12 +202,18 @@ class Library:
         store.set_meta("embedding_dim", str(self.encoder.dim))
         (self.data_dir / VECTORS_FILE).unlink(missing_ok=True)
 
-    def flush(self) -> None:
+    def flush(self, *, force: bool = False) -> None:
         """Save the vector index if it changed since the last save.
+
+        A small (exact) index is saved at every flush. A large one is not rewritten for every
+        `/add`: only once `RESAVE_AFTER` passages changed since its last save, or with `force`
+        (at close). Until then the database is the log: every passage's vector is in SQLite,
+        and the re-sync at the next start re-adds whatever a crash kept out of the file.
 
         An exact index that has grown past `APPROXIMATE_FROM` vectors is rebuilt as an
         approximate one here, once, so a corpus grown article by article gets the same index
-        as one ingested in bulk.
+        as one ingested in bulk; an approximate index whose removed positions have become a
+        large share of it is rebuilt without them (compacted).
         """
         with self._write_lock:
             if self._lexical_stale and self._lexical is not None and self._store is not None:
@@ -211,14 +223,19 @@ class Library:
                 self._lexical_stale = False
             if not self._dirty or self._vectors is None or self._store is None:
                 return
-            if self._vectors.kind == "exact" and len(self._vectors) >= APPROXIMATE_FROM:
-                log.info("Vector index passed %d vectors: rebuilding it", APPROXIMATE_FROM)
-                dim = self._vectors.dim
-                self._vectors = VectorIndex.build(
-                    dim, self._store.iter_embeddings(), approximate_from=APPROXIMATE_FROM
+            vectors = self._vectors
+            grown = vectors.kind == "exact" and len(vectors) >= APPROXIMATE_FROM
+            dead = getattr(vectors, "dead", 0)
+            if grown or dead > COMPACT_DEAD_SHARE * (len(vectors) + dead):
+                log.info("Rebuilding the vector index (%d vectors, %d removed)", len(vectors), dead)
+                vectors = self._vectors = VectorIndex.build(
+                    vectors.dim, self._store.iter_embeddings(), approximate_from=APPROXIMATE_FROM
                 )
-            self._vectors.save(self.data_dir / VECTORS_FILE)
+            elif not force and vectors.kind != "exact" and self._unsaved < RESAVE_AFTER:
+                return
+            vectors.save(self.data_dir / VECTORS_FILE)
             self._dirty = False
+            self._unsaved = 0
 
     # -- changes --------------------------------------------------------------------------
 
@@ -263,6 +280,7 @@ class Library:
                 self.vectors.remove(removed)
             self.vectors.add(chunk_ids, vectors)
             self._dirty = True
+            self._unsaved += len(chunk_ids) + len(removed)
             title, outlet = draft.title, draft.outlet or ""
             texts = [draft.text[span.start : span.end] for span in spans]
             rows = [(i, t, title, outlet) for i, t in zip(chunk_ids, texts, strict=True)]
@@ -276,6 +294,7 @@ class Library:
             removed, chunk_ids = self.store.remove_article(article.id)
             self.vectors.remove(chunk_ids)
             self._dirty = True
+            self._unsaved += len(chunk_ids)
             self._update_lexical([], chunk_ids)
         self.flush()
         return removed

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.speed import _backends, build_synthetic, format_report
+from bench.speed import _backends, _recall_at_10, build_synthetic, format_report
 from index import Engine, HashingEncoder, Settings
+from index.embed import Vectors
 from index.library import DATABASE_FILE, VECTORS_FILE
 from index.store import Store
 from index.vectors import VectorIndex
@@ -69,9 +70,51 @@ def test_report_lists_every_size() -> None:
     assert "| 10,000 | onnx | tantivy | no | 3.4 |" in text
     assert "| 100,000 | torch | fts5 |" in text
     assert "| onnx | 2 | 9 |" in text and "3.10 / 3.50 / 3.40" in text and "noisy" in text
+    quiet = format_report({**report, "load": "0.20 / 0.40 / 0.50"})
+    assert "noisy" not in quiet and "Nothing else ran" in quiet
 
 
 def test_backends_are_read_as_encoder_and_lexical_pairs() -> None:
     assert _backends("torch+fts5, onnx+tantivy") == [("torch", "fts5"), ("onnx", "tantivy")]
     with pytest.raises(argparse.ArgumentTypeError):
         _backends("onnx+lucene")
+
+
+def test_recall_is_measured_against_brute_force_on_an_approximate_index(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    source = Settings(data_dir=tmp_path / "source")
+    with Engine(source, encoder=HashingEncoder()) as engine:
+        for _, draft in engine.ingest_paths([fixtures]):
+            if not isinstance(draft, Exception):
+                engine.add_draft(draft)
+    questions = ["who won the vaccine trial", "what did the council decide", "harbour strike"]
+    big = Settings(data_dir=tmp_path / "big")
+    build_synthetic(source.data_dir, big.data_dir, passages=2_000)
+    with Engine(big, encoder=HashingEncoder()) as engine:
+        assert engine.stats().index_type == "exact"
+        assert _recall_at_10(engine, questions) == 1.0  # exact: nothing to miss
+    store = Store(big.data_dir / DATABASE_FILE)
+    try:
+        dim = VectorIndex.load(big.data_dir / VECTORS_FILE).dim
+        graph = VectorIndex.build(dim, store.iter_embeddings(), approximate_from=1)
+        graph.save(big.data_dir / VECTORS_FILE)
+    finally:
+        store.close()
+    exact = VectorIndex.build(dim, store_embeddings(big.data_dir))
+    with Engine(big, encoder=HashingEncoder()) as engine:
+        assert engine.stats().index_type == "hnsw"
+        overlaps = []
+        for vector in engine.encoder.encode(questions):
+            truth = {i for i, _ in exact.search(vector, 10)}
+            got = {i for i, _ in engine.library.vectors.search(vector, 10)}
+            overlaps.append(len(truth & got) / 10)
+        assert _recall_at_10(engine, questions) == round(sum(overlaps) / len(overlaps), 3)
+
+
+def store_embeddings(data_dir: Path) -> list[tuple[list[int], Vectors]]:
+    store = Store(data_dir / DATABASE_FILE)
+    try:
+        return list(store.iter_embeddings())
+    finally:
+        store.close()

@@ -33,13 +33,13 @@ def test_an_exact_index_grown_past_the_threshold_becomes_approximate_at_the_next
         assert all(outcome.article for outcome in added)
         assert engine.stats().index_type == "exact"
         engine.add_drafts([_draft(n) for n in range(250, 400)])
-        assert engine.stats().index_type == "ivf"
+        assert engine.stats().index_type == "hnsw"
         assert engine.stats().vectors == engine.stats().chunks
         removed = engine.remove("3")
         assert removed.id == 3
         assert engine.stats().vectors == engine.stats().chunks
     with Engine(settings, encoder=HashingEncoder(dim=64)) as reopened:
-        assert reopened.stats().index_type == "ivf"
+        assert reopened.stats().index_type == "hnsw"
         assert all(p.article.id != 3 for p in reopened.search("harbour story number 3", 20))
 
 
@@ -64,3 +64,57 @@ def test_variants_share_the_corpus_and_leave_the_original_untouched(engine: Engi
 def test_a_malformed_link_to_remove_is_not_found_rather_than_a_crash(engine: Engine) -> None:
     with pytest.raises(NotFound, match="99x"):
         engine.remove("https://example.com:99x/")
+
+
+def _saved(path: Path) -> tuple[int, int]:
+    """Identity of the file's current version: a save writes a new file and renames it over."""
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns
+
+
+def test_a_large_index_is_not_rewritten_for_each_add_and_a_crash_before_its_save_loses_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library_module, "APPROXIMATE_FROM", 100)
+    monkeypatch.setattr(library_module, "RESAVE_AFTER", 30)
+    path = Path(settings.data_dir) / VECTORS_FILE
+    with Engine(settings, encoder=HashingEncoder(dim=64)) as engine:
+        engine.add_drafts([_draft(n) for n in range(150)])
+        assert engine.stats().index_type == "hnsw"
+    saved = _saved(path)
+    engine = Engine(settings, encoder=HashingEncoder(dim=64)).open()
+    for n in range(150, 160):
+        engine.add_drafts([_draft(n)])
+    engine.remove("5")
+    assert _saved(path) == saved  # eleven changes: below the 30 that rewrite the file
+    found = {p.article.title for p in engine.search("story number 155 topic155w1", 5)}
+    assert "Harbour story 155" in found
+    # The process dies here, without closing: the file still holds the state of the first run.
+    with Engine(settings, encoder=HashingEncoder(dim=64)) as restarted:
+        stats = restarted.stats()
+        assert stats.vectors == stats.chunks == 159
+        found = {p.article.title for p in restarted.search("story number 155 topic155w1", 5)}
+        assert "Harbour story 155" in found
+        assert all(p.article.id != 5 for p in restarted.search("harbour story number 5", 20))
+        assert _saved(path) != saved  # the re-sync saved what it repaired
+    del engine
+
+
+def test_enough_changes_rewrite_a_large_index_and_many_removals_compact_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library_module, "APPROXIMATE_FROM", 100)
+    monkeypatch.setattr(library_module, "RESAVE_AFTER", 5)
+    path = Path(settings.data_dir) / VECTORS_FILE
+    with Engine(settings, encoder=HashingEncoder(dim=64)) as engine:
+        engine.add_drafts([_draft(n) for n in range(150)])
+        saved = _saved(path)
+        engine.add_drafts([_draft(n) for n in range(150, 156)])
+        assert _saved(path) != saved  # six passages changed: past the five that rewrite it
+        for number in range(1, 61):
+            engine.remove(str(number))
+            index = engine.library.vectors
+            # Removed positions never grow past a fifth of the index: it is rebuilt without them.
+            assert getattr(index, "dead", 0) <= 0.2 * (len(index) + getattr(index, "dead", 0))
+        assert engine.stats().vectors == engine.stats().chunks == 96
+        assert engine.stats().index_type == "exact"  # compacted below the approximate size

@@ -100,9 +100,12 @@ def test_a_truncated_index_file_is_an_index_file_error(tmp_path: Path) -> None:
         lambda: faiss.IndexFlatIP(16),  # no ids
         lambda: faiss.IndexHNSWFlat(16, 8),
         lambda: faiss.IndexIDMap2(faiss.IndexFlatL2(16)),
-        lambda: faiss.IndexIDMap2(faiss.IndexHNSWFlat(16, 8, faiss.METRIC_INNER_PRODUCT)),
+        lambda: faiss.IndexIDMap(faiss.IndexHNSWFlat(16, 8)),
+        lambda: faiss.IndexIDMap(
+            faiss.IndexHNSWSQ(16, faiss.ScalarQuantizer.QT_8bit, 8)  # type: ignore[arg-type]
+        ),
     ],
-    ids=["flat-l2", "flat-ip-without-ids", "hnsw", "id-map-l2", "id-map-hnsw"],
+    ids=["flat-l2", "flat-ip-without-ids", "hnsw", "id-map-l2", "id-map-hnsw-l2", "hnsw-sq"],
 )
 def test_a_valid_faiss_file_of_the_wrong_kind_is_an_index_file_error(
     tmp_path: Path, foreign: Callable[[], Any]
