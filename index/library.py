@@ -44,7 +44,7 @@ COMPACT_DEAD_SHARE = 0.2
 class Library:
     """Articles in SQLite and their vectors in FAISS, kept consistent; thread-safe."""
 
-    def __init__(self, data_dir: Path, encoder: Encoder, lexical: str = "fts5") -> None:
+    def __init__(self, data_dir: Path, encoder: Encoder, lexical: str = "tantivy") -> None:
         self.data_dir = data_dir
         self.encoder = encoder
         self.lexical_backend = lexical

@@ -136,12 +136,12 @@ def test_each_malformed_variable_is_one_sentence(
 
 def test_the_backends_are_chosen_by_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     defaults = Settings.from_env(env_file=None)
-    assert (defaults.encoder, defaults.lexical, defaults.cache_dir) == ("auto", "fts5", None)
+    assert (defaults.encoder, defaults.lexical, defaults.cache_dir) == ("auto", "tantivy", None)
     monkeypatch.setenv("NEWSBOT_ENCODER", " ONNX ")
-    monkeypatch.setenv("NEWSBOT_LEXICAL", "tantivy")
+    monkeypatch.setenv("NEWSBOT_LEXICAL", "FTS5")
     monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path))
     settings = Settings.from_env(env_file=None)
-    assert (settings.encoder, settings.lexical, settings.cache_dir) == ("onnx", "tantivy", tmp_path)
+    assert (settings.encoder, settings.lexical, settings.cache_dir) == ("onnx", "fts5", tmp_path)
 
 
 def test_every_fetch_has_a_deadline_by_default() -> None:
