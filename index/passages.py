@@ -69,8 +69,11 @@ class PassageRows(Database):
         return found
 
     def chunk_ids(self) -> list[int]:
+        """Every chunk id, in no particular order: read from the article index, which holds
+        them (with no ORDER BY, SQLite scans that small index instead of the whole table of
+        texts and vectors: at 1M passages 20 MB instead of 7 GB, seconds at each start)."""
         with self._lock:
-            return [int(r[0]) for r in self._db.execute("SELECT id FROM chunks ORDER BY id")]
+            return [int(r[0]) for r in self._db.execute("SELECT id FROM chunks")]
 
     def _chunk_pages(self, columns: str, batch_size: int) -> Iterator[list[Any]]:
         """Rows of `id, columns` from every chunk in id order, a page at a time (keyset paging)."""

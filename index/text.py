@@ -7,6 +7,7 @@ carry meaning?"; they import the answer from here rather than from each other or
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["STOPWORDS", "WORD", "informative_words", "stem", "terms"]
 
@@ -29,6 +30,7 @@ def informative_words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
 
 
+@lru_cache(maxsize=65_536)  # a question's answer stems thousands of words, mostly the same ones
 def stem(word: str) -> str:
     """`word` without a common English suffix, when enough of it is left to stay distinctive."""
     for suffix in _SUFFIXES:

@@ -135,6 +135,8 @@ def test_onnx_and_torch_give_the_same_vectors(onnx_cache: Path) -> None:
     assert float(np.min(cosines)) > 1 - 1e-5
     # One at a time (no padding) gives the same vectors as in a batch.
     assert np.allclose(encoder.encode(SENTENCES[:1])[0], onnx_vectors[0], atol=1e-5)
+    # Questions are encoded one by one (a question and its parts differ in length): same vectors.
+    assert np.allclose(encoder.encode_queries(SENTENCES), onnx_vectors, atol=1e-5)
 
 
 @pytest.mark.slow
