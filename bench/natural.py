@@ -21,6 +21,7 @@ from typing import Any
 from bench.dataset import EvalError, Ingest, load_corpus, open_corpus_engine, repo_root
 from bench.metrics import percentile, squash
 from bench.report import cell, kept_notes
+from bench.run import engine_description
 from index.engine import Engine
 from index.models import Answer
 from index.settings import Settings
@@ -263,7 +264,7 @@ def run_natural(
         questions_file=str(questions_file.relative_to(repo_root()))
         if questions_file.is_relative_to(repo_root())
         else str(questions_file),
-        model=settings.embedding_model,
+        model=engine_description(settings),
         ingest=ingest,
         groups=groups_of(results),
         results=results,

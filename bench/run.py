@@ -50,6 +50,13 @@ def ask_all(
     return results
 
 
+def engine_description(settings: Settings) -> str:
+    """The model and the backends a run used, for the results file's header."""
+    return (
+        f"{settings.embedding_model} ({settings.encoder} encoder, {settings.lexical} lexical index)"
+    )
+
+
 @dataclass
 class EvalReport:
     """Everything one evaluation run measured, with the settings it ran under."""
@@ -173,7 +180,7 @@ def run_multihop(
         return EvalReport(
             queries_file=queries_name,
             questions=len(queries),
-            model=settings.embedding_model,
+            model=engine_description(settings),
             chunking=_chunking(),
             search_params=_params(engine.search_params),
             answer_params=_params(engine.answer_params),

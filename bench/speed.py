@@ -433,17 +433,18 @@ def _ingest_ratio(ingests: list[dict[str, Any]]) -> list[str]:
 
 
 def _quiet_or_not(load: str) -> str:
-    """How far to trust the timings: a 1-minute load over 1 means other work shared the cores."""
+    """How far to trust the timings. The benchmark cannot know what else ran; a 1-minute load
+    over 1 when it started means the cores were busy then (often with the previous job)."""
     try:
         busy = float(load.split("/")[0]) > 1.0
     except ValueError:
         return ""
     if busy:
         return (
-            "The cores were shared with other work, so every figure is noisy: compare rows of "
-            "one run, not runs of different days."
+            "The machine was busy when the run started (1-minute load over 1), so figures may "
+            "be noisy: compare rows of one run rather than runs of different days."
         )
-    return "Nothing else ran on the machine."
+    return "The machine was idle when the run started."
 
 
 def write_report(report: dict[str, Any], path: str | None) -> None:
