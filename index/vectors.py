@@ -36,6 +36,10 @@ APPROXIMATE_FROM = 20_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 128
+# A larger graph needs a wider search: efSearch grows by one per this many vectors. At 1M
+# synthetic passages (each real passage copied ~430 times) efSearch 128 found 0.83 of the exact
+# top 10's passage texts, 800 found 0.97 at 3.1 ms a search.
+HNSW_VECTORS_PER_EF = 1_250
 
 
 def _ids(ids: Iterable[int]) -> npt.NDArray[np.int64]:
@@ -212,7 +216,7 @@ class VectorIndex:
             return scores, ids
         assert self._labels is not None and self._alive is not None
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing in the stubs
-        params.efSearch = max(HNSW_EF_SEARCH, k)
+        params.efSearch = max(HNSW_EF_SEARCH, k, len(self._alive) // HNSW_VECTORS_PER_EF)
         selector = None
         if not self._alive.all():
             if self._bitmap is None:
