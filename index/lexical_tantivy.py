@@ -13,6 +13,7 @@ import logging
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ SEARCHED = "all"
 FIELDS = ("text", SEARCHED)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WRITER_HEAP = 50_000_000
+# How long a change waits for another process's writer (its batch) before failing.
+_LOCK_WAIT_SECONDS = 10.0
 # A file saying the index was built completely, and in which layout (bumped when it changes).
 _MARKER = "newsbot-lexical"
 _FORMAT = "2"
@@ -132,8 +135,20 @@ class TantivyIndex:
     # -- changes --------------------------------------------------------------------------
 
     def _writer_(self) -> Any:
+        """The writer of this batch of changes. tantivy lets one writer at a time hold the
+        directory, across processes (the bot, and `newsbot ingest` on the same data directory):
+        a writer is taken for a batch and let go at its commit, and one held elsewhere is
+        waited for (a few seconds at most) rather than failing at once."""
         if self._writer is None:
-            self._writer = self._index.writer(_WRITER_HEAP, 1)
+            deadline = time.monotonic() + _LOCK_WAIT_SECONDS
+            while True:
+                try:
+                    self._writer = self._index.writer(_WRITER_HEAP, 1)
+                    break
+                except ValueError as error:
+                    if "LockBusy" not in str(error) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
         return self._writer
 
     def add(self, rows: Iterable[LexicalRow]) -> None:
@@ -162,6 +177,8 @@ class TantivyIndex:
             if self._writer is None:
                 return
             self._writer.commit()
+            self._writer.wait_merging_threads()  # lets go of the directory's writer lock
+            self._writer = None
             self._index.reload()
             self._frequencies.clear()
 

@@ -217,10 +217,15 @@ class Library:
         """
         with self._write_lock:
             if self._lexical_stale and self._lexical is not None and self._store is not None:
-                # Reopening re-synchronises it with the database.
-                self._lexical.close()
-                self._lexical = self._open_lexical(self._store)
-                self._lexical_stale = False
+                # Reopening re-synchronises it with the database. If that fails too (another
+                # process holds the index's writer for long), the article stays stored and the
+                # next flush or start tries again: the user's add has succeeded.
+                try:
+                    self._lexical.close()
+                    self._lexical = self._open_lexical(self._store)
+                    self._lexical_stale = False
+                except Exception as error:
+                    log.warning("Lexical index re-sync failed (%s); will retry", error)
             if not self._dirty or self._vectors is None or self._store is None:
                 return
             vectors = self._vectors

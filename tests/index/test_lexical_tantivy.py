@@ -185,3 +185,22 @@ def test_a_failed_index_update_keeps_the_article_and_is_repaired_at_the_next_flu
         assert isinstance(lexical, TantivyIndex)
         assert lexical.ids() == set(engine.store.chunk_ids())
         assert _top(engine, "Volcanic Reserve") == "Volcano erupts"
+
+
+def test_two_engines_on_one_data_directory_can_both_add(tantivy_settings: Settings) -> None:
+    # The bot and `newsbot ingest` in another process: tantivy allows one writer per directory,
+    # so each batch takes it and lets go at its commit; neither add fails or loses its passages.
+    bot = Engine(tantivy_settings, encoder=HashingEncoder()).open()
+    cli = Engine(tantivy_settings, encoder=HashingEncoder()).open()
+    try:
+        bot.add_drafts([_draft(n, *STORIES[n]) for n in (0, 1)])
+        cli.add_drafts([_draft(n, *STORIES[n]) for n in (2, 3)])
+        bot.add_drafts([_draft(4, *STORIES[4])])
+    finally:
+        bot.close()
+        cli.close()
+    with Engine(tantivy_settings, encoder=HashingEncoder()) as reopened:
+        assert reopened.stats().articles == 5
+        assert len(reopened.library.lexical) == reopened.stats().chunks
+        assert _top(reopened, "Bankman-Fried jury verdict") == "Bankman-Fried verdict"
+        assert _top(reopened, "opposition turnout prime minister") == "Election results"
