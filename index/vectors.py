@@ -29,16 +29,16 @@ __all__ = ["APPROXIMATE_FROM", "VectorIndex"]
 # Exact search costs ~0.15 ms per thousand vectors per query on one core; past this size a
 # question's three or four searches would cost more than the rest of answering it.
 APPROXIMATE_FROM = 20_000
-# HNSW: neighbours per node, candidates kept while building and while searching. Measured on
-# 100k synthetic passages (copies of real ones, so with many near-twins): efConstruction 80
-# found 0.968 of the exact top 10 at efSearch 128, 200 found all of them (build 23 s instead
-# of 9 s; a search 0.95 ms). `newsbot bench` measures recall@10 at every size it builds.
+# HNSW: neighbours per node, candidates kept while building and while searching. On 100k
+# synthetic passages (copies of real ones, so with many near-twins) and 200 real questions,
+# efConstruction 80 found 0.927 of the exact top 10 at efSearch 128, 200 found 0.980 (build
+# 24 s instead of 9 s): `python -m bench.hnsw_recall`, results/hnsw-recall.md. `newsbot bench`
+# measures recall@10 at every size it builds.
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 128
-# A larger graph needs a wider search: efSearch grows by one per this many vectors. At 1M
-# synthetic passages (each real passage copied ~430 times) efSearch 128 found 0.83 of the exact
-# top 10's passage texts, 800 found 0.97 at 3.1 ms a search.
+# A larger graph needs a wider search: efSearch grows by one per this many vectors (800 at
+# 1M); results/hnsw-recall.md has recall by efSearch at 1M synthetic passages.
 HNSW_VECTORS_PER_EF = 1_250
 
 
@@ -60,12 +60,14 @@ class VectorIndex:
         self._labels: npt.NDArray[np.int64] | None = None
         self._alive: npt.NDArray[np.bool_] | None = None
         self._bitmap: npt.NDArray[np.uint8] | None = None
+        self._live = 0  # live positions, kept rather than summed over the bitmap per search
         if isinstance(self._index, faiss.IndexIDMap):
             inner = faiss.downcast_index(self._index.index)
             if isinstance(inner, faiss.IndexHNSW):
                 self._graph = inner
                 self._labels = faiss.vector_to_array(self._index.id_map).astype(np.int64)
                 self._alive = _last_of_each(self._labels)
+                self._live = int(self._alive.sum())
 
     @staticmethod
     def _exact(dim: int) -> Any:
@@ -112,12 +114,12 @@ class VectorIndex:
         """Positions an HNSW index still holds for removed or replaced ids (0 for the others);
         the library rebuilds the index when they are a large share of it."""
         with self._lock:
-            return 0 if self._alive is None else int(len(self._alive) - self._alive.sum())
+            return 0 if self._alive is None else len(self._alive) - self._live
 
     def __len__(self) -> int:
         with self._lock:
             if self._alive is not None:
-                return int(self._alive.sum())
+                return self._live
             return int(self._index.ntotal)
 
     def add(self, ids: Iterable[int], vectors: Vectors) -> None:
@@ -131,6 +133,7 @@ class VectorIndex:
             if self._alive is not None:
                 self._labels = np.concatenate([self._labels, array])
                 self._alive = np.concatenate([self._alive, np.ones(len(array), dtype=bool)])
+                self._live += len(array)
                 self._bitmap = None
 
     def remove(self, ids: Iterable[int]) -> int:
@@ -149,6 +152,7 @@ class VectorIndex:
         count = int(hits.sum())
         if count:
             self._alive[hits] = False
+            self._live -= count
             self._bitmap = None
         return count
 
@@ -218,7 +222,7 @@ class VectorIndex:
         params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing in the stubs
         params.efSearch = max(HNSW_EF_SEARCH, k, len(self._alive) // HNSW_VECTORS_PER_EF)
         selector = None
-        if not self._alive.all():
+        if self._live < len(self._alive):
             if self._bitmap is None:
                 self._bitmap = np.packbits(self._alive, bitorder="little")
             selector = faiss.IDSelectorBitmap(len(self._alive), faiss.swig_ptr(self._bitmap))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from bench.hnsw_recall import jittered_copies
 from bench.speed import _backends, _recall_at_10, build_synthetic, format_report
 from index import Engine, HashingEncoder, Settings
 from index.embed import Vectors
@@ -120,3 +122,12 @@ def store_embeddings(data_dir: Path) -> list[tuple[list[int], Vectors]]:
         return list(store.iter_embeddings())
     finally:
         store.close()
+
+
+def test_jittered_copies_reach_the_size_asked_for_as_unit_vectors() -> None:
+    base = np.eye(4, dtype=np.float32)
+    copies = jittered_copies(base, 10)
+    assert copies.shape == (10, 4)
+    assert np.allclose(copies[:4], base)  # the originals first, then jittered copies
+    assert np.allclose(np.linalg.norm(copies, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(copies[4:8], base)

@@ -72,15 +72,23 @@ def _saved(path: Path) -> tuple[int, int]:
     return status.st_ino, status.st_mtime_ns
 
 
-def test_a_large_index_is_not_rewritten_for_each_add_and_a_crash_before_its_save_loses_nothing(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _approximate_library(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, resave_after: int
+) -> Path:
+    """150 stories in an HNSW index (the switch lowered to 100 passages) that is rewritten
+    after `resave_after` changed passages; the index file's path."""
     monkeypatch.setattr(library_module, "APPROXIMATE_FROM", 100)
-    monkeypatch.setattr(library_module, "RESAVE_AFTER", 30)
-    path = Path(settings.data_dir) / VECTORS_FILE
+    monkeypatch.setattr(library_module, "RESAVE_AFTER", resave_after)
     with Engine(settings, encoder=HashingEncoder(dim=64)) as engine:
         engine.add_drafts([_draft(n) for n in range(150)])
         assert engine.stats().index_type == "hnsw"
+    return Path(settings.data_dir) / VECTORS_FILE
+
+
+def test_a_large_index_is_not_rewritten_for_each_add_and_a_crash_before_its_save_loses_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _approximate_library(settings, monkeypatch, resave_after=30)
     saved = _saved(path)
     engine = Engine(settings, encoder=HashingEncoder(dim=64)).open()
     for n in range(150, 160):
@@ -103,12 +111,9 @@ def test_a_large_index_is_not_rewritten_for_each_add_and_a_crash_before_its_save
 def test_enough_changes_rewrite_a_large_index_and_many_removals_compact_it(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library_module, "APPROXIMATE_FROM", 100)
-    monkeypatch.setattr(library_module, "RESAVE_AFTER", 5)
-    path = Path(settings.data_dir) / VECTORS_FILE
+    path = _approximate_library(settings, monkeypatch, resave_after=5)
+    saved = _saved(path)
     with Engine(settings, encoder=HashingEncoder(dim=64)) as engine:
-        engine.add_drafts([_draft(n) for n in range(150)])
-        saved = _saved(path)
         engine.add_drafts([_draft(n) for n in range(150, 156)])
         assert _saved(path) != saved  # six passages changed: past the five that rewrite it
         for number in range(1, 61):
