@@ -70,10 +70,11 @@ class FeedStore:
                 )
             cursor = db.execute(
                 "INSERT INTO feeds(url, canonical_url, interval_minutes, added_at, next_poll_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (url, canonical_url, interval_minutes, _iso(now), _iso(now)),
             )
-        return self.get(int(cursor.lastrowid or 0))
+            feed_id = int(cursor.fetchone()[0])
+        return self.get(feed_id)
 
     def get(self, feed_id: int) -> Feed:
         with self._store.reading() as db:
@@ -178,6 +179,6 @@ class FeedStore:
                 "INSERT INTO feed_items(feed_id, key, outcome, article_id, seen_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(feed_id, key) DO UPDATE SET "
                 "outcome = excluded.outcome, article_id = excluded.article_id, "
-                "seen_at = excluded.seen_at, attempts = attempts + 1",
+                "seen_at = excluded.seen_at, attempts = feed_items.attempts + 1",
                 [(feed_id, key, outcome.value, article_id, _iso(now)) for key in keys],
             )

@@ -25,6 +25,27 @@ class PassageRows(Database):
     def _article(self, row: Sequence[object]) -> Article:
         raise NotImplementedError
 
+    # How a vector is stored: float32 bytes in a BLOB here (PostgreSQL overrides these).
+
+    @staticmethod
+    def _dump_vector(vector: Vectors) -> object:
+        return np.asarray(vector, dtype=np.float32).tobytes()
+
+    @staticmethod
+    def _load_vector(value: Any) -> Vectors:
+        return np.frombuffer(value, dtype=np.float32)
+
+    # The FTS5 rows of the passages, written in the chunks' own transaction.
+
+    def _index_passage(self, db: Any, chunk_id: int, text: str, title: str, outlet: str) -> None:
+        db.execute(
+            "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
+            (chunk_id, text, title, outlet),
+        )
+
+    def _unindex_passages(self, db: Any, chunk_ids: Sequence[int]) -> None:
+        db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
+
     def get_chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
         wanted = sorted(set(ids))
         if not wanted:
@@ -32,7 +53,7 @@ class PassageRows(Database):
         marks = ",".join("?" * len(wanted))
         with self._lock:
             rows = self._db.execute(
-                f"SELECT id, article_id, seq, start, end, text FROM chunks WHERE id IN ({marks})",
+                f'SELECT id, article_id, seq, start, "end", text FROM chunks WHERE id IN ({marks})',
                 wanted,
             ).fetchall()
         return {
@@ -50,7 +71,7 @@ class PassageRows(Database):
             rows = self._db.execute(
                 f"SELECT id, embedding FROM chunks WHERE id IN ({marks})", wanted
             ).fetchall()
-        return {int(r[0]): np.frombuffer(r[1], dtype=np.float32) for r in rows}
+        return {int(r[0]): self._load_vector(r[1]) for r in rows}
 
     def chunk_ids_of(self, article_ids: Iterable[int]) -> list[int]:
         """The passage ids of these articles."""
@@ -93,7 +114,7 @@ class PassageRows(Database):
         """All stored chunk vectors in id order, in batches, to rebuild the vector index."""
         for rows in self._chunk_pages("embedding", batch_size):
             ids = [int(r[0]) for r in rows]
-            yield ids, np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            yield ids, np.stack([self._load_vector(r[1]) for r in rows])
 
     def iter_chunk_texts(self, batch_size: int = 1_000) -> Iterator[list[tuple[int, str]]]:
         """(id, text) of every chunk in batches, to re-embed after a model change."""
@@ -104,10 +125,7 @@ class PassageRows(Database):
         with self._transaction() as db:
             db.executemany(
                 "UPDATE chunks SET embedding = ? WHERE id = ?",
-                [
-                    (np.asarray(v, dtype=np.float32).tobytes(), i)
-                    for i, v in zip(ids, vectors, strict=True)
-                ],
+                [(self._dump_vector(v), i) for i, v in zip(ids, vectors, strict=True)],
             )
 
     def iter_lexical_rows(
@@ -150,10 +168,10 @@ class PassageRows(Database):
                     return
                 article = self._article(row)
                 chunks = self._db.execute(
-                    "SELECT start, end, embedding FROM chunks WHERE article_id = ? ORDER BY seq",
+                    'SELECT start, "end", embedding FROM chunks WHERE article_id = ? ORDER BY seq',
                     (article.id,),
                 ).fetchall()
             last = article.id
             spans = [Span(int(r[0]), int(r[1])) for r in chunks]
-            rows = [np.frombuffer(r[2], dtype=np.float32) for r in chunks]
+            rows = [self._load_vector(r[2]) for r in chunks]
             yield article, spans, np.stack(rows) if rows else np.zeros((0, 0), np.float32)

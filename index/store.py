@@ -10,8 +10,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-import numpy as np
-
 from index.chunk import Span
 from index.database import ARTICLE_COLUMNS, MIGRATIONS, Database, iso, parse_time
 from index.embed import Vectors
@@ -36,7 +34,7 @@ class Store(PassageRows, Database):
                 f"SELECT {ARTICLE_COLUMNS} FROM articles "
                 "WHERE (canonical_url IS NOT NULL AND canonical_url = ?) "
                 "OR (content_hash = ? AND lower(coalesce(outlet, '')) = lower(?)) "
-                "ORDER BY canonical_url IS NOT ? LIMIT 1",
+                "ORDER BY CASE WHEN canonical_url = ? THEN 0 ELSE 1 END LIMIT 1",
                 (canonical_url, content_hash, outlet or "", canonical_url),
             ).fetchone()
         return None if row is None else self._article(row)
@@ -129,7 +127,7 @@ class Store(PassageRows, Database):
         cursor = db.execute(
             "INSERT INTO articles(url, canonical_url, title, outlet, author, published_at, "
             "added_at, text, content_hash, story_id, replaces) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 draft.url,
                 canonical_url,
@@ -144,28 +142,18 @@ class Store(PassageRows, Database):
                 replaces,
             ),
         )
-        article_id = int(cursor.lastrowid or 0)
+        article_id = int(cursor.fetchone()[0])
         chunk_ids: list[int] = []
         for seq, (span, vector) in enumerate(zip(spans, vectors, strict=True)):
             text = draft.text[span.start : span.end]
             cursor = db.execute(
-                "INSERT INTO chunks(article_id, seq, start, end, text, embedding) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    article_id,
-                    seq,
-                    span.start,
-                    span.end,
-                    text,
-                    np.asarray(vector, dtype=np.float32).tobytes(),
-                ),
+                'INSERT INTO chunks(article_id, seq, start, "end", text, embedding) '
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (article_id, seq, span.start, span.end, text, self._dump_vector(vector)),
             )
-            chunk_id = int(cursor.lastrowid or 0)
+            chunk_id = int(cursor.fetchone()[0])
             chunk_ids.append(chunk_id)
-            db.execute(
-                "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
-                (chunk_id, text, draft.title, draft.outlet or ""),
-            )
+            self._index_passage(db, chunk_id, text, draft.title, draft.outlet or "")
         article = Article(
             id=article_id,
             title=draft.title,
@@ -194,7 +182,7 @@ class Store(PassageRows, Database):
             int(r[0])
             for r in db.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))
         ]
-        db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
+        self._unindex_passages(db, chunk_ids)
         db.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
         db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return article, chunk_ids
@@ -232,7 +220,7 @@ class Store(PassageRows, Database):
         with self._lock:
             rows = self._db.execute(
                 f"SELECT {ARTICLE_COLUMNS} FROM articles "
-                "WHERE ? IS NULL OR coalesce(published_at, added_at) < ? "
+                "WHERE CAST(? AS TEXT) IS NULL OR coalesce(published_at, added_at) < ? "
                 "ORDER BY coalesce(published_at, added_at) DESC, id DESC LIMIT ?",
                 (iso(before), iso(before), limit),
             ).fetchall()
