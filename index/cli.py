@@ -19,7 +19,7 @@ from index.engine import Engine
 from index.errors import IngestError, NewsbotError
 from index.fetch import make_client
 from index.models import Answer, ArticleDraft, IngestOutcome, Stage
-from index.settings import Settings
+from index.settings import Settings, parse_database_url
 
 __all__ = ["answer_to_json", "build_parser", "main"]
 
@@ -315,6 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the database and index live (default: $NEWSBOT_DATA_DIR or ./data)",
     )
     parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="a shared PostgreSQL database (with pgvector) instead of the data directory "
+        "(default: $NEWSBOT_DATABASE_URL)",
+    )
+    parser.add_argument(
         "--model",
         help="sentence-transformers model name or path "
         "(default: $NEWSBOT_EMBEDDING_MODEL or the bundled all-MiniLM-L6-v2)",
@@ -397,6 +403,9 @@ def main(
         settings = Settings.from_env()
         if args.data_dir is not None:
             settings = replace(settings, data_dir=args.data_dir)
+        if args.database_url:
+            url = parse_database_url("--database-url", args.database_url.strip())
+            settings = replace(settings, database_url=url)
         if args.model:
             settings = replace(settings, embedding_model=args.model)
         if getattr(args, "standalone", False):

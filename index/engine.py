@@ -26,7 +26,7 @@ from index.feeds import Feeds
 from index.ingest import Ingester
 from index.intent import english_only, reply_for
 from index.latest import latest_articles, news_of_period, nothing_from_period
-from index.library import Library
+from index.library import Library, open_library
 from index.models import (
     Answer,
     Article,
@@ -61,7 +61,7 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.encoder: Encoder = encoder or build_encoder(settings)
-        self.library = library or Library(settings.data_dir, self.encoder, settings.lexical)
+        self.library = library or open_library(settings, self.encoder)
         self.ingester = Ingester(self.library, self.encoder, settings)
         self.searcher = Searcher(self.library, self.encoder, search_params or SearchParams())
         # Thresholds are fitted to a model's cosine scale; an encoder may say which suit it.

@@ -25,10 +25,11 @@ from index.embed import Encoder, Vectors
 from index.errors import InvalidURL, NotFound, StorageError
 from index.lexical import Fts5Index
 from index.models import Article, ArticleDraft, Holdings, Stats
+from index.settings import Settings
 from index.store import Store
 from index.vectors import APPROXIMATE_FROM, VectorIndex
 
-__all__ = ["DATABASE_FILE", "VECTORS_FILE", "Library"]
+__all__ = ["DATABASE_FILE", "VECTORS_FILE", "Library", "open_library"]
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +359,17 @@ class Library:
             database_bytes=store.size_bytes(),
             latest_published_at=store.latest_published_at(),
         )
+
+
+def open_library(settings: Settings, encoder: Encoder) -> Library:
+    """The library the settings ask for: the embedded one in the data directory, or the shared
+    PostgreSQL one when a database URL is set."""
+    if settings.database_url:
+        # Imported here: only the shared backend needs psycopg and pgvector.
+        from index.pg_library import SharedLibrary
+
+        return SharedLibrary(settings.database_url, encoder, settings.data_dir)
+    return Library(settings.data_dir, encoder, settings.lexical)
 
 
 def _remove_stale_temporaries(path: Path) -> None:

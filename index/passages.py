@@ -14,7 +14,7 @@ import numpy as np
 from index.chunk import Span
 from index.database import ARTICLE_COLUMNS, Database
 from index.embed import Vectors
-from index.models import Article, Chunk
+from index.models import Article, ArticleDraft, Chunk
 
 __all__ = ["PassageRows"]
 
@@ -35,15 +35,34 @@ class PassageRows(Database):
     def _load_vector(value: Any) -> Vectors:
         return np.frombuffer(value, dtype=np.float32)
 
-    # The FTS5 rows of the passages, written in the chunks' own transaction.
+    # One passage row with its FTS5 row, in the article's transaction (PostgreSQL overrides).
 
-    def _index_passage(self, db: Any, chunk_id: int, text: str, title: str, outlet: str) -> None:
+    def _insert_chunk(
+        self,
+        db: Any,
+        article_id: int,
+        seq: int,
+        span: Span,
+        vector: Vectors,
+        text: str,
+        draft: ArticleDraft,
+    ) -> int:
+        """Store one passage of `text` (the article's) and return its id."""
+        passage = text[span.start : span.end]
+        cursor = db.execute(
+            'INSERT INTO chunks(article_id, seq, start, "end", text, embedding) '
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (article_id, seq, span.start, span.end, passage, self._dump_vector(vector)),
+        )
+        chunk_id = int(cursor.fetchone()[0])
         db.execute(
             "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
-            (chunk_id, text, title, outlet),
+            (chunk_id, passage, draft.title, draft.outlet or ""),
         )
+        return chunk_id
 
     def _unindex_passages(self, db: Any, chunk_ids: Sequence[int]) -> None:
+        """Drop the FTS5 rows of passages about to be deleted."""
         db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
 
     def get_chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:

@@ -142,6 +142,10 @@ class Settings:
     # the database by the library; ~2.5 ms a query at 100k passages) or "fts5" (SQLite FTS5 in
     # the database file; ~170 ms there, because bm25() scores every matching row).
     lexical: str = "tantivy"
+    # A shared PostgreSQL database (with pgvector) instead of the embedded SQLite + FAISS +
+    # lexical files: articles, passages, vectors, full-text search and feeds all live there, so
+    # several bot processes on several machines serve one corpus. None = the embedded store.
+    database_url: str | None = None
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
@@ -194,6 +198,7 @@ class EngineEnv(BaseSettings):
     encoder: str | None = Field(None, validation_alias="NEWSBOT_ENCODER")
     cache_dir: Path | None = Field(None, validation_alias="NEWSBOT_CACHE_DIR")
     lexical: str | None = Field(None, validation_alias="NEWSBOT_LEXICAL")
+    database_url: str | None = Field(None, validation_alias="NEWSBOT_DATABASE_URL")
 
     @classmethod
     def load(cls, env_file: str | os.PathLike[str] | None = ".env") -> Self:
@@ -291,3 +296,19 @@ class EngineEnv(BaseSettings):
     @classmethod
     def _lexical(cls, value: object) -> str | None:
         return _choice("NEWSBOT_LEXICAL", _text(value), LEXICAL_BACKENDS)
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> str | None:
+        text = _text(value)
+        return parse_database_url("NEWSBOT_DATABASE_URL", text) if text else None
+
+
+def parse_database_url(name: str, text: str) -> str:
+    """A PostgreSQL URL, or SettingsError naming the variable (or option) it came from."""
+    if not text.startswith(("postgresql://", "postgres://")):
+        raise SettingsError(
+            f"{name} must be a PostgreSQL URL (postgresql://user:password@host:5432/newsbot); "
+            "leave it unset for the embedded store in the data directory."
+        )
+    return text

@@ -145,15 +145,9 @@ class Store(PassageRows, Database):
         article_id = int(cursor.fetchone()[0])
         chunk_ids: list[int] = []
         for seq, (span, vector) in enumerate(zip(spans, vectors, strict=True)):
-            text = draft.text[span.start : span.end]
-            cursor = db.execute(
-                'INSERT INTO chunks(article_id, seq, start, "end", text, embedding) '
-                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                (article_id, seq, span.start, span.end, text, self._dump_vector(vector)),
+            chunk_ids.append(
+                self._insert_chunk(db, article_id, seq, span, vector, draft.text, draft)
             )
-            chunk_id = int(cursor.fetchone()[0])
-            chunk_ids.append(chunk_id)
-            self._index_passage(db, chunk_id, text, draft.title, draft.outlet or "")
         article = Article(
             id=article_id,
             title=draft.title,

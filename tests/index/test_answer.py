@@ -16,6 +16,9 @@ from index.models import Article, Chunk, Passage
 from index.question import Question, read_question
 from tests.conftest import SEED_ARTICLE, require
 
+# Every engine test here runs on the embedded store and on the shared PostgreSQL one.
+BOTH_BACKENDS = True
+
 WHEN = datetime(2024, 11, 17, tzinfo=UTC)
 
 BRIDGE = (

@@ -21,6 +21,9 @@ from index.library import VECTORS_FILE
 from tests.conftest import MULTIHOP_CORPUS, require
 from tests.localserver import serving
 
+# Every test here runs on the embedded store and on the shared PostgreSQL one.
+BOTH_BACKENDS = True
+
 
 def _reopen(settings: Settings) -> Engine:
     return Engine(settings, encoder=HashingEncoder()).open()
@@ -115,6 +118,7 @@ def test_everything_survives_a_restart(settings: Settings, fixtures: Path) -> No
         assert engine.stats().vectors == article.chunk_count
 
 
+@pytest.mark.embedded_only
 def test_vector_index_is_rebuilt_from_the_database(settings: Settings, fixtures: Path) -> None:
     with _reopen(settings) as engine:
         engine.add_text((fixtures / "vaccine-trial.txt").read_text())
@@ -124,6 +128,7 @@ def test_vector_index_is_rebuilt_from_the_database(settings: Settings, fixtures:
         assert engine.search("vaccine")
 
 
+@pytest.mark.embedded_only
 def test_crash_between_database_and_index_save_is_repaired(
     settings: Settings, fixtures: Path
 ) -> None:

@@ -19,6 +19,9 @@ from index.errors import DuplicateFeed, FeedBusy, FeedError, NotFound
 from tests.support.feeds import STORIES, FeedSite
 from tests.support.web import LocalServer, Route, serving
 
+# Every engine test here runs on the embedded store and on the shared PostgreSQL one.
+BOTH_BACKENDS = True
+
 LIGHTHOUSE, FERRY, SALMON, TRAM = (STORIES[s] for s in STORIES)
 START = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)
 

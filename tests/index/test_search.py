@@ -8,6 +8,9 @@ import pytest
 
 from index import ArticleDraft, Engine, SearchParams
 
+# Every engine test here runs on the embedded store and on the shared PostgreSQL one.
+BOTH_BACKENDS = True
+
 # -- ranking on a small corpus -------------------------------------------------------------
 
 

@@ -16,6 +16,9 @@ from index.database import MIGRATIONS
 from index.dedupe import content_hash
 from index.library import DATABASE_FILE
 
+# Every engine test here runs on the embedded store and on the shared PostgreSQL one.
+BOTH_BACKENDS = True
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # A wire story, and another outlet's report of the same event in its own words.
 WIRE = (FIXTURES / "lindmark-wire.txt").read_text().strip()

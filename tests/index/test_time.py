@@ -18,6 +18,9 @@ from index.period import asks_only_for_news, read_period
 from index.question import read_question
 from tests.support.feeds import STORIES, Story
 
+# Every engine test here runs on the embedded store and on the shared PostgreSQL one.
+BOTH_BACKENDS = True
+
 LIGHTHOUSE, FERRY, SALMON, TRAM = (STORIES[s] for s in STORIES)
 # An older story on the same topic as TRAM, so "latest" has a choice to make.
 TRAM_VOTE = Story(
@@ -175,7 +178,8 @@ def test_newsbot_ask_as_of_answers_as_if_that_were_today(
 ) -> None:
     engine.close()
     question = "latest news on the Port Ellery tram drivers strike"
-    args = ["--data-dir", str(settings.data_dir), "ask", "--json"]
+    store = ["--database-url", settings.database_url] if settings.database_url else []
+    args = ["--data-dir", str(settings.data_dir), *store, "ask", "--json"]
 
     def fake(settings: Settings) -> Engine:
         return Engine(settings, encoder=HashingEncoder())
