@@ -279,6 +279,21 @@ def cmd_remove(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    """Copy the embedded store (articles, passages, vectors, feeds) into PostgreSQL."""
+    from index.migrate import migrate
+
+    target = parse_database_url("--to", args.to.strip())
+    enabled = args.progress or sys.stderr.isatty()
+    report = migrate(settings.data_dir, target, lambda total: _progress(total, enabled))
+    print(report.summary())
+    print(
+        "Start the bot (or newsbot) with NEWSBOT_DATABASE_URL set to that database to use it; "
+        "running this again copies only what is missing."
+    )
+    return 0
+
+
 def cmd_stats(engine: Engine, args: argparse.Namespace) -> int:
     stats = engine.stats()
     if args.json:
@@ -373,6 +388,19 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts of articles, passages and vectors")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
+
+    migrate = commands.add_parser(
+        "migrate", help="copy the data directory into a shared PostgreSQL database"
+    )
+    migrate.add_argument(
+        "--to", required=True, metavar="URL", help="postgresql://user:password@host/database"
+    )
+    migrate.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar even when stderr is not a terminal",
+    )
+    migrate.set_defaults(handler=cmd_migrate, standalone=True)
 
     register_feeds(commands)
     _register_optional(commands)

@@ -26,6 +26,7 @@ from index.chunk import Span
 from index.embed import Vectors
 from index.errors import DuplicateArticle, StorageError
 from index.models import Article, ArticleDraft
+from index.database import iso
 from index.store import Store
 
 try:  # The shared backend is optional: the embedded one needs neither package.
@@ -352,6 +353,50 @@ class PostgresStore(Store):
                 + (f": article {existing.id}, “{existing.title}”." if existing else "."),
                 existing.id if existing else 0,
             ) from None
+
+    # -- copying a corpus in (`newsbot migrate`) ---------------------------------------------
+
+    def import_article(
+        self,
+        db: Any,
+        article: Article,
+        canonical_url: str | None,
+        content_hash: str,
+        spans: Sequence[Span],
+        vectors: Vectors,
+    ) -> None:
+        """Store an article from another store under its own number, inside `writing()`."""
+        db.execute(
+            "INSERT INTO articles(id, url, canonical_url, title, outlet, author, published_at, "
+            "added_at, text, content_hash, story_id, replaces) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.url,
+                canonical_url,
+                article.title,
+                article.outlet,
+                article.author,
+                iso(article.published_at),
+                iso(article.added_at),
+                article.text,
+                content_hash,
+                article.story_id,
+                article.replaces,
+            ),
+        )
+        draft = ArticleDraft(text=article.text, title=article.title, outlet=article.outlet)
+        for seq, (span, vector) in enumerate(zip(spans, vectors, strict=True)):
+            self._insert_chunk(db, article.id, seq, span, vector, article.text, draft)
+
+    def restart_numbering(self) -> None:
+        """New articles and feeds are numbered after the highest number copied in."""
+        with self._transaction() as db:
+            for table in ("articles", "chunks", "feeds"):
+                db.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                )
 
     # -- the vector index's SQL index -----------------------------------------------------
 
