@@ -23,10 +23,10 @@ from typing import Any, cast
 import numpy as np
 
 from index.chunk import Span
+from index.database import iso
 from index.embed import Vectors
 from index.errors import DuplicateArticle, StorageError
 from index.models import Article, ArticleDraft
-from index.database import iso
 from index.store import Store
 
 try:  # The shared backend is optional: the embedded one needs neither package.
