@@ -134,7 +134,8 @@ def open_corpus_engine(
             previous = {}
     engine = engine_factory(replace(settings, data_dir=work_dir))
     fingerprint = corpus.fingerprint(engine.encoder.name)
-    if previous.get("fingerprint") == fingerprint and (work_dir / DATABASE_FILE).exists():
+    held = settings.database_url or (work_dir / DATABASE_FILE).exists()
+    if previous.get("fingerprint") == fingerprint and held:
         engine.open()
         stats = engine.stats()
         if stats.articles == previous.get("articles"):
@@ -143,10 +144,23 @@ def open_corpus_engine(
                 True, float(previous.get("seconds", 0.0)), stats.articles, stats.chunks
             )
         engine.close()
-    log(f"Ingesting {len(corpus.drafts)} articles into {work_dir} (takes a few minutes)")
+    if settings.database_url:
+        # A shared database is never emptied here: it may be someone's bot. Fill an empty one.
+        engine.open()
+        if engine.stats().articles:
+            engine.close()
+            raise NewsbotError(
+                "The database at NEWSBOT_DATABASE_URL holds articles but not this corpus as "
+                f"ingested in {work_dir}; evaluate on an empty database, or copy the corpus "
+                f"there with: newsbot --data-dir {work_dir} migrate --to URL"
+            )
+        engine.close()
+        log(f"Ingesting {len(corpus.drafts)} articles into the database (takes a few minutes)")
+    else:
+        log(f"Ingesting {len(corpus.drafts)} articles into {work_dir} (takes a few minutes)")
+        for name in (DATABASE_FILE, f"{DATABASE_FILE}-wal", f"{DATABASE_FILE}-shm", VECTORS_FILE):
+            (work_dir / name).unlink(missing_ok=True)
     stamp.unlink(missing_ok=True)
-    for name in (DATABASE_FILE, f"{DATABASE_FILE}-wal", f"{DATABASE_FILE}-shm", VECTORS_FILE):
-        (work_dir / name).unlink(missing_ok=True)
     engine = engine_factory(replace(settings, data_dir=work_dir)).open()
     started = time.perf_counter()
     failures = [o for o in engine.add_drafts(corpus.drafts) if o.stage is not Stage.ADDED]

@@ -52,6 +52,11 @@ def ask_all(
 
 def engine_description(settings: Settings) -> str:
     """The model and the backends a run used, for the results file's header."""
+    if settings.database_url:
+        return (
+            f"{settings.embedding_model} ({settings.encoder} encoder, PostgreSQL: pgvector HNSW "
+            "and full-text candidates re-scored with BM25)"
+        )
     return (
         f"{settings.embedding_model} ({settings.encoder} encoder, {settings.lexical} lexical index)"
     )

@@ -83,7 +83,8 @@ def _questions(corpus_dir: Path, count: int) -> list[str]:
 
 
 def measure_ingest(settings: Settings, drafts: list[ArticleDraft]) -> dict[str, Any]:
-    """Encode and store `drafts` into a fresh data directory with the configured model."""
+    """Encode and store `drafts` into a fresh data directory (or an emptied scratch database)
+    with the configured model."""
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     engine = Engine(settings)
     started = time.perf_counter()
@@ -181,7 +182,7 @@ def measure_questions(settings: Settings, questions: list[str]) -> dict[str, Any
         "recall_at_10": recall,
         "recall_at_10_texts": recall_texts,
         "encoder": getattr(engine.encoder, "runtime", settings.encoder),
-        "lexical": settings.lexical,
+        "lexical": "postgresql" if settings.database_url else settings.lexical,
         "torch_imported": "torch" in sys.modules,
         "embed_p50_ms": round(percentile(embed_ms, 50), 1),
         "lexical_p50_ms": round(percentile(lexical_ms, 50), 1),
@@ -266,6 +267,14 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         print(f"ingesting {len(drafts)} articles with {encoder} …", file=sys.stderr)
         ingest = measure_ingest(replace(base, encoder=encoder), drafts)
         report["ingest"].append({"encoder": encoder, **ingest})
+    database_url = getattr(args, "database_url", None)
+    if database_url:
+        encoder = backends[0][0]
+        print(f"ingesting {len(drafts)} articles into PostgreSQL with {encoder} …", file=sys.stderr)
+        empty_scratch_database(database_url)
+        shared = replace(base, encoder=encoder, database_url=database_url)
+        ingest = measure_ingest(shared, drafts)
+        report["ingest"].append({"encoder": f"{encoder}, PostgreSQL", **ingest})
     questions_file = work / "questions.json"
     questions_file.write_text(json.dumps(questions))
     for size in args.sizes:
@@ -306,9 +315,79 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
             # Written after every run, so a long 1M-passage run keeps what it already measured.
             report["load_after"] = _load()
             write_report(report, args.results)
+        if database_url:
+            result = _measure_on_postgresql(
+                settings, target, database_url, backends[0][0], questions_file, questions
+            )
+            copy = result.pop("lexical_build_seconds")
+            result["build_seconds"] = f"{build_seconds:.1f} + {copy} copy"
+            report["sizes"].append(result)
+            print(json.dumps(result), file=sys.stderr)
+            report["load_after"] = _load()
+            write_report(report, args.results)
         if not args.keep:
             shutil.rmtree(target, ignore_errors=True)
     return report
+
+
+def empty_scratch_database(url: str) -> None:
+    """Empty the bench's PostgreSQL database, refusing one that holds anyone else's articles."""
+    from index.pg_store import PostgresStore
+
+    store = PostgresStore(url)
+    try:
+        if store.count_articles() and store.get_meta("bench_scratch") != "1":
+            raise SystemExit(
+                "newsbot bench: the --database-url database holds articles the bench did not "
+                "write; give it an empty scratch database (it is emptied between runs)."
+            )
+        with store.writing() as db:
+            db.execute("TRUNCATE articles, chunks, feeds, feed_items CASCADE")
+        store.set_meta("bench_scratch", "1")
+        store.generation += 1
+    finally:
+        store.close()
+
+
+def _measure_on_postgresql(
+    settings: Settings,
+    target: Path,
+    url: str,
+    encoder: str,
+    questions_file: Path,
+    questions: list[str],
+) -> dict[str, Any]:
+    """Copy a synthetic corpus into PostgreSQL (as `newsbot migrate` does, HNSW index built at
+    the end) and measure questions there in a fresh process."""
+    from index.migrate import migrate
+
+    print(f"copying {target.name} into PostgreSQL …", file=sys.stderr)
+    empty_scratch_database(url)
+    began = time.perf_counter()
+    migrate(target, url)
+    copy_seconds = time.perf_counter() - began
+    env = {
+        **os.environ,
+        "NEWSBOT_DATA_DIR": str(target),
+        "NEWSBOT_ENCODER": encoder,
+        "NEWSBOT_DATABASE_URL": url,
+    }
+    if settings.embedding_model:
+        env["NEWSBOT_EMBEDDING_MODEL"] = settings.embedding_model
+    if settings.cache_dir:
+        env["NEWSBOT_CACHE_DIR"] = str(settings.cache_dir)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.speed", str(target), str(questions_file)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["ask_wall_seconds"] = measure_ask_wall(env, questions[0])
+    result["lexical_build_seconds"] = round(copy_seconds, 1)
+    return result
 
 
 def _load() -> str:
@@ -409,7 +488,11 @@ def format_report(report: dict[str, Any]) -> str:
         "hundreds of jittered copies of each passage, interchangeable for an answer); corpus build "
         "= copying the passages and building the vector index (HNSW from "
         f"{APPROXIMATE_FROM:,} passages). `newsbot ask` wall = the median of three runs of "
-        "`newsbot ask QUESTION` in a new process, start to exit.",
+        "`newsbot ask QUESTION` in a new process, start to exit. Rows with lexical "
+        "`postgresql` ran on the shared backend (`--database-url`): the same corpus copied in "
+        "with `newsbot migrate` (its seconds, HNSW build included, in the corpus build column "
+        "beside the synthetic build), PostgreSQL on the same machine over a Unix socket; its "
+        "database size is the whole database's.",
         "",
     ]
     return "\n".join(lines)
@@ -515,6 +598,11 @@ def register_cli(commands: Any) -> Any:
         "torch+fts5,onnx+fts5,torch+tantivy,onnx+tantivy (default: the configured ones)",
     )
     bench.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    bench.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="also measure the shared PostgreSQL backend in this scratch database (emptied)",
+    )
     bench.set_defaults(handler=cmd_bench, standalone=True)
     return bench
 

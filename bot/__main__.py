@@ -1,15 +1,16 @@
-"""`python -m bot`: run the bot with long polling until Ctrl-C."""
+"""`python -m bot`: run the bot until Ctrl-C, by long polling or (NEWSBOT_WEBHOOK_URL) webhook."""
 
 from __future__ import annotations
 
 import sys
+from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import allowed_updates, build_application
 from bot.config import BotSettings
 from bot.logs import configure_logging, redact
-from index import SettingsError
+from index import NewsbotError, SettingsError
 
 
 def main() -> int:
@@ -20,9 +21,24 @@ def main() -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.token.get_secret_value(), settings.log_level)
-    application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=allowed_updates())
+        application = build_application(settings)
+    except NewsbotError as error:  # the shared database cannot be reached, say
+        print(error, file=sys.stderr)
+        return 1
+    try:
+        if settings.webhook_url and settings.webhook_secret is not None:
+            host, port = settings.webhook_listen
+            application.run_webhook(
+                listen=host,
+                port=port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=allowed_updates(),
+            )
+        else:
+            application.run_polling(allowed_updates=allowed_updates())
     except InvalidToken:
         print(
             "Telegram rejected TELEGRAM_BOT_TOKEN; copy the token again from @BotFather "

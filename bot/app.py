@@ -26,6 +26,7 @@ from telegram.ext import (
     ExtBot,
     JobQueue,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -34,6 +35,7 @@ from bot.config import BotSettings
 from bot.feed_jobs import FeedPoller
 from bot.ratelimit import RateLimiter
 from bot.services import BotData, Context
+from bot.shared import SharedRateLimiter, SharedState, take_update
 from index import AsyncEngine, Engine
 
 __all__ = [
@@ -139,9 +141,17 @@ def build_application(
     application: NewsbotApp = builder.build()
     if not isinstance(engine, AsyncEngine):
         engine = AsyncEngine(engine or Engine(settings.engine))
-    application.bot_data.setup(
-        settings, engine, RateLimiter(settings.rate_limit_questions, settings.rate_limit_seconds)
-    )
+    capacity, period = settings.rate_limit_questions, settings.rate_limit_seconds
+    if settings.engine.database_url:
+        # Several workers may share this database: one limit per reader among them all, and
+        # each update handled by the first worker to take it (group -1 runs before the rest).
+        shared = SharedState(settings.engine.database_url)
+        application.bot_data.setup(
+            settings, engine, SharedRateLimiter(shared, capacity, period), shared=shared
+        )
+        application.add_handler(TypeHandler(Update, take_update), group=-1)
+    else:
+        application.bot_data.setup(settings, engine, RateLimiter(capacity, period))
     _add_handlers(application, settings.admin_ids)
     application.add_error_handler(errors.on_error)
     return application

@@ -88,6 +88,12 @@ class BotSettings:
     # that a question gets "please ask again" rather than queueing unbounded work.
     max_running_questions: int = 2
     max_waiting_questions: int = 100
+    # Webhook mode (None = long polling): Telegram posts updates to `webhook_url`, whose path
+    # this process serves on `webhook_listen` (host, port), checking `webhook_secret` on each.
+    # Several workers behind one reverse proxy share the work through NEWSBOT_DATABASE_URL.
+    webhook_url: str | None = None
+    webhook_listen: tuple[str, int] = ("0.0.0.0", 8080)
+    webhook_secret: SecretStr | None = None
     engine: Settings = field(default_factory=Settings)
 
     @classmethod
@@ -115,6 +121,9 @@ class BotEnv(EngineEnv):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(
         frozenset(), validation_alias="NEWSBOT_ADMIN_IDS"
     )
+    webhook_url: str | None = Field(None, validation_alias="NEWSBOT_WEBHOOK_URL")
+    webhook_listen: tuple[str, int] | None = Field(None, validation_alias="NEWSBOT_WEBHOOK_LISTEN")
+    webhook_secret: SecretStr | None = Field(None, validation_alias="NEWSBOT_WEBHOOK_SECRET")
 
     def bot_settings(self) -> BotSettings:
         """The bot's settings, with the engine's inside; unset variables keep their defaults."""
@@ -134,7 +143,15 @@ class BotEnv(EngineEnv):
             "rate_limit_questions": self.rate_limit_questions,
             "rate_limit_seconds": self.rate_limit_seconds,
             "log_level": self.log_level,
+            "webhook_url": self.webhook_url,
+            "webhook_listen": self.webhook_listen,
+            "webhook_secret": self.webhook_secret,
         }
+        if self.webhook_url and self.webhook_secret is None:
+            raise SettingsError(
+                "NEWSBOT_WEBHOOK_URL needs NEWSBOT_WEBHOOK_SECRET: 1-256 letters, digits, _ or - "
+                "that Telegram sends with every update, so nobody else can post to the bot."
+            )
         return replace(settings, **{k: v for k, v in optional.items() if v is not None})
 
     @field_validator("token", mode="before")
@@ -200,3 +217,37 @@ class BotEnv(EngineEnv):
     @classmethod
     def _admin_ids(cls, value: object) -> object:
         return parse_admin_ids(value) if isinstance(value, str) else value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> str | None:
+        text = _text(value)
+        if text is not None and not re.match(r"^https?://[^\s/]+/[^\s]*$", text):
+            raise SettingsError(
+                "NEWSBOT_WEBHOOK_URL must be the public URL Telegram posts updates to, with a "
+                f"path, like https://bot.example.com/telegram; {text!r} is not one."
+            )
+        return text
+
+    @field_validator("webhook_listen", mode="before")
+    @classmethod
+    def _webhook_listen(cls, value: object) -> tuple[str, int] | None:
+        text = _text(value)
+        if text is None:
+            return None
+        host, _, port = text.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise SettingsError(
+                f"NEWSBOT_WEBHOOK_LISTEN must be HOST:PORT, like 0.0.0.0:8080; not {text!r}."
+            )
+        return host.strip("[]"), int(port)
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> SecretStr | None:
+        text = _text(value.get_secret_value() if isinstance(value, SecretStr) else value)
+        if text is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", text):
+            raise SettingsError(
+                "NEWSBOT_WEBHOOK_SECRET must be 1-256 letters, digits, _ or - (Telegram's rule)."
+            )
+        return SecretStr(text) if text else None

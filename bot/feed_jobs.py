@@ -3,7 +3,8 @@
 Each feed's schedule (its interval, or its back-off after failures) is kept by the engine in
 the database, so one repeating job serves every feed and a restart picks up where it left off.
 Polls run as tasks, one at a time per feed; the slow parts run in the engine's worker threads,
-so questions are answered while feeds are read.
+so questions are answered while feeds are read. With several workers on one shared database,
+only the holder of the "jobs" lease polls; another takes over once the holder stops renewing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 
 # Due feeds are looked for this often, or more often when the politeness floor is shorter.
 MAX_TICK_SECONDS = 60.0
+# The jobs lease lasts this many ticks (at least LEASE_MIN_SECONDS): a holder that misses a
+# couple of ticks keeps it, one that died loses it to another worker within that time.
+LEASE_TICKS = 3
+LEASE_MIN_SECONDS = 5.0
+JOBS_LEASE = "jobs"
 
 
 class FeedPoller:
@@ -34,15 +40,31 @@ class FeedPoller:
         self.data = data
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._subscribed = False
+        self._leading = False
+        floor = self.data.engine.settings.feed_min_interval * 60
+        self.period = max(0.5, min(MAX_TICK_SECONDS, floor))
 
     def schedule(self, job_queue: JobQueue[Any]) -> None:
-        floor = self.data.engine.settings.feed_min_interval * 60
-        period = max(0.5, min(MAX_TICK_SECONDS, floor))
-        job_queue.run_repeating(self.tick, interval=period, first=period, name="poll-feeds")
+        job_queue.run_repeating(
+            self.tick, interval=self.period, first=self.period, name="poll-feeds"
+        )
+
+    async def _may_run_jobs(self) -> bool:
+        """Whether this worker runs the periodic jobs now (always, without a shared database)."""
+        shared = self.data.shared
+        if shared is None:
+            return True
+        seconds = max(LEASE_MIN_SECONDS, LEASE_TICKS * self.period)
+        leading = await asyncio.to_thread(shared.hold_lease, JOBS_LEASE, seconds)
+        if leading and not self._leading:
+            log.info("This worker (%s) now runs the feed polls", shared.worker)
+            await asyncio.to_thread(shared.forget_old_updates)
+        self._leading = leading
+        return leading
 
     async def tick(self, context: object) -> None:
         """Start a poll for every due feed not being polled (nothing while the engine loads)."""
-        if not self.data.engine_ready:
+        if not self.data.engine_ready or not await self._may_run_jobs():
             return
         engine = self.data.engine
         if not self._subscribed:
@@ -84,3 +106,7 @@ class FeedPoller:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        shared = self.data.shared
+        if shared is not None and self._leading:
+            await asyncio.to_thread(shared.release_lease, JOBS_LEASE)
+            self._leading = False

@@ -13,8 +13,9 @@ import time
 from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
-__all__ = ["Decision", "QuestionGate", "RateLimiter"]
+__all__ = ["Decision", "Limiter", "QuestionGate", "RateLimiter"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Decision:
     # True only for the first refusal after an allowed request, so the polite
     # "slow down" message is not itself repeated for every message of a flood.
     warn: bool = False
+
+
+class Limiter(Protocol):
+    """What the handlers ask of a rate limiter (this process's, or `bot.shared`'s)."""
+
+    def check(self, key: Hashable) -> Decision: ...
 
 
 @dataclass

@@ -16,11 +16,12 @@ import httpx
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import BotSettings
-from bot.ratelimit import QuestionGate, RateLimiter
+from bot.ratelimit import Limiter, QuestionGate
 from index import AsyncEngine, make_client
 
 if TYPE_CHECKING:
     from bot.feed_jobs import FeedPoller
+    from bot.shared import SharedState
 
 __all__ = ["BotData", "Context", "EngineUnavailable"]
 
@@ -37,8 +38,10 @@ class BotData:
 
     settings: BotSettings
     engine: AsyncEngine
-    limiter: RateLimiter
+    limiter: Limiter
     gate: QuestionGate
+    # With a shared database: what this worker shares with the others (else None).
+    shared: SharedState | None
 
     def __init__(self) -> None:
         # python-telegram-bot instantiates bot_data without arguments.
@@ -53,11 +56,13 @@ class BotData:
         self,
         settings: BotSettings,
         engine: AsyncEngine,
-        limiter: RateLimiter,
+        limiter: Limiter,
         gate: QuestionGate | None = None,
+        shared: SharedState | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
+        self.shared = shared
         self.limiter = limiter
         self.gate = gate or QuestionGate(
             settings.max_running_questions, settings.max_waiting_questions
@@ -111,6 +116,8 @@ class BotData:
             await self._open_task
         if self.poller is not None:
             await self.poller.stop()
+        if self.shared is not None:
+            await asyncio.to_thread(self.shared.close)
         if self._http is not None:
             await self._http.aclose()
             self._http = None

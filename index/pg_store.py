@@ -35,7 +35,7 @@ try:  # The shared backend is optional: the embedded one needs neither package.
 except ImportError:  # pragma: no cover - exercised only where the packages are missing
     psycopg = None  # type: ignore[assignment]
 
-__all__ = ["PG_MIGRATIONS", "PostgresStore", "is_database_url"]
+__all__ = ["EF_SEARCH", "PG_MIGRATIONS", "PostgresStore", "is_database_url"]
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,32 @@ PG_MIGRATIONS: list[str] = [
         PRIMARY KEY (feed_id, key)
     )
     """,
+    # 2: what several bot workers share besides the corpus (read and written by bot.shared):
+    # the updates one of them has taken, who runs the periodic jobs, per-user rate limits.
+    """
+    CREATE TABLE bot_updates (
+        update_id BIGINT PRIMARY KEY,
+        worker TEXT NOT NULL,
+        taken_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    );
+    CREATE INDEX bot_updates_taken ON bot_updates(taken_at);
+    CREATE TABLE bot_leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+    );
+    CREATE TABLE bot_rate_buckets (
+        key TEXT PRIMARY KEY,
+        tokens DOUBLE PRECISION NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        warned BOOLEAN NOT NULL DEFAULT false
+    )
+    """,
 ]
 
+# HNSW candidates per search: at 6.5k passages 100 found 0.995 of the exact top 100 in 1.5 ms
+# (the planner scans exactly, in ~40 ms, once this exceeds what it thinks the index is worth).
+EF_SEARCH = 100
 # Every write transaction takes this advisory lock first (any fixed 64-bit number).
 _WRITE_LOCK = 0x6E657773626F74  # "newsbot"
 # Serialises schema migrations of processes starting together.
@@ -136,9 +160,10 @@ class _Connection:
         self.raw = raw
 
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> Any:
+        # Results in binary: vectors arrive as float32 arrays rather than text to parse.
         if not parameters:
-            return self.raw.execute(sql)
-        return self.raw.execute(_placeholders(sql), list(parameters))
+            return self.raw.execute(sql, binary=True)
+        return self.raw.execute(_placeholders(sql), list(parameters), binary=True)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> Any:
         cursor = self.raw.cursor()
@@ -177,7 +202,10 @@ class PostgresStore(Store):
                 f"Cannot reach the database at {_redacted(self.url)} ({_first_line(error)})."
             ) from None
         try:
-            raw.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            # Several workers starting at once: one creates the extension, the others wait.
+            with raw.transaction():
+                raw.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATE_LOCK,))
+                raw.execute("CREATE EXTENSION IF NOT EXISTS vector")
         except psycopg.Error as error:
             raw.close()
             raise StorageError(
@@ -185,9 +213,9 @@ class PostgresStore(Store):
                 f"({_first_line(error)}); install pgvector there (or use an image with it)."
             ) from None
         register_vector(raw)
-        # The HNSW search looks at this many candidates (pgvector's default, 40, would also cap
-        # how many neighbours one query can return).
-        raw.execute("SET hnsw.ef_search = 400")
+        # The HNSW search looks at this many candidates; pgvector's default, 40, would also cap
+        # how many neighbours one query returns. Searches for more raise it for themselves.
+        raw.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
         self._raw = raw
         return _Connection(raw)
 

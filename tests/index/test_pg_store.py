@@ -139,6 +139,31 @@ def test_bm25_ranks_more_and_rarer_matching_words_first(database_url: str) -> No
         store.close()
 
 
+def test_common_words_score_but_only_selective_ones_pick_candidates(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.pg_search._SELECTIVE_FLOOR", 0)
+    store = PostgresStore(database_url)
+    try:
+        texts = [f"The council met on day {n} to discuss the budget." for n in range(18)]
+        texts += ["The harbour council approved the lighthouse budget.", "A lighthouse burned."]
+        for number, text in enumerate(texts):
+            store.add_article(
+                _draft(text, f"https://x.example/{number}", outlet="Daily Post"),
+                f"x.example/{number}",
+                content_hash(text),
+                [Span(0, len(text))],
+                np.eye(1, 4, dtype=np.float32),
+            )
+        ranked = PgLexicalIndex(store).search("council lighthouse budget harbour", 10)
+        # "council" and "budget" are in 19 of 20 passages: too common to pick candidates, but
+        # they still count for the passage that also has the rare words.
+        assert [i for i, _ in ranked] == [19, 20]
+        assert ranked[0][1] > ranked[1][1]
+    finally:
+        store.close()
+
+
 def test_query_syntax_in_a_question_is_not_obeyed() -> None:
     assert tsquery("ferry & !pier | (strike):* <-> 'x'") == "ferry | pier | strike | x"
     assert tsquery("the and of") == ""

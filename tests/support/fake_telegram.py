@@ -1,15 +1,15 @@
 """A small fake of the Telegram Bot API over real HTTP on 127.0.0.1, for end-to-end tests.
 
-It implements the methods python-telegram-bot calls for this bot (getMe, deleteWebhook,
-getUpdates long polling, sendMessage, editMessageText, sendChatAction, setMyCommands,
+It implements the methods python-telegram-bot calls for this bot (getMe, deleteWebhook, getUpdates
+long polling or setWebhook deliveries, sendMessage, editMessageText, sendChatAction, setMyCommands,
 answerCallbackQuery, getFile and file downloads), records every call, and refuses what Telegram
 would refuse (bad HTML, over 4096 characters, unchanged edits). Stricter than Telegram, it also
 refuses any parameter its method does not define, so a misspelt or misplaced parameter fails the
-test instead of being silently misread. Tests queue updates as a user would cause them and wait
-for the bot's calls.
+test instead of being silently misread. Tests queue updates as a user would cause them and wait for
+the bot's calls.
 
-python-telegram-bot 22 posts `application/x-www-form-urlencoded` bodies in which strings are
-sent as they are and every other value (ints, objects, lists) is JSON-encoded
+python-telegram-bot 22 posts `application/x-www-form-urlencoded` bodies in which strings are sent
+as they are and every other value (ints, objects, lists) is JSON-encoded
 (`RequestData.json_parameters`), so values are decoded by parameter name below.
 """
 
@@ -22,6 +22,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -48,6 +50,7 @@ _KINDS: dict[str, _Kind] = {
             "disable_notification",
             "drop_pending_updates",
             "entities",
+            "max_connections",
             "link_preview_options",
             "protect_content",
             "allow_paid_broadcast",
@@ -90,6 +93,17 @@ _SEND_OPTIONS = {
 _PARAMETERS: dict[str, frozenset[str]] = {
     "getme": frozenset(),
     "deletewebhook": frozenset({"drop_pending_updates"}),
+    "setwebhook": frozenset(
+        {
+            "url",
+            "certificate",
+            "ip_address",
+            "max_connections",
+            "allowed_updates",
+            "drop_pending_updates",
+            "secret_token",
+        }
+    ),
     "getupdates": frozenset({"offset", "limit", "timeout", "allowed_updates"}),
     "setmycommands": frozenset({"commands", "scope", "language_code"}),
     "sendchataction": frozenset(
@@ -150,6 +164,9 @@ class _State:
     messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
     chats: dict[int, JSON] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # Set by setWebhook: updates are then posted there instead of held for getUpdates.
+    webhook: tuple[str, str] | None = None  # (url, secret token)
+    deliveries: list[tuple[int, int]] = field(default_factory=list)  # (update_id, HTTP status)
 
 
 class FakeTelegram(LoopbackServer):
@@ -294,6 +311,19 @@ class FakeTelegram(LoopbackServer):
         return self.bot_user
 
     def _api_deletewebhook(self, params: JSON) -> bool:
+        with self._state.lock:
+            self._state.webhook = None
+        return True
+
+    def _api_setwebhook(self, params: JSON) -> bool:
+        url = str(params.get("url", ""))
+        if not url.startswith(("http://127.", "https://127.")):
+            raise _ApiError("bad webhook: tests deliver to loopback only")
+        with self._state.lock:
+            self._state.webhook = (url, str(params.get("secret_token", "")))
+            pending, self._state.updates = self._state.updates, []
+        for update in pending:
+            self._deliver(update)
         return True
 
     def _api_setmycommands(self, params: JSON) -> bool:
@@ -306,6 +336,8 @@ class FakeTelegram(LoopbackServer):
         return True
 
     def _api_getupdates(self, params: JSON) -> list[JSON]:
+        if self._state.webhook is not None:
+            raise _ApiError("Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset", 0))
         wait = min(float(params.get("timeout", 0)), _MAX_POLL)
         deadline = time.monotonic() + wait
@@ -398,8 +430,60 @@ class FakeTelegram(LoopbackServer):
     def _queue(self, update: JSON) -> None:
         with self._state.lock:
             update["update_id"] = next(self._update_ids)
-            self._state.updates.append(update)
-            self._state.lock.notify_all()
+            if self._state.webhook is None:
+                self._state.updates.append(update)
+                self._state.lock.notify_all()
+                return
+        self._deliver(update, copies=self.redeliver)
+
+    # Each update is posted this many times to the webhook (Telegram retries a delivery it did
+    # not see acknowledged, and a retry may reach another worker); tests raise it.
+    redeliver = 1
+
+    def _deliver(self, update: JSON, copies: int = 1) -> None:
+        """Post `update` to the webhook in the background, as Telegram does, retrying (up to
+        ten times, a little apart) until a delivery is answered with 200; then `copies - 1`
+        more deliveries of it."""
+        body = json.dumps(update).encode()
+
+        def post() -> None:
+            delivered = 0
+            for _ in range(10 + copies):
+                with self._state.lock:
+                    if self._state.webhook is None:
+                        return
+                    url, secret = self._state.webhook
+                request = urllib.request.Request(
+                    url,
+                    data=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Telegram-Bot-Api-Secret-Token": secret,
+                    },
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        status = int(response.status)
+                except urllib.error.HTTPError as error:
+                    status = error.code
+                except OSError:
+                    status = 0
+                with self._state.lock:
+                    self._state.deliveries.append((int(update["update_id"]), status))
+                    self._state.lock.notify_all()
+                if status == 200:
+                    delivered += 1
+                    if delivered >= copies:
+                        return
+                else:
+                    time.sleep(0.2)
+
+        threading.Thread(target=post, daemon=True).start()
+
+    def deliveries(self) -> list[tuple[int, int]]:
+        """Every webhook delivery so far: (update_id, HTTP status; 0 = no connection)."""
+        with self._state.lock:
+            return list(self._state.deliveries)
 
     def send(
         self,
