@@ -29,6 +29,10 @@ def cmd_eval_multihop(settings: Settings, args: Any) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    if args.postgresql_ranking != "bm25":
+        from index.pg_search import PgLexicalIndex
+
+        PgLexicalIndex.ranking = args.postgresql_ranking
     report = run_multihop(
         settings,
         args.data,
@@ -101,6 +105,13 @@ def register_cli(commands: Any) -> None:
         help="also measure each tuning idea switched off (slower)",
     )
     multihop.add_argument("--json", action="store_true", help="print the figures as JSON")
+    multihop.add_argument(
+        "--postgresql-ranking",
+        choices=["bm25", "ts_rank_cd"],
+        default="bm25",
+        help="with NEWSBOT_DATABASE_URL: rank full-text matches by BM25 (default) or by "
+        "PostgreSQL's ts_rank_cd alone, to measure the difference",
+    )
     multihop.set_defaults(handler=cmd_eval_multihop, standalone=True)
     natural = benchmarks.add_parser(
         "natural",

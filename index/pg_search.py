@@ -117,6 +117,10 @@ class PgVectorIndex:
 class PgLexicalIndex:
     """The `LexicalIndex` of the shared backend: PostgreSQL full-text candidates, BM25 scores."""
 
+    # "bm25" (the default) or "ts_rank_cd": PostgreSQL's ranking alone, kept to measure the
+    # difference (`newsbot eval multihop --postgresql-ranking ts_rank_cd`).
+    ranking = "bm25"
+
     def __init__(self, store: PostgresStore) -> None:
         self._store = store
         self._lock = threading.Lock()
@@ -164,7 +168,7 @@ class PgLexicalIndex:
             "SELECT c.id, c.word_count, ARRAY(SELECT x.lexeme || ' ' || "
             "array_length(x.positions, 1) FROM unnest(c.words) x WHERE x.lexeme = ANY(?)) "
             "FROM chunks c, CAST(? AS tsquery) q WHERE c.words @@ q "
-            "ORDER BY ts_rank_cd(c.words, q) DESC LIMIT ?",
+            "ORDER BY ts_rank_cd(c.words, q) DESC, c.id LIMIT ?",
             (
                 lexemes,
                 " | ".join(_quoted(x) for x in selective),
@@ -173,6 +177,9 @@ class PgLexicalIndex:
         )
         if not rows:
             return []
+        if self.ranking == "ts_rank_cd":
+            # PostgreSQL's own order, for measuring what the BM25 re-score is worth.
+            return [(int(r[0]), float(len(rows) - n)) for n, r in enumerate(rows[:k])]
         scored: list[tuple[int, float]] = []
         for chunk_id, length, counts in rows:
             norm = _K1 * (1 - _B + _B * int(length) / average) if average else _K1
