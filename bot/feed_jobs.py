@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from index import FeedBusy, NotFound
@@ -31,6 +32,8 @@ MAX_TICK_SECONDS = 60.0
 LEASE_TICKS = 3
 LEASE_MIN_SECONDS = 5.0
 JOBS_LEASE = "jobs"
+# How often the jobs' holder forgets updates handled more than a day ago.
+PRUNE_SECONDS = 3600.0
 
 
 class FeedPoller:
@@ -41,6 +44,7 @@ class FeedPoller:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._subscribed = False
         self._leading = False
+        self._pruned = -PRUNE_SECONDS
         floor = self.data.engine.settings.feed_min_interval * 60
         self.period = max(0.5, min(MAX_TICK_SECONDS, floor))
 
@@ -58,6 +62,8 @@ class FeedPoller:
         leading = await asyncio.to_thread(shared.hold_lease, JOBS_LEASE, seconds)
         if leading and not self._leading:
             log.info("This worker (%s) now runs the feed polls", shared.worker)
+        if leading and time.monotonic() - self._pruned > PRUNE_SECONDS:
+            self._pruned = time.monotonic()
             await asyncio.to_thread(shared.forget_old_updates)
         self._leading = leading
         return leading

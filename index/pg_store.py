@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -184,15 +184,26 @@ class PostgresStore(Store):
         _require_driver()
         self.url = url
         self.path = Path("postgresql")
-        self._lock = threading.RLock()
+        # One connection per thread (the bot answers questions in several worker threads, and
+        # one shared connection would make them wait for each other), so the store's lock
+        # guards no query here: PostgreSQL keeps the threads' transactions apart.
+        self._lock = _NoLock()  # type: ignore[assignment]
+        self._local = threading.local()
+        self._connections: list[_Connection] = []
+        self._connections_lock = threading.Lock()
         self._outlets: tuple[int, list[str]] | None = None
-        self._raw: Any = None
-        # Not a sqlite3.Connection, but the subset of one that the shared SQL calls.
-        self._db = self._connect()  # type: ignore[assignment]
-        with self._lock:
-            self._migrate()
+        self._migrate()
 
     # -- connection -----------------------------------------------------------------------
+
+    @property
+    def _db(self) -> Any:
+        """This thread's connection (the subset of sqlite3's the shared SQL calls)."""
+        return self._live()
+
+    @_db.setter
+    def _db(self, _value: object) -> None:
+        raise AttributeError("the store's connections are per thread")
 
     def _connect(self) -> _Connection:
         try:
@@ -216,18 +227,22 @@ class PostgresStore(Store):
         # The HNSW search looks at this many candidates; pgvector's default, 40, would also cap
         # how many neighbours one query returns. Searches for more raise it for themselves.
         raw.execute(f"SET hnsw.ef_search = {EF_SEARCH}")
-        self._raw = raw
-        return _Connection(raw)
+        connection = _Connection(raw)
+        with self._connections_lock:
+            self._connections = [c for c in self._connections if not c.raw.closed]
+            self._connections.append(connection)
+        return connection
 
     def _live(self) -> _Connection:
-        """The connection, reconnected if the server closed it (a restart, a failover)."""
-        if self._raw is None or self._raw.closed:
-            self._db = self._connect()  # type: ignore[assignment]
-        return cast(_Connection, self._db)
+        """This thread's connection, reconnected if the server closed it (a restart)."""
+        connection: _Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.raw.closed:
+            connection = self._local.connection = self._connect()
+        return connection
 
     def _migrate(self) -> None:
         db = self._live()
-        with self._raw.transaction():
+        with db.raw.transaction():
             db.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATE_LOCK,))
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -253,7 +268,7 @@ class PostgresStore(Store):
         with self._lock:
             db = self._live()
             try:
-                with self._raw.transaction():
+                with db.raw.transaction():
                     db.execute("SELECT pg_advisory_xact_lock(?)", (_WRITE_LOCK,))
                     yield db
             except psycopg.OperationalError as error:
@@ -272,9 +287,11 @@ class PostgresStore(Store):
             return list(self._live().execute(sql, parameters).fetchall())
 
     def close(self) -> None:
-        with self._lock:
-            if self._raw is not None and not self._raw.closed:
-                self._raw.close()
+        with self._connections_lock:
+            for connection in self._connections:
+                if not connection.raw.closed:
+                    connection.raw.close()
+            self._connections = []
 
     # -- what every process sees ----------------------------------------------------------
 
@@ -459,6 +476,16 @@ class PostgresStore(Store):
                 f"((embedding::vector({dim})) vector_cosine_ops) "
                 "WITH (m = 16, ef_construction = 100)"
             )
+
+
+class _NoLock:
+    """Stands in for the embedded store's lock, which the shared SQL takes around each query."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
 
 
 def _first_line(error: BaseException) -> str:
