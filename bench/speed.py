@@ -133,6 +133,8 @@ def build_synthetic(source_dir: Path, target_dir: Path, passages: int, seed: int
         rows.append((draft, article.url or f"article-{article.id}", spans, vectors))
     model = source.get_meta("embedding_model") or ""
     source.close()
+    if not any(spans for _, _, spans, _ in rows):
+        raise SystemExit(f"newsbot bench: no passages in {source_dir} to copy")
     target = Store(target_dir / DATABASE_FILE)
     target.set_meta("embedding_model", model)
     rng = np.random.default_rng(seed)
@@ -249,6 +251,9 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         raise SystemExit(f"newsbot bench: {corpus_dir}/corpus.json not found (use --data)")
     drafts = _corpus_drafts(corpus_dir, args.articles)
     questions = _questions(corpus_dir, args.questions)
+    # The embedded runs are embedded whatever NEWSBOT_DATABASE_URL says; PostgreSQL is measured
+    # only where --database-url names a scratch database.
+    settings = replace(settings, database_url=None)
     base = replace(settings, data_dir=work / "ingest")
     backends: list[tuple[str, str]] = args.backends or [(settings.encoder, settings.lexical)]
     report: dict[str, Any] = {
@@ -267,12 +272,14 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         print(f"ingesting {len(drafts)} articles with {encoder} …", file=sys.stderr)
         ingest = measure_ingest(replace(base, encoder=encoder), drafts)
         report["ingest"].append({"encoder": encoder, **ingest})
-    database_url = getattr(args, "database_url", None)
+    database_url = getattr(args, "bench_database_url", None)
     if database_url:
         encoder = backends[0][0]
         print(f"ingesting {len(drafts)} articles into PostgreSQL with {encoder} …", file=sys.stderr)
         empty_scratch_database(database_url)
-        shared = replace(base, encoder=encoder, database_url=database_url)
+        shared = replace(
+            base, data_dir=work / "ingest-postgresql", encoder=encoder, database_url=database_url
+        )
         ingest = measure_ingest(shared, drafts)
         report["ingest"].append({"encoder": f"{encoder}, PostgreSQL", **ingest})
     questions_file = work / "questions.json"
@@ -289,7 +296,7 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
                 lexical_build[lexical] = _build_tantivy(target)
             # A fresh process per size and backend, so cold start and memory are its own.
             env = {
-                **os.environ,
+                **{k: v for k, v in os.environ.items() if k != "NEWSBOT_DATABASE_URL"},
                 "NEWSBOT_DATA_DIR": str(target),
                 "NEWSBOT_ENCODER": encoder,
                 "NEWSBOT_LEXICAL": lexical,
@@ -600,6 +607,7 @@ def register_cli(commands: Any) -> Any:
     bench.add_argument("--keep", action="store_true", help="keep the generated corpora")
     bench.add_argument(
         "--database-url",
+        dest="bench_database_url",
         metavar="URL",
         help="also measure the shared PostgreSQL backend in this scratch database (emptied)",
     )
