@@ -21,7 +21,11 @@ from index.embed import Vectors
 from index.pg_store import EF_SEARCH, PostgresStore
 from index.text import STOPWORDS
 
-__all__ = ["PgLexicalIndex", "PgVectorIndex", "tsquery"]
+__all__ = ["MAX_EF_SEARCH", "PASSAGES_PER_CANDIDATE", "PgLexicalIndex", "PgVectorIndex", "tsquery"]
+
+# The HNSW search widens with the table (see PgVectorIndex._ef_search); pgvector allows 1,000.
+PASSAGES_PER_CANDIDATE = 125
+MAX_EF_SEARCH = 1_000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # BM25's usual constants (tantivy's and FTS5's).
@@ -55,6 +59,7 @@ class PgVectorIndex:
         self.dim = dim
         self._store = store
         store.ensure_vector_index(dim)
+        self._count = (-1, 0)  # (store generation, passages) for the search width
         self._order = f"embedding::vector({dim}) <=> ?::vector({dim})"
 
     @property
@@ -81,16 +86,28 @@ class PgVectorIndex:
     def search(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         sql = f"SELECT id, 1 - ({self._order}) FROM chunks ORDER BY {self._order} LIMIT ?"
-        if k <= EF_SEARCH:
+        ef = self._ef_search(k)
+        if ef == EF_SEARCH:
             rows = self._store.read(sql, (query, query, k))
         else:
             with self._store.reading() as db:
-                db.execute("SELECT set_config('hnsw.ef_search', ?, false)", (str(k),))
+                db.execute("SELECT set_config('hnsw.ef_search', ?, false)", (str(ef),))
                 try:
                     rows = db.execute(sql, (query, query, k)).fetchall()
                 finally:
                     db.execute("SELECT set_config('hnsw.ef_search', ?, false)", (str(EF_SEARCH),))
         return [(int(r[0]), float(r[1])) for r in rows]
+
+    def _ef_search(self, k: int) -> int:
+        """HNSW candidates for a search of `k`: more as the table grows (one per
+        `PASSAGES_PER_CANDIDATE` passages, at most pgvector's 1,000). At 100k passages of the
+        bench's near-duplicate corpus, 100 found 0.52 of the exact top 10, 400 found 0.83 and
+        800 found 0.95 in 4.5 ms; at 6.5k, 100 found 0.995."""
+        generation = self._store.generation
+        if self._count[0] != generation:
+            self._count = (generation, self._store.count_chunks())
+        grown = self._count[1] // PASSAGES_PER_CANDIDATE
+        return min(MAX_EF_SEARCH, max(EF_SEARCH, k, grown))
 
     def exact_search(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
         """The true `k` nearest, by scanning every vector (to measure the index's recall)."""

@@ -95,19 +95,30 @@ class Store(PassageRows, Database):
         if len(spans) != len(vectors):
             raise ValueError("one vector per chunk is required")
         with self._transaction() as db:
-            _, removed = self._delete(db, old_id)
+            # Decided before this transaction, so another writer (a second worker, a racing
+            # feed poll) may have stored the same text, or replaced or removed the old version,
+            # meanwhile: the same text is a duplicate, and a vanished old version is nothing to
+            # replace.
             existing = self.find_duplicate(canonical_url, content_hash, draft.outlet)
-            if existing is not None:
+            if existing is not None and (
+                existing.id != old_id or self._content_hash(db, old_id) == content_hash
+            ):
                 raise DuplicateArticle(
                     f"Already have it: article {existing.id}, “{existing.title}”.", existing.id
                 )
+            removed: list[int] = []
+            replaced: int | None = None
+            if self._content_hash(db, old_id) is not None:
+                _, removed = self._delete(db, old_id)
+                replaced = old_id
             article, chunk_ids = self._insert(
-                db, draft, canonical_url, content_hash, spans, vectors, story_id, old_id, added_at
+                db, draft, canonical_url, content_hash, spans, vectors, story_id, replaced, added_at
             )
             # Copies grouped under the old version now belong to the new one's story.
-            db.execute(
-                "UPDATE articles SET story_id = ? WHERE story_id = ?", (article.story, old_id)
-            )
+            if replaced is not None:
+                db.execute(
+                    "UPDATE articles SET story_id = ? WHERE story_id = ?", (article.story, old_id)
+                )
         self.generation += 1
         return article, chunk_ids, removed
 
@@ -162,6 +173,12 @@ class Store(PassageRows, Database):
             replaces=replaces,
         )
         return article, chunk_ids
+
+    @staticmethod
+    def _content_hash(db: sqlite3.Connection, article_id: int) -> str | None:
+        """The stored text's hash of an article; None once it is gone."""
+        row = db.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def remove_article(self, article_id: int) -> tuple[Article, list[int]]:
         """Delete an article and its chunks; returns what was removed."""

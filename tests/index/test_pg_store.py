@@ -164,6 +164,35 @@ def test_common_words_score_but_only_selective_ones_pick_candidates(
         store.close()
 
 
+def test_the_vector_search_widens_with_the_table_and_restores_its_setting(
+    database_url: str,
+) -> None:
+    store = PostgresStore(database_url)
+    try:
+        for number in range(30):
+            text = f"Passage number {number} about the harbour."
+            vector = np.zeros(4, dtype=np.float32)
+            vector[number % 4] = 1.0
+            vector[(number + 1) % 4] = number / 30
+            store.add_article(
+                _draft(text, f"https://x.example/{number}"),
+                f"x.example/{number}",
+                content_hash(text),
+                [Span(0, len(text))],
+                (vector / np.linalg.norm(vector)).reshape(1, 4),
+            )
+        index = PgVectorIndex(store, 4)
+        query = np.array([1.0, 0.1, 0.0, 0.0], dtype=np.float32)
+        narrow = index.search(query, 5)
+        assert index._ef_search(5) == 100
+        index._count = (store.generation, 100_000)  # as if the table had grown
+        assert index._ef_search(5) == 800
+        assert index.search(query, 5) == narrow == index.exact_search(query, 5)
+        assert store.read("SHOW hnsw.ef_search") == [("100",)]
+    finally:
+        store.close()
+
+
 def test_query_syntax_in_a_question_is_not_obeyed() -> None:
     assert tsquery("ferry & !pier | (strike):* <-> 'x'") == "ferry | pier | strike | x"
     assert tsquery("the and of") == ""
