@@ -294,27 +294,13 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         for encoder, lexical in backends:
             if lexical == "tantivy" and lexical not in lexical_build:
                 lexical_build[lexical] = _build_tantivy(target)
-            # A fresh process per size and backend, so cold start and memory are its own.
-            env = {
-                **{k: v for k, v in os.environ.items() if k != "NEWSBOT_DATABASE_URL"},
-                "NEWSBOT_DATA_DIR": str(target),
-                "NEWSBOT_ENCODER": encoder,
-                "NEWSBOT_LEXICAL": lexical,
-            }
-            if settings.embedding_model:
-                env["NEWSBOT_EMBEDDING_MODEL"] = settings.embedding_model
-            if settings.cache_dir:
-                env["NEWSBOT_CACHE_DIR"] = str(settings.cache_dir)
-            done = subprocess.run(
-                [sys.executable, "-m", "bench.speed", str(target), str(questions_file)],
-                env=env,
-                cwd=REPO_ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
+            result = _measure_in_child(
+                settings,
+                target,
+                questions_file,
+                questions,
+                {"NEWSBOT_ENCODER": encoder, "NEWSBOT_LEXICAL": lexical},
             )
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-            result["ask_wall_seconds"] = measure_ask_wall(env, questions[0])
             result["build_seconds"] = round(build_seconds, 1)
             result["lexical_build_seconds"] = lexical_build.get(lexical, 0.0)
             report["sizes"].append(result)
@@ -373,11 +359,30 @@ def _measure_on_postgresql(
     began = time.perf_counter()
     migrate(target, url)
     copy_seconds = time.perf_counter() - began
+    result = _measure_in_child(
+        settings,
+        target,
+        questions_file,
+        questions,
+        {"NEWSBOT_ENCODER": encoder, "NEWSBOT_DATABASE_URL": url},
+    )
+    result["lexical_build_seconds"] = round(copy_seconds, 1)
+    return result
+
+
+def _measure_in_child(
+    settings: Settings,
+    target: Path,
+    questions_file: Path,
+    questions: list[str],
+    backend: dict[str, str],
+) -> dict[str, Any]:
+    """`measure_questions` in a fresh process (so cold start and memory are its own), with the
+    backend's variables; then the wall time of `newsbot ask` there."""
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "NEWSBOT_DATABASE_URL"},
         "NEWSBOT_DATA_DIR": str(target),
-        "NEWSBOT_ENCODER": encoder,
-        "NEWSBOT_DATABASE_URL": url,
+        **backend,
     }
     if settings.embedding_model:
         env["NEWSBOT_EMBEDDING_MODEL"] = settings.embedding_model
@@ -393,7 +398,6 @@ def _measure_on_postgresql(
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["ask_wall_seconds"] = measure_ask_wall(env, questions[0])
-    result["lexical_build_seconds"] = round(copy_seconds, 1)
     return result
 
 

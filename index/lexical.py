@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from index.store import Store
 from index.text import STOPWORDS
 
-__all__ = ["Fts5Index", "fts_query"]
+__all__ = ["Fts5Index", "cached_counts", "fts_query"]
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -26,6 +26,20 @@ def fts_query(text: str) -> str:
         if word not in STOPWORDS and word not in words:
             words.append(word)
     return " OR ".join(f'"{w}"' for w in words)
+
+
+def cached_counts(
+    cache: dict[str, int], words: Iterable[str], count: Callable[[str], int]
+) -> dict[str, int]:
+    """Each word's count, kept in `cache` under its lower-case form and counted when missing
+    (the document frequencies every lexical index caches until the corpus changes)."""
+    found: dict[str, int] = {}
+    for word in words:
+        key = word.lower()
+        if key not in cache:
+            cache[key] = count(key)
+        found[word] = cache[key]
+    return found
 
 
 class Fts5Index:
@@ -56,22 +70,16 @@ class Fts5Index:
             if self._generation != self._store.generation:
                 self._frequencies.clear()
                 self._generation = self._store.generation
-            found: dict[str, int] = {}
-            for word in words:
-                key = word.lower()
-                if key not in self._frequencies:
-                    query = fts_query(key)
-                    rows = (
-                        self._store.read(
-                            "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                            (f"text : ({query})",),
-                        )
-                        if query
-                        else [(0,)]
-                    )
-                    self._frequencies[key] = int(rows[0][0])
-                found[word] = self._frequencies[key]
-            return found
+            return cached_counts(self._frequencies, words, self._count)
+
+    def _count(self, word: str) -> int:
+        query = fts_query(word)
+        if not query:
+            return 0
+        rows = self._store.read(
+            "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (f"text : ({query})",)
+        )
+        return int(rows[0][0])
 
     def __len__(self) -> int:
         return self._store.count_chunks()

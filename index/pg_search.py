@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from index.embed import Vectors
+from index.lexical import cached_counts
 from index.pg_store import EF_SEARCH, PostgresStore
 from index.text import STOPWORDS
 
@@ -60,7 +61,7 @@ class PgVectorIndex:
         self._store = store
         store.ensure_vector_index(dim)
         self._count = (-1, 0)  # (store generation, passages) for the search width
-        self._order = f"embedding::vector({dim}) <=> ?::vector({dim})"
+        self.order = f"embedding::vector({dim}) <=> ?::vector({dim})"
 
     @property
     def kind(self) -> str:
@@ -85,7 +86,7 @@ class PgVectorIndex:
 
     def search(self, vector: Vectors, k: int) -> list[tuple[int, float]]:
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
-        sql = f"SELECT id, 1 - ({self._order}) FROM chunks ORDER BY {self._order} LIMIT ?"
+        sql = f"SELECT id, 1 - ({self.order}) FROM chunks ORDER BY {self.order} LIMIT ?"
         ef = self._ef_search(k)
         if ef == EF_SEARCH:
             rows = self._store.read(sql, (query, query, k))
@@ -102,7 +103,7 @@ class PgVectorIndex:
         """HNSW candidates for a search of `k`: more as the table grows (one per
         `PASSAGES_PER_CANDIDATE` passages, at most pgvector's 1,000). At 100k passages of the
         bench's near-duplicate corpus, 100 found 0.52 of the exact top 10, 400 found 0.83 and
-        800 found 0.95 in 4.5 ms; at 6.5k, 100 found 0.995."""
+        800 found 0.95 in 4.5 ms (`python -m bench.pg_recall`); at 6.5k, 100 found 0.995."""
         generation = self._store.generation
         if self._count[0] != generation:
             self._count = (generation, self._store.count_chunks())
@@ -115,7 +116,7 @@ class PgVectorIndex:
         with self._store.writing() as db:
             db.execute("SET LOCAL enable_indexscan = off")
             rows = db.execute(
-                f"SELECT id, 1 - ({self._order}) FROM chunks ORDER BY {self._order} LIMIT ?",
+                f"SELECT id, 1 - ({self.order}) FROM chunks ORDER BY {self.order} LIMIT ?",
                 (query, query, k),
             ).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
@@ -241,35 +242,29 @@ class PgLexicalIndex:
         return count, average
 
     def _lexeme_counts(self, lexemes: Iterable[str]) -> dict[str, int]:
-        missing = [x for x in lexemes if x not in self._lexeme_frequencies]
-        for lexeme in missing:
-            rows = self._store.read(
-                "SELECT count(*) FROM chunks WHERE words @@ ?::tsquery", (_quoted(lexeme),)
-            )
-            self._lexeme_frequencies[lexeme] = int(rows[0][0])
-        return {x: self._lexeme_frequencies[x] for x in lexemes}
+        return cached_counts(self._lexeme_frequencies, lexemes, self._lexeme_count)
+
+    def _lexeme_count(self, lexeme: str) -> int:
+        rows = self._store.read(
+            "SELECT count(*) FROM chunks WHERE words @@ ?::tsquery", (_quoted(lexeme),)
+        )
+        return int(rows[0][0])
 
     def document_frequency(self, words: Iterable[str]) -> dict[str, int]:
         """How many passages' text contains each word (stemmed as the index stems it, titles
         left out); cached until any process changes the articles."""
         with self._lock:
             self._refresh()
-            found: dict[str, int] = {}
-            for word in words:
-                key = word.lower()
-                if key not in self._frequencies:
-                    match = tsquery(key)
-                    rows = (
-                        self._store.read(
-                            "SELECT count(*) FROM chunks WHERE body @@ to_tsquery('english', ?)",
-                            (match,),
-                        )
-                        if match
-                        else [(0,)]
-                    )
-                    self._frequencies[key] = int(rows[0][0])
-                found[word] = self._frequencies[key]
-            return found
+            return cached_counts(self._frequencies, words, self._body_count)
+
+    def _body_count(self, word: str) -> int:
+        match = tsquery(word)
+        if not match:
+            return 0
+        rows = self._store.read(
+            "SELECT count(*) FROM chunks WHERE body @@ to_tsquery('english', ?)", (match,)
+        )
+        return int(rows[0][0])
 
     def __len__(self) -> int:
         return self._store.count_chunks()

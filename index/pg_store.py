@@ -35,7 +35,7 @@ try:  # The shared backend is optional: the embedded one needs neither package.
 except ImportError:  # pragma: no cover - exercised only where the packages are missing
     psycopg = None  # type: ignore[assignment]
 
-__all__ = ["EF_SEARCH", "PG_MIGRATIONS", "PostgresStore", "is_database_url"]
+__all__ = ["EF_SEARCH", "PG_MIGRATIONS", "PostgresStore"]
 
 log = logging.getLogger(__name__)
 
@@ -133,10 +133,6 @@ EF_SEARCH = 100
 _WRITE_LOCK = 0x6E657773626F74  # "newsbot"
 # Serialises schema migrations of processes starting together.
 _MIGRATE_LOCK = _WRITE_LOCK + 1
-
-
-def is_database_url(value: str | None) -> bool:
-    return bool(value) and str(value).startswith(("postgresql://", "postgres://"))
 
 
 def _require_driver() -> None:
