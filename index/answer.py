@@ -77,6 +77,10 @@ class AnswerParams:
     # A short multi-part question too far from every story as a whole is still answered for
     # the parts whose story holds this share of their words.
     part_rescue_focus: float = 0.6
+    # Parts asked together are usually about different stories: a part whose best sentence
+    # shares its article with another part's takes another article's sentence that covers it
+    # and ranks at least this share of its best (`index.parts.choose_per_part`).
+    part_other_story_ratio: float = 0.7
     # A question in another language than the articles' (with a multilingual model) shares no
     # words with them: only the cosine can say whether a passage answers it.
     min_cross_lingual_dense: float = 0.85
@@ -158,7 +162,13 @@ def compose_answer(
     short = _is_short(question, params)
     targets = targets_of(question) if params.answer_parts and short else []
     if targets:
-        choices = choose_per_part(targets, [c for _, c in ranked], rarity or {})
+        choices = choose_per_part(
+            targets,
+            [c for _, c in ranked],
+            rarity or {},
+            params.part_min_focus,
+            params.part_other_story_ratio,
+        )
         if quotes:
             quotes, uncovered = _with_parts(quotes, choices, params)
         elif any(c.covered(params.part_rescue_focus) for c in choices):

@@ -16,6 +16,7 @@ from functools import lru_cache
 from index.text import STOPWORDS
 
 __all__ = [
+    "PART_FILLER",
     "Cues",
     "date_matches",
     "mask_outlets",
@@ -273,11 +274,42 @@ def time_matches(published: datetime | None, times: Sequence[tuple[int, int]]) -
 
 # Cuts: commas, semicolons, question marks, "while"/"whereas", and before an "and" that starts
 # a second question ("why was the watch banned and what did Apple show").
+_ASKING = (
+    r"(?:what|why|how|who|whom|when|where|which|whether|did|does|do|is|are|was|were|has|have|"
+    r"had|will|would|can|could|should)\b"
+)
 _PART_BREAK = re.compile(
-    r"\s*[,;?]\s+|\s*\?$|\s+(?:while|whereas)\s+|\s+(?=(?:and|&|plus)\s+(?:also\s+)?(?:what|why|"
-    r"how|who|whom|when|where|which|whether|did|does|do|is|are|was|were|has|have|had|will|"
-    r"would|can|could|should)\b)",
+    r"\s*[,;?]\s+|\s*\?$|\s+(?:while|whereas)\s+|\s+(?=(?:and|&|plus)\s+(?:also\s+)?"
+    + _ASKING
+    + ")",
     re.I,
+)
+# Casual questions are also cut at "and", "+", "but", " - " and ":" (see `question_parts`), and
+# at "vs" before a question ("trump fraud ruling vs how rich is he"): "man utd vs chelsea" is
+# one match, not two stories.
+_CASUAL_BREAK = re.compile(
+    _PART_BREAK.pattern
+    + r"|\s+(?:and|&|plus|but|also)\s+|\s*\+\s*|\s+[-–—]+\s+|\s*:\s+|\s+(?:vs\.?|versus)\s+(?="
+    + _ASKING
+    + ")",
+    re.I,
+)
+# Names before a colon or dash are cut at "vs" too ("sbf vs cz - what did each get").
+_NAMES_BREAK = re.compile(_CASUAL_BREAK.pattern + r"|\s+(?:vs\.?|versus)\s+", re.I)
+# A short topic before a colon or a dash ("housing market: rates + sales") belongs to every part.
+_TOPIC = re.compile(r"^(?P<topic>[^:]+?)(?:\s*:\s+|\s+[-–—]+\s+)(?P<rest>.+)$", re.S)
+_MAX_TOPIC_WORDS = 4
+_LEADING_JOINER = re.compile(r"^\s*(?:(?:and|&|plus|but|also|then)\s+)+", re.I)
+# Words of a later part that point back to the first part's subject.
+_BACK_REFERENCES = frozenset("it its they them their he him his she her".split())
+_EVERY_PART = frozenset("both each either".split())
+# Words that make no part on their own in a chat ("..., transport news", "..., both pls"): a
+# part's words to cover leave them out.
+PART_FILLER = (
+    frozenset(
+        "news story stories study studies latest update updates info pls please plz thx".split()
+    )
+    | _EVERY_PART
 )
 _BEFORE_OUTLET = re.compile(
     r"(?:\b(?:and|or|with|to|from|by|in|of|the|a|an|both)\s+|['‘\"]\s*)*$", re.I
@@ -286,21 +318,29 @@ _WORD = re.compile(r"\w+")
 _PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
 
 
-def _informative(text: str) -> int:
-    """Informative words of a piece; a hidden outlet name or date counts as one."""
+def _informative(text: str, filler: frozenset[str] = frozenset()) -> int:
+    """Informative words of a piece (not `filler`); a hidden outlet name or date counts as one."""
     words = _WORD.findall(_PLACEHOLDER.sub(" ", text).lower())
     return len(_PLACEHOLDER.findall(text)) + sum(
-        1 for w in words if w not in STOPWORDS and len(w) > 1
+        1 for w in words if w not in STOPWORDS and w not in filler and len(w) > 1
     )
 
 
-def question_parts(question: str, outlets: Sequence[str] = (), min_words: int = 3) -> list[str]:
+def question_parts(
+    question: str, outlets: Sequence[str] = (), min_words: int = 3, casual: bool = False
+) -> list[str]:
     """The parts of a multi-part question, each to be searched on its own.
 
     A question is cut at commas, semicolons and "while"/"whereas", and before a second outlet
     it names ("... the TechCrunch article on X and the Verge article on Y"); outlet names and
     dates are never cut, and a part with fewer than `min_words` informative words joins its
     neighbour. A question with one part gives `[]`.
+
+    `casual` reads a short question as people type it in a chat: it is also cut at "and", "+",
+    "vs", "but", " - " and ":" (parts of two words are enough), a topic before a colon or dash
+    is shared by every part ("beeper mini: what it costs and did apple kill it"), two names
+    before it each get the rest ("sbf vs cz - what did each get"), and a part that says "it" or
+    "they" is given the first part's first word ("cybertruck price and is it dangerous").
     """
     kept: list[str] = []
 
@@ -313,22 +353,76 @@ def question_parts(question: str, outlets: Sequence[str] = (), min_words: int = 
         text = _outlet_matcher(tuple(sorted(outlets)))[0].sub(hide, text)
     for pattern in _DATES:
         text = pattern.sub(hide, text)
+    if casual:
+        parts = _casual_parts(text, kept, outlets)
+    else:
+        parts = _split(text, _PART_BREAK, kept, outlets, min_words)
+    if len(parts) < 2:
+        return []
+    return [" ".join(_PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], p).split()) for p in parts]
+
+
+def _split(
+    text: str,
+    breaks: re.Pattern[str],
+    kept: Sequence[str],
+    outlets: Sequence[str],
+    min_words: int,
+    filler: frozenset[str] = frozenset(),
+) -> list[str]:
+    """`text` cut at `breaks` and before second outlets, short pieces joined to a neighbour."""
     pieces: list[str] = []
-    for piece in _PART_BREAK.split(text):
+    for piece in breaks.split(text):
         if piece and piece.strip():
             pieces.extend(_cut_before_outlets(piece, kept, outlets))
     parts: list[str] = []
     for piece in pieces:
-        if parts and _informative(parts[-1]) < min_words:
+        if parts and _informative(parts[-1], filler) < min_words:
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
-    if len(parts) > 1 and _informative(parts[-1]) < min_words:
+    if len(parts) > 1 and _informative(parts[-1], filler) < min_words:
         last = parts.pop()
         parts[-1] = f"{parts[-1]} {last}"
+    return parts
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(_PLACEHOLDER.sub(" ", text))}
+
+
+def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> list[str]:
+    def split(piece: str, min_words: int = 2, breaks: re.Pattern[str] = _CASUAL_BREAK) -> list[str]:
+        found = _split(piece, breaks, kept, outlets, min_words, PART_FILLER)
+        return [_LEADING_JOINER.sub("", p) for p in found]
+
+    topic = _TOPIC.match(text)
+    if topic and _informative(topic["topic"]) <= _MAX_TOPIC_WORDS:
+        # The topic gives each part its context: one more word makes a part.
+        rest = split(topic["rest"], min_words=1)
+        names = split(topic["topic"], min_words=1, breaks=_NAMES_BREAK)
+        if len(rest) >= 2:
+            return [f"{topic['topic']} {part}" for part in rest]
+        if len(names) >= 2 and len(rest) == 1:
+            return [f"{name} {rest[0]}" for name in names]
+    parts = split(text)
+    breaks = [m for m in _CASUAL_BREAK.finditer(text) if m.end() < len(text)]
+    if breaks and _words_of(text[breaks[-1].end() :]) & _EVERY_PART:
+        # "..., what happened w both": asks for the parts before it, is not one itself.
+        before = split(text[: breaks[-1].start()])
+        if len(before) >= 2:
+            parts = before
     if len(parts) < 2:
-        return []
-    return [" ".join(_PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], p).split()) for p in parts]
+        return parts
+    subject = _WORD.findall(_PLACEHOLDER.sub(" ", parts[0]))
+    subject = [w for w in subject if w.lower() not in STOPWORDS and len(w) > 1][:1]
+    carried = [parts[0]]
+    for part in parts[1:]:
+        words = _words_of(part)
+        if subject and words & _BACK_REFERENCES and subject[0].lower() not in words:
+            part = f"{subject[0]} {part}"
+        carried.append(part)
+    return carried
 
 
 def _cut_before_outlets(piece: str, kept: Sequence[str], outlets: Sequence[str]) -> list[str]:

@@ -38,6 +38,7 @@ class PartChoice:
     target: Target
     candidate: Candidate | None
     focus: float
+    value: float = 0.0  # the candidate's rank score for the target
 
     def covered(self, min_focus: float) -> bool:
         return self.candidate is not None and self.focus >= min_focus
@@ -60,26 +61,72 @@ def choose_per_part(
     targets: Sequence[Target],
     candidates: Sequence[Candidate],
     rarity: Mapping[str, float],
+    min_focus: float = 0.5,
+    other_story_ratio: float = 0.8,
 ) -> list[PartChoice]:
-    """For each target, its best candidate sentence and how well that covers the target."""
-    choices: list[PartChoice] = []
+    """For each target, its best candidate sentence and how well that covers the target.
+
+    Parts asked together are usually about different stories: when two targets' best
+    sentences come from one article, the target that loses least takes its best sentence
+    from another article instead, if that sentence covers it (`min_focus`) and ranks at least
+    `other_story_ratio` of its best; otherwise both keep the one article.
+    """
+    options: list[list[PartChoice]] = []
     for target in targets:
         pool = [c for c in candidates if target.outlet is None or c.article.outlet == target.outlet]
         relevance = None
         if target.part is not None:
             relevance = {c.passage.chunk.id: _part_score(c.passage, target.part) for c in pool}
         ranked = rank(target.wanted, pool, relevance)
-        if not ranked:
-            choices.append(PartChoice(target, None, 0.0))
+        options.append(_best_per_article(target, ranked, rarity))
+    chosen = [
+        found[0] if found else PartChoice(target, None, 0.0)
+        for target, found in zip(targets, options, strict=True)
+    ]
+    for index in _by_margin(options):
+        taken = {c.candidate.article.id for j, c in enumerate(chosen) if j != index and c.candidate}
+        best = chosen[index]
+        if best.candidate is None or best.candidate.article.id not in taken:
             continue
-        best = ranked[0][1]
-        start, end = window(best.article, best.span)
-        near = terms(best.article.text[start:end])
-        weight = {t: rarity.get(t, 0.5) for t in target.wanted}
-        total = sum(weight.values()) or 1.0
+        for other in options[index][1:]:
+            assert other.candidate is not None
+            if other.candidate.article.id in taken:
+                continue
+            if other.focus >= min_focus and other.value >= other_story_ratio * best.value:
+                chosen[index] = other
+            break
+    return chosen
+
+
+def _best_per_article(
+    target: Target, ranked: Sequence[tuple[float, Candidate]], rarity: Mapping[str, float]
+) -> list[PartChoice]:
+    """The best sentence of each article for `target`, best first, with its focus."""
+    found: list[PartChoice] = []
+    seen: set[int] = set()
+    weight = {t: rarity.get(t, 0.5) for t in target.wanted}
+    total = sum(weight.values()) or 1.0
+    for value, candidate in ranked:
+        if candidate.article.id in seen:
+            continue
+        seen.add(candidate.article.id)
+        start, end = window(candidate.article, candidate.span)
+        near = terms(candidate.article.text[start:end])
         focus = sum(weight[t] for t in target.wanted if t in near) / total
-        choices.append(PartChoice(target, best, focus))
-    return choices
+        found.append(PartChoice(target, candidate, focus, value))
+    return found
+
+
+def _by_margin(options: Sequence[Sequence[PartChoice]]) -> list[int]:
+    """Targets in the order they give up a shared article: least to lose first."""
+
+    def loss(index: int) -> float:
+        found = options[index]
+        if len(found) < 2:
+            return float("inf")
+        return found[0].value - found[1].value
+
+    return sorted(range(len(options)), key=loss)
 
 
 def _part_score(passage: Passage, part: int) -> float:

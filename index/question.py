@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from index.cues import (
+    PART_FILLER,
     Cues,
     mask_outlets,
     named_outlets,
@@ -20,14 +21,18 @@ from index.cues import (
 )
 from index.intent import Intent, detect_language, read_intent
 from index.period import Period, read_period
-from index.text import STOPWORDS, terms
+from index.text import STOPWORDS, stem, terms
 
-__all__ = ["MAX_PERIOD_TERMS", "Part", "Question", "read_question"]
+__all__ = ["CASUAL_TERMS", "MAX_PERIOD_TERMS", "Part", "Question", "read_question"]
 
 # "This week" in a short question is when the news was published; in a long, detailed one it
 # is part of what is described ("compared to the previous year", "in the past five years": all
 # 30 such phrases among MultiHop-RAG's 1,789 development questions), so it filters nothing.
 MAX_PERIOD_TERMS = 10
+# A question of at most this many informative words is read as typed in a chat: its parts may
+# be joined by "and", "+" or "vs" ("cybertruck price and is it dangerous for pedestrians");
+# in a long, detailed question such words join the details of one story.
+CASUAL_TERMS = 10
 
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -94,9 +99,10 @@ def read_question(
         topic = " ".join(f"{text[:start]} {text[end:]}".split())
         if len(_wanted(topic, outlets)) > MAX_PERIOD_TERMS:
             topic, period = text, None
+    casual = len(_wanted(topic, outlets)) <= CASUAL_TERMS
     parts = tuple(
-        Part(part, _part_cues(part, outlets, cues), _wanted(part, outlets))
-        for part in question_parts(topic, outlets)
+        Part(part, _part_cues(part, outlets, cues), _part_wanted(part, outlets))
+        for part in question_parts(topic, outlets, casual=casual)
     )
     return Question(
         text=text,
@@ -124,6 +130,11 @@ def _wanted(text: str, outlets: Sequence[str]) -> frozenset[str]:
     for outlet in named_outlets(text, outlets):
         named |= terms(outlet)
     return frozenset((wanted - named) or wanted)
+
+
+def _part_wanted(part: str, outlets: Sequence[str]) -> frozenset[str]:
+    wanted = _wanted(part, outlets)
+    return (wanted - {stem(w) for w in PART_FILLER}) or wanted
 
 
 def _names(text: str, outlets: Sequence[str]) -> tuple[str, ...]:

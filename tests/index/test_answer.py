@@ -171,15 +171,21 @@ def test_other_articles_are_quoted_only_when_nearly_as_strong() -> None:
     # Two articles, each covering half of a two-part question equally well.
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6), (LIBRARY_ARTICLE, 2.0, 0.6))
     question = "How much will the harbour bridge cost and until when will the library stay open?"
-    # By default one article is quoted: the best supported.
+    # Answering part by part aside (tested below), one article is quoted: the best supported.
+    whole = AnswerParams(answer_parts=False)
     assert (
-        len({q.article.id for q in compose_answer(_asked(question, passages), passages).quotes})
+        len(
+            {
+                q.article.id
+                for q in compose_answer(_asked(question, passages), passages, whole).quotes
+            }
+        )
         == 1
     )
     both = compose_answer(
         _asked(question, passages),
         passages,
-        AnswerParams(max_articles=3, relative_article_score=0.5),
+        replace(whole, max_articles=3, relative_article_score=0.5),
     )
     assert {q.article.id for q in both.quotes} == {BRIDGE_ARTICLE.id, LIBRARY_ARTICLE.id}
     assert len(both.quotes) <= AnswerParams().max_quotes
@@ -190,13 +196,13 @@ def test_other_articles_are_quoted_only_when_nearly_as_strong() -> None:
     strict = compose_answer(
         _asked(question, passages),
         passages,
-        AnswerParams(max_articles=3, relative_article_score=1.5),
+        replace(whole, max_articles=3, relative_article_score=1.5),
     )
     assert len({q.article.id for q in strict.quotes}) == 1
     single = compose_answer(
         _asked(question, passages),
         passages,
-        AnswerParams(second_quote_ratio=2.0, relative_article_score=2.0),
+        replace(whole, second_quote_ratio=2.0, relative_article_score=2.0),
     )
     assert len(single.quotes) == 1
 
@@ -252,3 +258,62 @@ def test_short_questions_are_judged_by_the_rule_fitted_on_short_questions() -> N
     assert compose_answer(_asked("harbour bridge cost?", passages), passages).answered
     far = _passages((BRIDGE_ARTICLE, 2.0, 0.3))
     assert not compose_answer(_asked("harbour bridge cost?", far), far).answered
+
+
+# -- questions in several parts ------------------------------------------------------------
+
+OPENING = (
+    "Bridge opening night\n\n"
+    "The library will also stay open late on the night the harbour bridge opens. "
+    "Fireworks are planned over the water."
+)
+
+
+def _parts_passages(*items: tuple[Article, float, tuple[float, ...]]) -> list[Passage]:
+    """One passage per (article, cosine, scores for each part of the question)."""
+    return [
+        Passage(
+            Chunk(a.id, a.id, 0, 0, len(a.text), a.text),
+            a,
+            score=1.0 + max(parts),
+            dense=dense,
+            part_scores=parts,
+        )
+        for a, dense, parts in items
+    ]
+
+
+def test_a_casual_two_part_question_quotes_each_parts_story() -> None:
+    passages = _parts_passages(
+        (BRIDGE_ARTICLE, 0.8, (0.9, 0.1)), (LIBRARY_ARTICLE, 0.8, (0.1, 0.9))
+    )
+    question = _asked("bridge cost and how late is the library open", passages)
+    assert [p.text for p in question.parts] == ["bridge cost", "how late is the library open"]
+    answer = compose_answer(question, passages)
+    assert answer.answered and answer.uncovered == ()
+    assert {q.article.id for q in answer.quotes} == {BRIDGE_ARTICLE.id, LIBRARY_ARTICLE.id}
+    library = [q.text for q in answer.quotes if q.article.id == LIBRARY_ARTICLE.id]
+    assert library[0].startswith("The central library will stay open until nine")
+
+
+def test_a_part_answered_in_passing_by_another_story_gets_its_own_story() -> None:
+    # The opening-night story says the library stays open late, and ranks first for that part;
+    # the library's own story covers it nearly as well and is the one quoted for it.
+    opening = _article(4, OPENING, "The Gazette", "Bridge opening night")
+    passages = _parts_passages((opening, 0.8, (0.9, 0.95)), (LIBRARY_ARTICLE, 0.7, (0.1, 0.9)))
+    question = _asked("harbour bridge fireworks and how long is the library open", passages)
+    answer = compose_answer(question, passages)
+    assert {q.article.id for q in answer.quotes} == {opening.id, LIBRARY_ARTICLE.id}
+    # Not when that other story leaves out what the part asks.
+    unrelated = _parts_passages((opening, 0.8, (0.9, 0.95)), (GARDEN_ARTICLE, 0.7, (0.1, 0.9)))
+    answer = compose_answer(_asked(question.text, unrelated), unrelated)
+    assert {q.article.id for q in answer.quotes} == {opening.id}
+    assert answer.uncovered == ()
+
+
+def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
+    passages = _parts_passages((BRIDGE_ARTICLE, 0.8, (0.9, 0.2)), (GARDEN_ARTICLE, 0.5, (0.1, 0.4)))
+    answer = compose_answer(_asked("bridge cost and when does the zoo reopen", passages), passages)
+    assert answer.answered
+    assert {q.article.id for q in answer.quotes} == {BRIDGE_ARTICLE.id}
+    assert answer.uncovered == ("when does the zoo reopen",)

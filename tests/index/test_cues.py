@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from index.cues import (
     date_matches,
     named_outlets,
@@ -121,3 +123,39 @@ def test_a_question_without_cues_reads_as_empty() -> None:
     assert cues.times == ()
     assert not cues.recent
     assert question_parts("what happened with the harbour strike", OUTLETS) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        # "and", "+", "but" join two things asked at once; a part needs two informative words.
+        (
+            "ferry strike pay deal and did they accept the offer",
+            ["ferry strike pay deal", "ferry did they accept the offer"],
+        ),
+        ("bridge tolls + library hours", ["bridge tolls", "library hours"]),
+        # A topic before a colon or a dash belongs to every part.
+        (
+            "harbour festival: who headlines and what do tickets cost",
+            ["harbour festival who headlines", "harbour festival what do tickets cost"],
+        ),
+        # Two names before it each get the rest.
+        (
+            "ruiz vs okafor - what did each promise",
+            ["ruiz what did each promise", "okafor what did each promise"],
+        ),
+        # A closing "what happened with both" asks for the parts; it is not one.
+        (
+            "ferry strike and the bridge vote, what happened w both",
+            ["ferry strike", "the bridge vote"],
+        ),
+        # One match, one pair of names, one outlet pair: one part.
+        ("who scored for rovers vs united on saturday", []),
+        ("ruiz and okafor debate", []),
+        ("did CNN and the Verge cover the ferry strike", []),
+    ],
+)
+def test_short_casual_questions_are_cut_where_people_join_two_questions(
+    question: str, parts: list[str]
+) -> None:
+    assert question_parts(question, OUTLETS, casual=True) == parts
