@@ -1,0 +1,216 @@
+"""`newsbot bench start`: how soon the real bot polls and answers after it is started.
+
+Each run starts `python -m bot` (the command users run) against a fake Bot API server on
+loopback, with a reader's question already waiting, and notes three moments from the spawn:
+the first `getUpdates` (the bot is polling), the first reply to the question (it waited for the
+engine, never answered from a half-loaded index) and the process's own log line saying the
+engine is open. The median of several runs goes to `results/bench-start.md`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.dataset import EvalError, repo_root
+from bench.stress_load import fake_telegram
+
+__all__ = ["StartRun", "format_start", "measure_start", "register_cli", "run_start"]
+
+QUESTION = "What did the court decide?"
+READER_ID = 4242
+
+
+class StartRun(dict[str, Any]):
+    """One start: seconds from the spawn to polling, to the answer; the answer's first line."""
+
+
+def _telegram_class() -> Any:
+    base = fake_telegram()
+
+    class StartTelegram(base):  # type: ignore[misc, valid-type]
+        """Also notes when the bot first asks for updates."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.first_poll: float | None = None
+            self._poll_lock = threading.Lock()
+
+        def _api_getupdates(self, params: Any) -> Any:
+            with self._poll_lock:
+                if self.first_poll is None:
+                    self.first_poll = time.monotonic()
+            return super()._api_getupdates(params)
+
+    return StartTelegram
+
+
+def measure_start(data_dir: Path, question: str = QUESTION, timeout: float = 300.0) -> StartRun:
+    """Start the bot on `data_dir` once, a question waiting; stop it after it answers."""
+    telegram_class = _telegram_class()
+    with telegram_class() as telegram:
+        reader = telegram.user(READER_ID, "Reader")
+        message = telegram.send(telegram.private_chat(reader), reader, question)
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            "TELEGRAM_API_BASE_FILE_URL": telegram.base_file_url,
+            "NEWSBOT_DATA_DIR": str(data_dir),
+            "NEWSBOT_LOG_LEVEL": "INFO",
+            "HF_HUB_OFFLINE": "1",
+        }
+        env.pop("NEWSBOT_DATABASE_URL", None)
+        spawned = time.monotonic()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=repo_root(),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        key = (READER_ID, message["message_id"])
+        try:
+            deadline = spawned + timeout
+            while key not in telegram.replies and time.monotonic() < deadline:
+                if child.poll() is not None:
+                    break
+                time.sleep(0.01)
+        finally:
+            child.send_signal(signal.SIGINT)
+            try:
+                _, stderr = child.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                _, stderr = child.communicate()
+        if key not in telegram.replies:
+            tail = "\n".join(stderr.splitlines()[-5:])
+            raise EvalError(f"The bot did not answer within {timeout:.0f} s:\n{tail}")
+        answered, text = telegram.replies[key]
+        polled = telegram.first_poll
+    return StartRun(
+        polling_seconds=round(polled - spawned, 3) if polled is not None else None,
+        answer_seconds=round(answered - spawned, 3),
+        answer=text.splitlines()[0][:120] if text else "",
+        exit_code=child.returncode,
+    )
+
+
+def run_start(
+    data_dir: Path, runs: int, question: str = QUESTION, log: Any = print
+) -> dict[str, Any]:
+    """`runs` starts in a row (the first warms the page cache, as any restart finds it)."""
+    if not (data_dir / "newsbot.sqlite3").is_file():
+        raise EvalError(
+            f"There is no data directory at {data_dir}: ingest some articles into it first "
+            "(`newsbot eval multihop` makes one from the MultiHop-RAG corpus)."
+        )
+    measured: list[StartRun] = []
+    for number in range(runs + 1):
+        run = measure_start(data_dir, question)
+        kind = "warm-up" if number == 0 else f"run {number}"
+        log(
+            f"{kind}: polling after {run['polling_seconds']} s, answer after "
+            f"{run['answer_seconds']} s"
+        )
+        if number:
+            measured.append(run)
+    return {
+        "measured_at": datetime.now(UTC).isoformat(timespec="minutes"),
+        "data_dir": str(data_dir),
+        "passages": _passages(data_dir),
+        "question": question,
+        "load": os.getloadavg(),
+        "runs": measured,
+        "polling_seconds_median": statistics.median(
+            r["polling_seconds"] for r in measured if r["polling_seconds"] is not None
+        ),
+        "answer_seconds_median": statistics.median(r["answer_seconds"] for r in measured),
+    }
+
+
+def _passages(data_dir: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{data_dir / 'newsbot.sqlite3'}?mode=ro", uri=True) as db:
+        return int(db.execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+
+def format_start(report: dict[str, Any]) -> str:
+    load = ", ".join(f"{value:.2f}" for value in report["load"])
+    lines = [
+        "# Bot start: from `python -m bot` to polling and to the first answer",
+        "",
+        f"Measured {report['measured_at']} with `newsbot bench start` on "
+        f"{report['passages']:,} passages; load averages at the start {load}. The question: "
+        f'"{report["question"]}".',
+        "",
+        "Each run starts `python -m bot` against a fake Bot API server on loopback with a "
+        "question already waiting; seconds are from the spawn. The bot polls at once and "
+        "loads the engine in a thread; the waiting question is answered once the engine is "
+        "open.",
+        "",
+        "| run | to polling s | to the first answer s | answer (first line) |",
+        "|---|---|---|---|",
+    ]
+    for number, run in enumerate(report["runs"], start=1):
+        lines.append(
+            f"| {number} | {run['polling_seconds']} | {run['answer_seconds']} | "
+            f"{run['answer'].replace('|', '/')} |"
+        )
+    lines += [
+        f"| median | {report['polling_seconds_median']} | {report['answer_seconds_median']} | |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_start(_settings: Any, args: Any) -> int:
+    """The `bench start` command; the bot's data directory is `newsbot --data-dir`, by default
+    the evaluation corpus (.eval/multihop)."""
+    data_dir = args.data_dir or repo_root() / ".eval" / "multihop"
+    try:
+        report = run_start(
+            data_dir, args.runs, args.question, log=lambda line: print(line, flush=True)
+        )
+    except EvalError as error:
+        print(error, file=sys.stderr)
+        return 1
+    text = format_start(report)
+    print(text)
+    if args.results != "-":
+        path = Path(args.results)
+        path.write_text(text, encoding="utf-8")
+        path.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+        print(f"Results written to {path}")
+    return 0
+
+
+def register_cli(commands: Any) -> None:
+    """Add `bench start` under the `bench` command's subcommands."""
+    start = commands.add_parser(
+        "start",
+        help="seconds from starting the bot to polling and to its first answer",
+        description="Start `python -m bot` several times against a fake Bot API server on "
+        "loopback, a question already waiting, and report the seconds to polling and to the "
+        "first answer. The bot's data directory is newsbot's --data-dir (default: the "
+        "evaluation corpus, .eval/multihop).",
+    )
+    start.add_argument("--runs", type=int, default=5, help="measured starts (default 5)")
+    start.add_argument("--question", default=QUESTION, help=f"the waiting question ({QUESTION!r})")
+    start.add_argument(
+        "--results",
+        default=str(repo_root() / "results" / "bench-start.md"),
+        help="Markdown results file, with a .json twin; - to write none",
+    )
+    start.set_defaults(handler=cmd_start, standalone=True)
