@@ -35,7 +35,6 @@ from bot.config import BotSettings
 from bot.feed_jobs import FeedPoller
 from bot.ratelimit import RateLimiter
 from bot.services import BotData, Context
-from bot.shared import SharedRateLimiter, SharedState, take_update
 from index import AsyncEngine, Engine
 
 __all__ = [
@@ -145,6 +144,9 @@ def build_application(
     if settings.engine.database_url:
         # Several workers may share this database: one limit per reader among them all, and
         # each update handled by the first worker to take it (group -1 runs before the rest).
+        # Imported here: a bot on the embedded store need not load the database driver.
+        from bot.shared import SharedRateLimiter, SharedState, take_update
+
         shared = SharedState(settings.engine.database_url)
         application.bot_data.setup(
             settings, engine, SharedRateLimiter(shared, capacity, period), shared=shared

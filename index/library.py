@@ -27,7 +27,6 @@ from index.lexical import Fts5Index
 from index.models import Article, ArticleDraft, Holdings, Stats
 from index.settings import Settings
 from index.store import Store
-from index.vectors import APPROXIMATE_FROM, VectorIndex
 
 __all__ = ["DATABASE_FILE", "VECTORS_FILE", "Library", "open_library"]
 
@@ -152,6 +151,9 @@ class Library:
 
     def _load_vectors(self, store: Store) -> VectorIndexLike:
         """The saved index, re-synchronised with the database; rebuilt if missing or stale."""
+        # FAISS loads here, in the engine's opening thread, not when the bot starts polling.
+        from index.vectors import APPROXIMATE_FROM, VectorIndex
+
         path = self.data_dir / VECTORS_FILE
         _remove_stale_temporaries(path)
         model = store.get_meta("embedding_model")
@@ -229,6 +231,8 @@ class Library:
                     log.warning("Lexical index re-sync failed (%s); will retry", error)
             if not self._dirty or self._vectors is None or self._store is None:
                 return
+            from index.vectors import APPROXIMATE_FROM, VectorIndex
+
             vectors = self._vectors
             grown = vectors.kind == "exact" and len(vectors) >= APPROXIMATE_FROM
             dead = getattr(vectors, "dead", 0)

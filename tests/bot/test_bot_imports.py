@@ -28,3 +28,14 @@ def test_the_public_names_still_resolve() -> None:
 
     assert bot.build_application is build_application
     assert bot.BotSettings is BotSettings
+
+
+def test_the_bot_starts_polling_without_loading_the_search_libraries() -> None:
+    # `python -m bot` polls at once and opens the engine in a thread: FAISS, the model's runtime
+    # and (on the embedded store) the PostgreSQL driver load there, not before the first poll.
+    late = ["faiss", "torch", "sentence_transformers", "onnxruntime", "tantivy", "psycopg"]
+    check = f"import sys, bot.__main__\nprint(','.join(n for n in {late!r} if n in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -8,6 +8,7 @@ import pytest
 
 from index import Engine, HashingEncoder, NotFound, Settings
 from index import library as library_module
+from index import vectors as vectors_module
 from index.library import VECTORS_FILE
 from index.models import ArticleDraft
 
@@ -27,7 +28,7 @@ def _draft(number: int) -> ArticleDraft:
 def test_an_exact_index_grown_past_the_threshold_becomes_approximate_at_the_next_save(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library_module, "APPROXIMATE_FROM", 300)
+    monkeypatch.setattr(vectors_module, "APPROXIMATE_FROM", 300)
     with Engine(settings, encoder=HashingEncoder(dim=64)) as engine:
         added = engine.add_drafts([_draft(n) for n in range(250)])
         assert all(outcome.article for outcome in added)
@@ -77,7 +78,7 @@ def _approximate_library(
 ) -> Path:
     """150 stories in an HNSW index (the switch lowered to 100 passages) that is rewritten
     after `resave_after` changed passages; the index file's path."""
-    monkeypatch.setattr(library_module, "APPROXIMATE_FROM", 100)
+    monkeypatch.setattr(vectors_module, "APPROXIMATE_FROM", 100)
     monkeypatch.setattr(library_module, "RESAVE_AFTER", resave_after)
     with Engine(settings, encoder=HashingEncoder(dim=64)) as engine:
         engine.add_drafts([_draft(n) for n in range(150)])
