@@ -223,6 +223,8 @@ def _choose_quotes(ranked: Sequence[tuple[float, Candidate]], params: AnswerPara
     best = ranked[0][0]
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
+        if chosen and not candidate.prose:
+            continue  # a score box or a credit line is quoted only when nothing else matches
         article = candidate.article.id
         if article in chosen:
             first = len(chosen) == 1 and next(iter(chosen)) == article

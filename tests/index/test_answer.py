@@ -317,3 +317,19 @@ def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     assert answer.answered
     assert {q.article.id for q in answer.quotes} == {BRIDGE_ARTICLE.id}
     assert answer.uncovered == ("when does the zoo reopen",)
+
+
+def test_a_score_box_or_credit_line_is_not_quoted_before_prose() -> None:
+    review = (
+        "Harbour Ferry Pro review\n\n"
+        "Harbour Ferry Pro SCORE 89 Gazette 89 Critics - Not yet scored N/A Users - Not yet "
+        "scored N/A Pros Quiet engine.\n\n"
+        "The Harbour Ferry Pro is the quietest ferry the city has ever run, and its engine "
+        "barely hums at full speed."
+    )
+    article = _article(5, review, "The Gazette", "Harbour Ferry Pro review")
+    passages = _passages((article, 2.0, 0.8))
+    answer = compose_answer(_asked("harbour ferry pro review score", passages), passages)
+    assert answer.answered
+    assert answer.quotes[0].text.startswith("The Harbour Ferry Pro is the quietest ferry")
+    assert all("Not yet scored" not in q.text for q in answer.quotes)
