@@ -147,6 +147,16 @@ def register_cli(commands: Any) -> None:
         help="Markdown results file, with a .json twin; - to write none "
         "(default: results/natural-dev.md)",
     )
+    natural.add_argument(
+        "--languages", help="only questions in these languages, e.g. ru,uk (default: all)"
+    )
+    natural.add_argument(
+        "--corpus-sample",
+        type=int,
+        metavar="N",
+        help="ingest only the chosen questions' gold articles and N others drawn at random "
+        "(fixed seed), for a model too slow for the whole corpus; use another --work-dir",
+    )
     natural.set_defaults(handler=cmd_eval_natural, standalone=True)
     fit = benchmarks.add_parser(
         "fit",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ __all__ = [
     "load_json",
     "open_corpus_engine",
     "repo_root",
+    "sample_corpus",
 ]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -90,6 +92,20 @@ class Corpus:
             spans = chunking.chunk_spans(draft.text)
             digest.update(f"{len(draft.text)}:{[(s.start, s.end) for s in spans]}".encode())
         return digest.hexdigest()
+
+
+def sample_corpus(corpus: Corpus, keep: set[str], others: int, seed: int = 0) -> Corpus:
+    """The articles at the URLs in `keep` plus `others` more drawn at random (fixed `seed`):
+    a smaller corpus for a slow model, still with distractors around every gold article."""
+    kept = [d for d in corpus.drafts if (d.url or "") in keep]
+    rest = [d for d in corpus.drafts if (d.url or "") not in keep]
+    drawn = random.Random(seed).sample(rest, min(others, len(rest)))
+    chosen = {id(d) for d in (*kept, *drawn)}
+    drafts = [d for d in corpus.drafts if id(d) in chosen]  # in the corpus's order
+    urls = {d.url or "" for d in drafts}
+    digest = hashlib.sha256(f"{corpus.sha256} sample {sorted(urls)}".encode()).hexdigest()
+    bodies = {url: body for url, body in corpus.bodies.items() if url in urls}
+    return Corpus(corpus.path, drafts, bodies, digest)
 
 
 def load_corpus(path: Path) -> Corpus:

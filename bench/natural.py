@@ -12,13 +12,20 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.dataset import EvalError, Ingest, load_corpus, open_corpus_engine, repo_root
+from bench.dataset import (
+    EvalError,
+    Ingest,
+    load_corpus,
+    open_corpus_engine,
+    repo_root,
+    sample_corpus,
+)
 from bench.metrics import percentile, squash
 from bench.report import cell, kept_notes
 from bench.run import engine_description
@@ -224,6 +231,9 @@ class NaturalReport:
     groups: dict[str, NaturalGroup]
     results: list[NaturalResult]
     date: str = field(default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    # What was asked over what, when not every question over the whole corpus.
+    languages: tuple[str, ...] = ()
+    corpus_sample: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -232,6 +242,8 @@ class NaturalReport:
             "date": self.date,
             "model": self.model,
             "ingest": asdict(self.ingest),
+            "languages": list(self.languages),
+            "corpus_sample": self.corpus_sample,
             "groups": {name: asdict(group) for name, group in self.groups.items()},
             "results": [asdict(r) for r in self.results],
         }
@@ -244,10 +256,22 @@ def run_natural(
     work_dir: Path | None = None,
     log: Callable[[str], None] = lambda _: None,
     engine_factory: Callable[[Settings], Engine] = Engine,
+    languages: Collection[str] = (),
+    corpus_sample: int | None = None,
 ) -> NaturalReport:
-    """Ingest (or reuse) the MultiHop-RAG corpus, ask every natural question, score answers."""
+    """Ingest (or reuse) the MultiHop-RAG corpus, ask every natural question, score answers.
+
+    `languages` keeps only the questions in those languages; `corpus_sample` keeps only their
+    gold articles and that many others drawn at random, for a model too slow to embed the whole
+    corpus (compare models on the same sample, not with whole-corpus figures).
+    """
     questions = load_questions(questions_file)
+    if languages:
+        questions = [q for q in questions if q.lang in languages]
     corpus = load_corpus(data_dir / "corpus.json")
+    if corpus_sample is not None:
+        gold = {g.url for q in questions for g in q.gold}
+        corpus = sample_corpus(corpus, gold, corpus_sample)
     work_dir = work_dir or repo_root() / ".eval" / "multihop"
     engine, ingest = open_corpus_engine(settings, corpus, work_dir, log, engine_factory)
     results: list[NaturalResult] = []
@@ -268,6 +292,8 @@ def run_natural(
         ingest=ingest,
         groups=groups_of(results),
         results=results,
+        languages=tuple(languages),
+        corpus_sample=corpus_sample,
     )
 
 
@@ -284,6 +310,19 @@ _COLUMNS = [
 ]
 
 
+def _selection(report: NaturalReport) -> str:
+    said = ""
+    if report.languages:
+        said += f" Only the questions in {', '.join(report.languages)}."
+    if report.corpus_sample is not None:
+        said += (
+            f" The corpus is a sample: these questions' gold articles and "
+            f"{report.corpus_sample} others drawn at random (`--corpus-sample`); compare "
+            "models on the same sample, not with whole-corpus figures."
+        )
+    return said
+
+
 def format_natural_markdown(report: NaturalReport, command: str, notes: str = "") -> str:
     header = ["group", *[label for _, label in _COLUMNS]]
     lines = [
@@ -291,7 +330,7 @@ def format_natural_markdown(report: NaturalReport, command: str, notes: str = ""
         "",
         f"Measured {report.date} with `{command}`; questions `{report.questions_file}`; "
         f"model {report.model}; corpus {report.ingest.articles} articles, "
-        f"{report.ingest.passages} passages.",
+        f"{report.ingest.passages} passages.{_selection(report)}",
         "",
         "Gold story quoted, gold fact in top 10 and wrong answers are over answerable and",
         "two-story questions; both stories over two-story questions; declined (no quote given)",
@@ -325,12 +364,26 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    report = run_natural(settings, args.data, args.questions, args.work_dir, log)
+    languages = [part.strip() for part in (args.languages or "").split(",") if part.strip()]
+    report = run_natural(
+        settings,
+        args.data,
+        args.questions,
+        args.work_dir,
+        log,
+        languages=languages,
+        corpus_sample=args.corpus_sample,
+    )
     print(format_natural_text(report))
     if args.results is not None and str(args.results) != "-":
         path: Path = args.results
         path.parent.mkdir(parents=True, exist_ok=True)
-        markdown = format_natural_markdown(report, "newsbot eval natural", kept_notes(path))
+        command = "newsbot eval natural"
+        if languages:
+            command += f" --languages {','.join(languages)}"
+        if args.corpus_sample is not None:
+            command += f" --corpus-sample {args.corpus_sample}"
+        markdown = format_natural_markdown(report, command, kept_notes(path))
         path.write_text(markdown, encoding="utf-8")
         path.with_suffix(".json").write_text(
             json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"

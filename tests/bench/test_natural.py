@@ -136,3 +136,23 @@ def test_the_committed_questions_are_sound_against_the_corpus() -> None:
             urls_by_part = {g.part: g.url for g in question.gold}
             assert {1, 2} <= set(urls_by_part), question.id
             assert urls_by_part[1] != urls_by_part[2], question.id
+
+
+def test_a_corpus_sample_keeps_the_gold_articles_and_draws_the_same_others() -> None:
+    from bench.dataset import Corpus, sample_corpus
+    from index.models import ArticleDraft
+
+    drafts = [
+        ArticleDraft(text=f"Story {n} text.", title=f"Story {n}", url=f"https://x.example/{n}")
+        for n in range(40)
+    ]
+    corpus = Corpus(Path("corpus.json"), drafts, {d.url or "": d.text for d in drafts}, "abc")
+    gold = {"https://x.example/3", "https://x.example/37"}
+    sample = sample_corpus(corpus, gold, others=5)
+    urls = [d.url for d in sample.drafts]
+    assert len(urls) == 7 and gold <= set(urls)
+    assert urls == sorted(urls, key=lambda u: int(str(u).rsplit("/", 1)[1]))  # corpus order
+    assert set(sample.bodies) == set(urls)
+    assert [d.url for d in sample_corpus(corpus, gold, others=5).drafts] == urls
+    assert sample.fingerprint("model") != corpus.fingerprint("model")
+    assert len(sample_corpus(corpus, gold, others=100).drafts) == 40
