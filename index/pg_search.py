@@ -1,10 +1,11 @@
 """The vector and lexical indexes of the shared PostgreSQL backend: pgvector HNSW and BM25.
 
 Both read the passage rows `index.pg_store.PostgresStore` writes (a `vector` column under an
-HNSW index; a `tsvector` of passage, title and outlet under a GIN index), so what one worker
-adds every other finds at once, and there is nothing to save or re-synchronise. PostgreSQL ranks
-full-text matches with `ts_rank_cd`, which is not BM25; the lexical index takes its candidates
-from PostgreSQL and re-scores them with BM25 here, from the same term counts tantivy and FTS5 use.
+HNSW index; the stems of passage, title and outlet as a `tsvector` and as postings with their
+counts), so what one worker adds every other finds at once, and there is nothing to save or
+re-synchronise. PostgreSQL ranks full-text matches with `ts_rank_cd`, which is not BM25; the
+lexical index scores BM25 in SQL from the postings instead, with the constants tantivy and FTS5
+use.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -41,6 +42,27 @@ _SELECTIVE_FLOOR = 5_000
 _MIN_SELECTIVE = 2
 # The average passage length moves slowly: recomputed at most this often (seconds).
 _AVERAGE_TTL = 300.0
+
+
+# BM25 from the postings: candidates by the selective stems, then exact over all stems.
+_BM25_SCORE = (
+    f"sum(q.weight * t.tf * {_K1 + 1} / (t.tf + {_K1} * (1 - {_B} + {_B} * t.length / "
+    "%(average)s::float8)))"
+)
+_BM25_SQL = f"""
+WITH q AS (
+    SELECT * FROM unnest(%(lexemes)s::text[], %(weights)s::float8[]) AS q(lexeme, weight)
+),
+candidates AS (
+    SELECT t.chunk_id FROM chunk_terms t JOIN q ON q.lexeme = t.lexeme
+    WHERE t.lexeme = ANY(%(selective)s::text[])
+    GROUP BY t.chunk_id ORDER BY {_BM25_SCORE} DESC, t.chunk_id LIMIT %(candidates)s
+)
+SELECT t.chunk_id, {_BM25_SCORE} AS score
+FROM chunk_terms t JOIN q ON q.lexeme = t.lexeme
+WHERE t.chunk_id IN (SELECT chunk_id FROM candidates)
+GROUP BY t.chunk_id ORDER BY score DESC, t.chunk_id LIMIT %(k)s
+"""
 
 
 def tsquery(text: str) -> str:
@@ -158,12 +180,11 @@ class PgLexicalIndex:
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Top `k` chunk ids by BM25 over passage, title and outlet; higher is better.
 
-        PostgreSQL picks the candidates and counts the question's stems in each; BM25 over
-        those counts orders them here. The candidates are the best `max(2k, 200)` by
-        `ts_rank_cd` among the passages holding one of the question's selective stems (in at
-        most a tenth of the passages or 5,000 of them; the two rarest when none is): at 1M
-        passages a stem in half of them adds little to BM25 and would make PostgreSQL rank
-        half a million rows.
+        Scored in PostgreSQL from the postings of the question's stems (`chunk_terms`) in two
+        steps: the best `max(2k, 200)` passages by BM25 over its selective stems (in at most a
+        tenth of the passages or 5,000 of them; the two rarest when none is), then those by
+        BM25 over all its stems. At 1M passages a stem in half of them adds little to BM25 and
+        would make PostgreSQL score half a million postings.
         """
         match = tsquery(query)
         if not match or k <= 0:
@@ -175,40 +196,38 @@ class PgLexicalIndex:
             self._refresh()
             count, average = self._statistics()
             frequencies = self._lexeme_counts(lexemes)
-        weights = {lexeme: _idf(count, frequency) for lexeme, frequency in frequencies.items()}
-        by_rarity = sorted(lexemes, key=lambda lexeme: frequencies[lexeme])
+        present = [x for x in lexemes if frequencies[x] > 0]
+        if not present:
+            return []
+        weights = [_idf(count, frequencies[x]) for x in present]
+        by_rarity = sorted(present, key=lambda lexeme: frequencies[lexeme])
         limit = max(_SELECTIVE_SHARE * count, _SELECTIVE_FLOOR)
         selective = [x for x in by_rarity if frequencies[x] <= limit]
-        selective = selective or by_rarity[:_MIN_SELECTIVE]
         if len(selective) < _MIN_SELECTIVE:
             selective = by_rarity[:_MIN_SELECTIVE]
-        rows = self._store.read(
-            "SELECT c.id, c.word_count, ARRAY(SELECT x.lexeme || ' ' || "
-            "array_length(x.positions, 1) FROM unnest(c.words) x WHERE x.lexeme = ANY(?)) "
-            "FROM chunks c, CAST(? AS tsquery) q WHERE c.words @@ q "
-            "ORDER BY ts_rank_cd(c.words, q) DESC, c.id LIMIT ?",
-            (
-                lexemes,
-                " | ".join(_quoted(x) for x in selective),
-                max(k * _RESCORE_FACTOR, _RESCORE_MIN),
-            ),
-        )
-        if not rows:
-            return []
         if self.ranking == "ts_rank_cd":
-            # PostgreSQL's own order, for measuring what the BM25 re-score is worth.
-            return [(int(r[0]), float(len(rows) - n)) for n, r in enumerate(rows[:k])]
-        scored: list[tuple[int, float]] = []
-        for chunk_id, length, counts in rows:
-            norm = _K1 * (1 - _B + _B * int(length) / average) if average else _K1
-            score = 0.0
-            for pair in counts:
-                lexeme, _, number = str(pair).rpartition(" ")
-                tf = int(number)
-                score += weights.get(lexeme, 0.0) * tf * (_K1 + 1) / (tf + norm)
-            scored.append((int(chunk_id), score))
-        scored.sort(key=lambda pair: (-pair[1], pair[0]))
-        return scored[:k]
+            return self._ts_rank_cd(selective, k)
+        rows = self._store.read(
+            _BM25_SQL,
+            {
+                "lexemes": present,
+                "weights": weights,
+                "selective": selective,
+                "average": average or 1.0,
+                "candidates": max(k * _RESCORE_FACTOR, _RESCORE_MIN),
+                "k": k,
+            },
+        )
+        return [(int(chunk_id), float(score)) for chunk_id, score in rows]
+
+    def _ts_rank_cd(self, selective: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """PostgreSQL's own ranking alone, for measuring what BM25 is worth."""
+        rows = self._store.read(
+            "SELECT c.id FROM chunks c, CAST(? AS tsquery) q WHERE c.words @@ q "
+            "ORDER BY ts_rank_cd(c.words, q) DESC, c.id LIMIT ?",
+            (" | ".join(_quoted(x) for x in selective), k),
+        )
+        return [(int(r[0]), float(len(rows) - n)) for n, r in enumerate(rows)]
 
     def _stems(self, match: str) -> list[str]:
         """The lexemes PostgreSQL makes of the query's words (its English stemmer), cached."""
@@ -245,9 +264,7 @@ class PgLexicalIndex:
         return cached_counts(self._lexeme_frequencies, lexemes, self._lexeme_count)
 
     def _lexeme_count(self, lexeme: str) -> int:
-        rows = self._store.read(
-            "SELECT count(*) FROM chunks WHERE words @@ ?::tsquery", (_quoted(lexeme),)
-        )
+        rows = self._store.read("SELECT count(*) FROM chunk_terms WHERE lexeme = ?", (lexeme,))
         return int(rows[0][0])
 
     def document_frequency(self, words: Iterable[str]) -> dict[str, int]:

@@ -198,6 +198,39 @@ def test_query_syntax_in_a_question_is_not_obeyed() -> None:
     assert tsquery("the and of") == ""
 
 
+def test_postings_follow_the_passages_and_an_older_database_gets_them(database_url: str) -> None:
+    store = PostgresStore(database_url)
+    texts = ["Harbour pilots will strike on Friday.", "The lighthouse reopened after repairs."]
+    articles = [
+        store.add_article(
+            _draft(text, f"https://x.example/{number}"),
+            f"x.example/{number}",
+            content_hash(text),
+            [Span(0, len(text))],
+            np.eye(1, 4, k=number, dtype=np.float32),
+        )[0]
+        for number, text in enumerate(texts)
+    ]
+    postings = "SELECT count(*) FROM chunk_terms"
+    (before,) = store.read(postings)[0]
+    store.remove_article(articles[0].id)
+    assert [i for i, _ in PgLexicalIndex(store).search("pilots strike", 10)] == []
+    (after,) = store.read(postings)[0]
+    assert 0 < after < before
+    # A database from before the postings (schema 2) gets them for its passages on start.
+    with store.writing() as db:
+        db.execute("DROP TABLE chunk_terms")
+    store.set_meta("schema_version", "2")
+    store.close()
+    upgraded = PostgresStore(database_url)
+    try:
+        assert upgraded.read(postings)[0][0] == after
+        found = PgLexicalIndex(upgraded).search("lighthouse repairs", 10)
+        assert [i for i, _ in found] == [2]
+    finally:
+        upgraded.close()
+
+
 def test_migrations_run_once_and_a_newer_schema_is_refused(database_url: str) -> None:
     PostgresStore(database_url).close()
     store = PostgresStore(database_url)  # a second start (or a second worker) changes nothing
