@@ -337,10 +337,11 @@ def question_parts(
     neighbour. A question with one part gives `[]`.
 
     `casual` reads a short question as people type it in a chat: it is also cut at "and", "+",
-    "vs", "but", " - " and ":" (parts of two words are enough), a topic before a colon or dash
-    is shared by every part ("beeper mini: what it costs and did apple kill it"), two names
-    before it each get the rest ("sbf vs cz - what did each get"), and a part that says "it" or
-    "they" is given the first part's first word ("cybertruck price and is it dangerous").
+    "but", " - " and ":", and at "vs" before a question ("man utd vs chelsea" stays one match);
+    parts of two words are enough. A topic before a colon or dash is shared by every part
+    ("beeper mini: what it costs and did apple kill it"), two names before it each get the rest
+    ("sbf vs cz - what did each get"), and a part that says "it" or "they" is given the first
+    part's first word ("cybertruck price and is it dangerous").
     """
     kept: list[str] = []
 
@@ -392,6 +393,8 @@ def _words_of(text: str) -> set[str]:
 
 
 def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> list[str]:
+    """The parts of a short chat question (see `question_parts`), outlets and dates hidden."""
+
     def split(piece: str, min_words: int = 2, breaks: re.Pattern[str] = _CASUAL_BREAK) -> list[str]:
         found = _split(piece, breaks, kept, outlets, min_words, PART_FILLER)
         return [_LEADING_JOINER.sub("", p) for p in found]
