@@ -247,19 +247,25 @@ def _choose_quotes(ranked: Sequence[tuple[float, Candidate]], params: AnswerPara
 def _with_parts(
     quotes: list[Quote], choices: Sequence[PartChoice], params: AnswerParams
 ) -> tuple[list[Quote], tuple[str, ...]]:
-    """The quotes plus a sentence from each covered part's story not quoted yet, and the
-    parts no story covers."""
-    quoted = {q.article.id for q in quotes}
-    extra: list[Quote] = []
+    """Each covered part's best sentence, then the best quotes for the whole question in the
+    room left, grouped by article; and the parts no story covers."""
+    for_parts: list[Quote] = []
     uncovered: list[str] = []
     for choice in choices:
         candidate = choice.candidate
         if candidate is None or not choice.covered(params.part_min_focus):
             uncovered.append(choice.target.label)
-        elif candidate.article.id not in quoted:
-            quoted.add(candidate.article.id)
-            extra.append(make_quote(candidate.article, candidate.span, params.short_sentence_words))
-    if extra and quotes:
-        # Every covered part keeps a quote: the first article gives up its later sentences.
-        quotes = quotes[: max(1, params.max_quotes - len(extra))]
-    return without_repeats([*quotes, *extra]), tuple(uncovered)
+            continue
+        quote = make_quote(candidate.article, candidate.span, params.short_sentence_words)
+        if not any(_overlapping(quote, other) for other in for_parts):
+            for_parts.append(quote)
+    room = max(0, params.max_quotes - len(for_parts))
+    rest = [q for q in quotes if not any(_overlapping(q, other) for other in for_parts)]
+    chosen = [*for_parts, *rest[:room]]
+    order = {article: n for n, article in enumerate(dict.fromkeys(q.article.id for q in chosen))}
+    chosen.sort(key=lambda q: (order[q.article.id], q.start))
+    return without_repeats(chosen), tuple(uncovered)
+
+
+def _overlapping(one: Quote, other: Quote) -> bool:
+    return one.article.id == other.article.id and one.start < other.end and other.start < one.end

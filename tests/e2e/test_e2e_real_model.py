@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index import Engine, Settings
 from tests.e2e.article_server import ARTICLE_HTML, ArticleServer, Page
 from tests.e2e.harness import READER, StartBot, admin_sends, ask
 from tests.support.fake_telegram import FakeTelegram
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.mark.slow
@@ -34,3 +38,26 @@ async def test_with_the_real_model_a_reader_gets_a_quote(
     # Far from anything stored: no headlines are suggested, but the reader learns what is held.
     assert "Port Ellery council approves tidal barrier" not in decline.text
     assert "I have 1 article, from 17 November 2024." in decline.text
+
+
+@pytest.mark.slow
+async def test_with_the_real_model_a_two_part_question_gets_both_stories(
+    start_bot: StartBot, telegram: FakeTelegram, engine_settings: Settings
+) -> None:
+    engine = Engine(engine_settings).open()
+    engine.add_html(ARTICLE_HTML, url="https://example.com/news/port-ellery-tidal-barrier")
+    engine.add_file("vaccine-trial.txt", (FIXTURES / "vaccine-trial.txt").read_bytes())
+    await start_bot(engine=engine)
+
+    replies = await ask(
+        telegram, READER, "how much will the barrier cost and who leads the flu vaccine trial"
+    )
+    text = "".join(reply.text for reply in replies)
+    assert "240 million crowns" in text
+    assert "led by immunologist Dr. Priya Ramaswamy" in text
+    assert "<b>Harbor Daily</b>" in text and "<b>The Northvale Gazette</b>" in text
+    assert "don't cover" not in text
+
+    (partly,) = await ask(telegram, READER, "barrier cost and who won the chess final in reykjavik")
+    assert "240 million crowns" in partly.text
+    assert "My sources don't cover" in partly.text and "chess final" in partly.text
