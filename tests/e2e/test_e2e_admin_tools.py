@@ -235,9 +235,13 @@ def made_up_words(seed: int, count: int) -> str:
 
 
 def _long_article(seed: int) -> str:
-    """Three paragraphs, each one very long sentence that answers the test question."""
+    """Three paragraphs, each one very long sentence that answers the test question (made-up
+    nouns joined by function words: it reads as prose, not as a list or a score line)."""
     opening = "At the grounding inquiry the harbour pilots said they had warned the port authority"
-    paragraphs = [f"{opening} about {made_up_words(seed * 10 + n, 230)}." for n in range(3)]
+    paragraphs = [
+        f"{opening} about the " + " and the ".join(made_up_words(seed * 10 + n, 115).split()) + "."
+        for n in range(3)
+    ]
     return f"Grounding inquiry, day {seed}\n\n" + "\n\n".join(paragraphs)
 
 
@@ -262,8 +266,8 @@ async def test_a_long_answer_is_split_between_quotes(
     def quotes_sent() -> int:
         return sum(c.text.count("<blockquote>") for c in telegram.sent_to(READER["id"], mark))
 
-    # The engine quotes up to four sentences; wait until all of them have arrived.
-    await telegram.wait_until(lambda: quotes_sent() >= 4)
+    # The engine quotes every article (three long sentences at least); wait until they arrive.
+    await telegram.wait_until(lambda: quotes_sent() >= 3)
     parts = telegram.sent_to(READER["id"], after=mark)
 
     assert len(parts) >= 2
