@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import EvalError, repo_root
-from bench.stress_load import fake_telegram
+from bench.stress_load import fake_telegram, interrupt
 
 __all__ = ["StartRun", "format_start", "measure_start", "register_cli", "run_start"]
 
@@ -30,8 +29,8 @@ QUESTION = "What did the court decide?"
 READER_ID = 4242
 
 
-class StartRun(dict[str, Any]):
-    """One start: seconds from the spawn to polling, to the answer; the answer's first line."""
+# One start: seconds from the spawn to polling and to the answer, the answer's first line.
+StartRun = dict[str, Any]
 
 
 def _telegram_class() -> Any:
@@ -87,18 +86,13 @@ def measure_start(data_dir: Path, question: str = QUESTION, timeout: float = 300
                     break
                 time.sleep(0.01)
         finally:
-            child.send_signal(signal.SIGINT)
-            try:
-                _, stderr = child.communicate(timeout=60)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                _, stderr = child.communicate()
+            _, stderr = interrupt(child, 60)
         if key not in telegram.replies:
             tail = "\n".join(stderr.splitlines()[-5:])
             raise EvalError(f"The bot did not answer within {timeout:.0f} s:\n{tail}")
         answered, text = telegram.replies[key]
         polled = telegram.first_poll
-    return StartRun(
+    return dict(
         polling_seconds=round(polled - spawned, 3) if polled is not None else None,
         answer_seconds=round(answered - spawned, 3),
         answer=text.splitlines()[0][:120] if text else "",

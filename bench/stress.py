@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.stress_bot import ADMIN_ID
-from bench.stress_load import REPO_ROOT, Asked, StressOptions, ask_all, fake_telegram, prepare
+from bench.stress_load import (
+    REPO_ROOT,
+    Asked,
+    StressOptions,
+    ask_all,
+    fake_telegram,
+    interrupt,
+    prepare,
+)
 from bench.stress_report import build_report, format_report, write_report
 
 __all__ = ["cmd_stress", "register_cli", "run_stress"]
@@ -71,12 +78,7 @@ def run_stress(options: StressOptions, log: Any = None) -> dict[str, Any]:
             drained = time.monotonic() - last_sent
             time.sleep(1.0)  # the flooder's last replies, if any
         finally:
-            child.send_signal(signal.SIGINT)
-            try:
-                stdout, stderr = child.communicate(timeout=120)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                stdout, stderr = child.communicate()
+            stdout, stderr = interrupt(child, 120)
         replies = dict(telegram.replies)
         extra = telegram.extra_replies
     served = _last_json(stdout)

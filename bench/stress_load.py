@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -46,6 +48,17 @@ class StressOptions:
     seed: int = 0
     drain: float = 120.0
     work_dir: Path = field(default_factory=lambda: REPO_ROOT / ".bench" / "stress")
+
+
+def interrupt(child: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """Stop the bot process as Ctrl-C does (killed if it has not exited within `timeout`);
+    its stdout and stderr."""
+    child.send_signal(signal.SIGINT)
+    try:
+        return child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        return child.communicate()
 
 
 def fake_telegram() -> Any:

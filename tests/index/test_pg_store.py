@@ -17,6 +17,7 @@ from index import ArticleDraft, DuplicateArticle, Engine, HashingEncoder, Settin
 from index.chunk import Span
 from index.dedupe import content_hash
 from index.errors import StorageError
+from index.models import Article
 from index.pg_search import PgLexicalIndex, PgVectorIndex, tsquery
 from index.pg_store import PG_MIGRATIONS, PostgresStore
 
@@ -32,6 +33,20 @@ def _draft(text: str, url: str | None, outlet: str = "Harbour Herald") -> Articl
         outlet=outlet,
         published_at=datetime(2024, 11, 4, 9, 30, tzinfo=UTC),
     )
+
+
+def _store_text(
+    store: PostgresStore, number: int, text: str, vector: np.ndarray, outlet: str = "Harbour Herald"
+) -> Article:
+    """`text` as article `number`'s only passage, stored as ingest would."""
+    article, _ = store.add_article(
+        _draft(text, f"https://x.example/{number}", outlet=outlet),
+        f"x.example/{number}",
+        content_hash(text),
+        [Span(0, len(text))],
+        vector.reshape(1, -1).astype(np.float32),
+    )
+    return article
 
 
 def _engine(settings: Settings) -> Engine:
@@ -116,13 +131,7 @@ def test_bm25_ranks_more_and_rarer_matching_words_first(database_url: str) -> No
             "A strike is planned.",
         ]
         for number, text in enumerate(texts):
-            store.add_article(
-                _draft(text, f"https://x.example/{number}"),
-                f"x.example/{number}",
-                content_hash(text),
-                [Span(0, len(text))],
-                np.eye(1, 4, k=number, dtype=np.float32),
-            )
+            _store_text(store, number, text, np.eye(1, 4, k=number))
         lexical = PgLexicalIndex(store)
         ranked = [i for i, _ in lexical.search("pilots strike in Port Ellery", 10)]
         assert ranked[0] == 2  # the second article's only passage
@@ -148,13 +157,7 @@ def test_common_words_score_but_only_selective_ones_pick_candidates(
         texts = [f"The council met on day {n} to discuss the budget." for n in range(18)]
         texts += ["The harbour council approved the lighthouse budget.", "A lighthouse burned."]
         for number, text in enumerate(texts):
-            store.add_article(
-                _draft(text, f"https://x.example/{number}", outlet="Daily Post"),
-                f"x.example/{number}",
-                content_hash(text),
-                [Span(0, len(text))],
-                np.eye(1, 4, dtype=np.float32),
-            )
+            _store_text(store, number, text, np.eye(1, 4), outlet="Daily Post")
         ranked = PgLexicalIndex(store).search("council lighthouse budget harbour", 10)
         # "council" and "budget" are in 19 of 20 passages: too common to pick candidates, but
         # they still count for the passage that also has the rare words.
@@ -174,13 +177,7 @@ def test_the_vector_search_widens_with_the_table_and_restores_its_setting(
             vector = np.zeros(4, dtype=np.float32)
             vector[number % 4] = 1.0
             vector[(number + 1) % 4] = number / 30
-            store.add_article(
-                _draft(text, f"https://x.example/{number}"),
-                f"x.example/{number}",
-                content_hash(text),
-                [Span(0, len(text))],
-                (vector / np.linalg.norm(vector)).reshape(1, 4),
-            )
+            _store_text(store, number, text, vector / np.linalg.norm(vector))
         index = PgVectorIndex(store, 4)
         query = np.array([1.0, 0.1, 0.0, 0.0], dtype=np.float32)
         narrow = index.search(query, 5)
@@ -202,13 +199,7 @@ def test_postings_follow_the_passages_and_an_older_database_gets_them(database_u
     store = PostgresStore(database_url)
     texts = ["Harbour pilots will strike on Friday.", "The lighthouse reopened after repairs."]
     articles = [
-        store.add_article(
-            _draft(text, f"https://x.example/{number}"),
-            f"x.example/{number}",
-            content_hash(text),
-            [Span(0, len(text))],
-            np.eye(1, 4, k=number, dtype=np.float32),
-        )[0]
+        _store_text(store, number, text, np.eye(1, 4, k=number))
         for number, text in enumerate(texts)
     ]
     postings = "SELECT count(*) FROM chunk_terms"
