@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import (
     BotCommand,
@@ -35,7 +35,10 @@ from bot.config import BotSettings
 from bot.feed_jobs import FeedPoller
 from bot.ratelimit import RateLimiter
 from bot.services import BotData, Context
-from index import AsyncEngine, Engine
+from index import AsyncEngine
+
+if TYPE_CHECKING:
+    from index import Engine
 
 __all__ = [
     "ADMIN_COMMANDS",
@@ -84,15 +87,8 @@ async def _post_init(application: NewsbotApp) -> None:
         data.poller.schedule(application.job_queue)
     else:
         log.warning("No job queue (python-telegram-bot[job-queue]): feeds are not polled.")
-    await application.bot.set_my_commands(READER_COMMANDS, scope=BotCommandScopeDefault())
-    for admin_id in sorted(data.settings.admin_ids):
-        try:
-            await application.bot.set_my_commands(
-                READER_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
-            )
-        except TelegramError as error:
-            # Telegram refuses until that admin has opened a chat with the bot; harmless.
-            log.info("No admin command menu for %s yet: %s", admin_id, error)
+    # One request per admin: published beside polling rather than before it.
+    data.background(_publish_menus(application), "publish-menus")
     log.info(
         "Starting as @%s with %d admin(s); the engine loads in the background",
         application.bot.username,
@@ -100,6 +96,24 @@ async def _post_init(application: NewsbotApp) -> None:
     )
     if not data.settings.admin_ids:
         log.warning("NEWSBOT_ADMIN_IDS is empty: nobody can add articles through Telegram.")
+
+
+async def _publish_menus(application: NewsbotApp) -> None:
+    """The command menus: readers' commands for everyone, admin commands in admins' chats."""
+    bot = application.bot
+    try:
+        await bot.set_my_commands(READER_COMMANDS, scope=BotCommandScopeDefault())
+    except TelegramError as error:
+        log.warning("Could not publish the command menu: %s", error)
+        return
+    for admin_id in sorted(application.bot_data.settings.admin_ids):
+        try:
+            await bot.set_my_commands(
+                READER_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as error:
+            # Telegram refuses until that admin has opened a chat with the bot; harmless.
+            log.info("No admin command menu for %s yet: %s", admin_id, error)
 
 
 async def _post_shutdown(application: NewsbotApp) -> None:
@@ -138,8 +152,11 @@ def build_application(
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
     application: NewsbotApp = builder.build()
-    if not isinstance(engine, AsyncEngine):
-        engine = AsyncEngine(engine or Engine(settings.engine))
+    if engine is None:
+        # Built in the thread that opens it: the bot polls before the engine's modules load.
+        engine = AsyncEngine.deferred(settings.engine)
+    elif not isinstance(engine, AsyncEngine):
+        engine = AsyncEngine(engine)
     capacity, period = settings.rate_limit_questions, settings.rate_limit_seconds
     if settings.engine.database_url:
         # Several workers may share this database: one limit per reader among them all, and

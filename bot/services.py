@@ -20,6 +20,8 @@ from bot.ratelimit import Limiter, QuestionGate
 from index import AsyncEngine, make_client
 
 if TYPE_CHECKING:
+    from collections.abc import Coroutine
+
     from bot.feed_jobs import FeedPoller
     from bot.shared import SharedState
 
@@ -51,6 +53,7 @@ class BotData:
         self._http: httpx.AsyncClient | None = None
         # Set by `bot.app` when feeds are polled; stopped before the engine closes.
         self.poller: FeedPoller | None = None
+        self._background: set[asyncio.Task[None]] = set()
 
     def setup(
         self,
@@ -78,6 +81,12 @@ class BotData:
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids
+
+    def background(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run `work` beside the handlers; it is cancelled if still running at shutdown."""
+        task = asyncio.create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # -- engine life cycle ---------------------------------------------------------------
 
@@ -112,6 +121,9 @@ class BotData:
 
     async def close(self) -> None:
         """Wait for a pending open (a thread cannot be cancelled), then close the engine."""
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         if self._open_task is not None:
             await self._open_task
         if self.poller is not None:

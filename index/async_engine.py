@@ -8,6 +8,7 @@ the event loop free live here and nowhere else.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -31,11 +32,34 @@ class AsyncEngine:
     """Awaitable versions of the `Engine` methods a chat front end needs."""
 
     def __init__(self, engine: Engine) -> None:
-        self.sync = engine
+        self._engine: Engine | None = engine
+        self._settings = engine.settings
+        self._lock = threading.Lock()
+
+    @classmethod
+    def deferred(cls, settings: Settings) -> AsyncEngine:
+        """An engine built when first used, by `open` in its worker thread: importing the
+        engine's modules (numpy, search, answers, ingest) takes a good part of a second, which
+        a bot should spend polling rather than waiting."""
+        self = cls.__new__(cls)
+        self._engine = None
+        self._settings = settings
+        self._lock = threading.Lock()
+        return self
+
+    @property
+    def sync(self) -> Engine:
+        """The synchronous engine (built now if it was deferred)."""
+        with self._lock:
+            if self._engine is None:
+                from index.engine import Engine
+
+                self._engine = Engine(self._settings)
+            return self._engine
 
     @property
     def data_dir(self) -> Path:
-        return self.sync.data_dir
+        return self._settings.data_dir
 
     @property
     def clock(self) -> Clock:
@@ -43,15 +67,18 @@ class AsyncEngine:
 
     @property
     def settings(self) -> Settings:
-        return self.sync.settings
+        return self._settings
 
     async def open(self) -> AsyncEngine:
         """Open the database and the index and load the model (seconds; idempotent)."""
-        await asyncio.to_thread(self.sync.open)
+        await asyncio.to_thread(lambda: self.sync.open())
         return self
 
     async def close(self) -> None:
-        await asyncio.to_thread(self.sync.close)
+        with self._lock:
+            engine = self._engine
+        if engine is not None:  # a deferred engine never built has nothing to close
+            await asyncio.to_thread(engine.close)
 
     async def ask(self, question: str) -> Answer:
         return await asyncio.to_thread(self.sync.ask, question)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,12 +32,42 @@ def test_the_public_names_still_resolve() -> None:
     assert bot.BotSettings is BotSettings
 
 
-def test_the_bot_starts_polling_without_loading_the_search_libraries() -> None:
-    # `python -m bot` polls at once and opens the engine in a thread: FAISS, the model's runtime
-    # and (on the embedded store) the PostgreSQL driver load there, not before the first poll.
-    late = ["faiss", "torch", "sentence_transformers", "onnxruntime", "tantivy", "psycopg"]
-    check = f"import sys, bot.__main__\nprint(','.join(n for n in {late!r} if n in sys.modules))"
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True
+def test_the_bot_starts_polling_without_loading_the_search_libraries(tmp_path: Path) -> None:
+    # `python -m bot` polls at once and builds and opens the engine in a thread: FAISS, the
+    # model's runtime, numpy and the engine's own modules and (on the embedded store) the
+    # PostgreSQL driver load there, not before the first poll.
+    late = [
+        "faiss",
+        "torch",
+        "sentence_transformers",
+        "onnxruntime",
+        "tantivy",
+        "psycopg",
+        "numpy",
+        "index.engine",
+        "index.search",
+        "index.answer",
+    ]
+    check = (
+        "import sys, bot.__main__\n"
+        "from bot.config import BotSettings\n"
+        "application = bot.__main__.build_application(BotSettings.from_env())\n"
+        "assert application.bot_data.engine.data_dir.name == 'data'\n"
+        f"print(','.join(n for n in {late!r} if n in sys.modules))"
     )
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456789:" + "A" * 35,
+        "NEWSBOT_DATA_DIR": str(tmp_path / "data"),
+    }
+    env.pop("NEWSBOT_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""

@@ -177,12 +177,16 @@ async def test_malformed_commands_get_a_usage_line(bot: NewsbotApp, telegram: Fa
 
 
 async def test_start_help_and_the_command_menus(bot: NewsbotApp, telegram: FakeTelegram) -> None:
-    menus = telegram.calls("setMyCommands")
-    default = next(c for c in menus if c.params["scope"]["type"] == "default")
+    # Published beside polling, not before it: wait for them.
+    default = await telegram.wait_for(
+        "setMyCommands", lambda c: c.params["scope"]["type"] == "default"
+    )
     assert [c["command"] for c in default.params["commands"]] == [
         c.command for c in READER_COMMANDS
     ]
-    admin_menu = next(c for c in menus if c.params["scope"]["type"] == "chat")
+    admin_menu = await telegram.wait_for(
+        "setMyCommands", lambda c: c.params["scope"]["type"] == "chat"
+    )
     assert admin_menu.params["scope"]["chat_id"] == ADMIN["id"]
     assert {c["command"] for c in admin_menu.params["commands"]} >= {
         c.command for c in ADMIN_COMMANDS

@@ -110,8 +110,9 @@ async def test_readers_cannot_follow_feeds(
 async def test_latest_lists_the_newest_headlines_for_everyone(
     bot: NewsbotApp, telegram: FakeTelegram, engine: Engine
 ) -> None:
-    menus = telegram.calls("setMyCommands")
-    default = next(c for c in menus if c.params["scope"]["type"] == "default")
+    default = await telegram.wait_for(
+        "setMyCommands", lambda c: c.params["scope"]["type"] == "default"
+    )
     assert "latest" in [c["command"] for c in default.params["commands"]]
     assert "latest" in {c.command for c in READER_COMMANDS}
     assert "feeds" in {c.command for c in ADMIN_COMMANDS}
