@@ -10,7 +10,6 @@ unreadable and re-synchronises it at start after a crash between the two commits
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 import threading
 import time
@@ -20,8 +19,8 @@ from typing import Any
 
 import tantivy
 
+from index.analyzer import analyzer, query_terms
 from index.store import Store
-from index.text import STOPWORDS
 
 __all__ = ["LEXICAL_DIR", "LexicalRow", "TantivyIndex"]
 
@@ -37,7 +36,6 @@ LexicalRow = tuple[int, str, str, str]
 # frequencies (how rare a word is in passages, titles left out).
 SEARCHED = "all"
 FIELDS = ("text", SEARCHED)
-_WORD = re.compile(r"\w+", re.UNICODE)
 _WRITER_HEAP = 50_000_000
 # How long a change waits for another process's writer (its batch) before failing.
 _LOCK_WAIT_SECONDS = 10.0
@@ -54,17 +52,6 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _analyzer() -> tantivy.TextAnalyzer:
-    """What tantivy's `en_stem` tokenizer does, to turn question words into index terms."""
-    return (
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
-    )
-
-
 class TantivyIndex:
     """The `LexicalIndex` on tantivy; searches are thread-safe, changes go through the library
     (`add`, `remove`, then `commit`, which makes them searchable)."""
@@ -73,7 +60,7 @@ class TantivyIndex:
         self.path = path
         self._index = index
         self._schema = index.schema
-        self._analyzer = _analyzer()
+        self._analyzer = analyzer()
         self._writer: Any = None
         self._lock = threading.RLock()
         self._frequencies: dict[str, int] = {}
@@ -193,14 +180,7 @@ class TantivyIndex:
 
     def terms(self, text: str) -> list[str]:
         """The index terms of the informative words of `text`, each once, in order."""
-        found: list[str] = []
-        for word in _WORD.findall(text.lower()):
-            if word in STOPWORDS:
-                continue
-            for token in self._analyzer.analyze(word):
-                if token not in found:
-                    found.append(token)
-        return found
+        return query_terms(text)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """Top `k` chunk ids by BM25 over text, title and outlet; higher score is better."""

@@ -1,35 +1,33 @@
 """The vector and lexical indexes of the shared PostgreSQL backend: pgvector HNSW and BM25.
 
 Both read the passage rows `index.pg_store.PostgresStore` writes (a `vector` column under an
-HNSW index; the stems of passage, title and outlet as a `tsvector` and as postings with their
-counts), so what one worker adds every other finds at once, and there is nothing to save or
-re-synchronise. PostgreSQL ranks full-text matches with `ts_rank_cd`, which is not BM25; the
-lexical index scores BM25 in SQL from the postings instead, with the constants tantivy and FTS5
-use.
+HNSW index; the stems of passage, title and outlet as postings with their counts, made by the
+analyzer the embedded index uses), so what one worker adds every other finds at once, and there
+is nothing to save or re-synchronise. PostgreSQL ranks full-text matches with `ts_rank_cd`, which
+is not BM25; the lexical index scores BM25 in SQL from the postings instead, with the constants
+tantivy and FTS5 use, over the same terms and lengths as tantivy.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from index.analyzer import query_terms, word_terms
 from index.embed import Vectors
 from index.lexical import cached_counts
 from index.pg_store import EF_SEARCH, PostgresStore
-from index.text import STOPWORDS
 
-__all__ = ["MAX_EF_SEARCH", "PASSAGES_PER_CANDIDATE", "PgLexicalIndex", "PgVectorIndex", "tsquery"]
+__all__ = ["MAX_EF_SEARCH", "PASSAGES_PER_CANDIDATE", "PgLexicalIndex", "PgVectorIndex"]
 
 # The HNSW search widens with the table (see PgVectorIndex._ef_search); pgvector allows 1,000.
 PASSAGES_PER_CANDIDATE = 125
 MAX_EF_SEARCH = 1_000
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 # BM25's usual constants (tantivy's and FTS5's).
 _K1, _B = 1.2, 0.75
 # Candidates taken from PostgreSQL's own ranking for each BM25 re-score, per result wanted.
@@ -63,16 +61,6 @@ FROM chunk_terms t JOIN q ON q.lexeme = t.lexeme
 WHERE t.chunk_id IN (SELECT chunk_id FROM candidates)
 GROUP BY t.chunk_id ORDER BY score DESC, t.chunk_id LIMIT %(k)s
 """
-
-
-def tsquery(text: str) -> str:
-    """A tsquery OR-ing the informative words of `text`; only word characters pass, so no
-    query syntax a user types is ever obeyed."""
-    words: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        if word not in STOPWORDS and word not in words and "_" not in word:
-            words.append(word)
-    return " | ".join(words)
 
 
 class PgVectorIndex:
@@ -168,7 +156,6 @@ class PgLexicalIndex:
         self._frequencies: dict[str, int] = {}  # body (passage text) document frequencies
         self._lexeme_frequencies: dict[str, int] = {}  # over passage + title + outlet
         self._average: tuple[float, float, int] = (0.0, 0.0, 0)  # (when, average, count)
-        self._stem_cache: dict[str, list[str]] = {}
 
     def _refresh(self) -> None:
         generation = self._store.generation
@@ -186,11 +173,8 @@ class PgLexicalIndex:
         BM25 over all its stems. At 1M passages a stem in half of them adds little to BM25 and
         would make PostgreSQL score half a million postings.
         """
-        match = tsquery(query)
-        if not match or k <= 0:
-            return []
-        lexemes = self._stems(match)
-        if not lexemes:
+        lexemes = query_terms(query)
+        if not lexemes or k <= 0:
             return []
         with self._lock:
             self._refresh()
@@ -229,28 +213,6 @@ class PgLexicalIndex:
         )
         return [(int(r[0]), float(len(rows) - n)) for n, r in enumerate(rows)]
 
-    def _stems(self, match: str) -> list[str]:
-        """The lexemes PostgreSQL makes of the query's words (its English stemmer), cached."""
-        words = match.split(" | ")
-        missing = [w for w in words if w not in self._stem_cache]
-        if missing:
-            rows = self._store.read(
-                "SELECT w, ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', w))) "
-                "FROM unnest(?::text[]) AS w",
-                (missing,),
-            )
-            with self._lock:
-                if len(self._stem_cache) > 100_000:
-                    self._stem_cache.clear()
-                for word, stems in rows:
-                    self._stem_cache[str(word)] = [str(x) for x in stems]
-        found: list[str] = []
-        for word in words:
-            for stem in self._stem_cache.get(word, []):
-                if stem not in found:
-                    found.append(stem)
-        return found
-
     def _statistics(self) -> tuple[int, float]:
         """How many passages there are and their average length in words (cached a while)."""
         when, average, count = self._average
@@ -275,13 +237,17 @@ class PgLexicalIndex:
             return cached_counts(self._frequencies, words, self._body_count)
 
     def _body_count(self, word: str) -> int:
-        match = tsquery(word)
-        if not match:
-            return 0
-        rows = self._store.read(
-            "SELECT count(*) FROM chunks WHERE body @@ to_tsquery('english', ?)", (match,)
-        )
-        return int(rows[0][0])
+        """Passages whose text has the word; one that analyzes to several terms counts where
+        its rarest is (as the embedded index counts it)."""
+        counts = [
+            int(
+                self._store.read(
+                    "SELECT count(*) FROM chunk_terms WHERE lexeme = ? AND body", (term,)
+                )[0][0]
+            )
+            for term in word_terms(word)
+        ]
+        return min(counts, default=0)
 
     def __len__(self) -> int:
         return self._store.count_chunks()

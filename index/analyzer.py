@@ -1,0 +1,72 @@
+"""The one analyzer of the full-text indexes: text to stemmed terms, as tantivy's `en_stem` does.
+
+Both backends index and query with it (tantivy through its tokenizer of that name, PostgreSQL's
+postings through `passage_terms`), so BM25 sees the same terms, counts and lengths on either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tantivy
+
+from index.text import STOPWORDS
+
+__all__ = ["PassageTerms", "analyzer", "passage_terms", "query_terms", "word_terms"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> tantivy.TextAnalyzer:
+    """tantivy's `en_stem`: its simple tokenizer, tokens over 40 bytes dropped, lower case,
+    the English Snowball stemmer."""
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("english"))
+        .build()
+    )
+
+
+@dataclass(frozen=True)
+class PassageTerms:
+    """What a passage contributes to BM25: each term's count over passage, title and outlet,
+    the terms of the passage text itself, and the length in tokens."""
+
+    counts: Counter[str]
+    in_body: frozenset[str]
+    length: int
+
+
+def passage_terms(text: str, title: str, outlet: str | None) -> PassageTerms:
+    """The terms of a passage as tantivy indexes its three searched values together."""
+    body = analyzer().analyze(text)
+    counts = Counter(body)
+    length = len(body)
+    for value in (title, outlet or ""):
+        tokens = analyzer().analyze(value)
+        counts.update(tokens)
+        length += len(tokens)
+    return PassageTerms(counts, frozenset(body), length)
+
+
+def word_terms(word: str) -> list[str]:
+    """The terms one word becomes (none, one, or several for "covid-19")."""
+    return list(analyzer().analyze(word.lower()))
+
+
+def query_terms(text: str) -> list[str]:
+    """The terms of the informative words of `text` (stop words left out), each once, in order."""
+    found: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if word in STOPWORDS:
+            continue
+        for term in analyzer().analyze(word):
+            if term not in found:
+                found.append(term)
+    return found
