@@ -19,7 +19,7 @@ from typing import Any
 
 import tantivy
 
-from index.analyzer import analyzer, query_terms
+from index.analyzer import query_terms, word_terms
 from index.store import Store
 
 __all__ = ["LEXICAL_DIR", "LexicalRow", "TantivyIndex"]
@@ -60,7 +60,6 @@ class TantivyIndex:
         self.path = path
         self._index = index
         self._schema = index.schema
-        self._analyzer = analyzer()
         self._writer: Any = None
         self._lock = threading.RLock()
         self._frequencies: dict[str, int] = {}
@@ -215,7 +214,7 @@ class TantivyIndex:
             for word in words:
                 key = word.lower()
                 if key not in self._frequencies:
-                    tokens = self._analyzer.analyze(key)
+                    tokens = word_terms(key)
                     self._frequencies[key] = (
                         min(searcher.doc_freq("text", token) for token in tokens) if tokens else 0
                     )
