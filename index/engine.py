@@ -16,11 +16,11 @@ from pathlib import Path
 
 import httpx
 
-from index.answer import AnswerParams, compose_answer
+from index.answer import AnswerParams, Similarity, compose_answer
 from index.async_engine import StageCallback
 from index.backends import VectorIndexLike
 from index.clock import Clock, SystemClock
-from index.embed import Encoder, build_encoder
+from index.embed import Encoder, Vectors, build_encoder
 from index.errors import IngestError
 from index.feeds import Feeds
 from index.ingest import Ingester
@@ -238,10 +238,26 @@ class Engine:
         if not passages and question.period is not None:
             return nothing_from_period(question, self.library.holdings())
         rarity = self.searcher.rarity(question)
-        answer = compose_answer(question, passages, self.answer_params, rarity)
+        answer = compose_answer(
+            question, passages, self.answer_params, rarity, self.similarity_to(question)
+        )
         if answer.answered:
             return self._with_copies(answer)
         return replace(answer, holdings=self.library.holdings())
+
+    def similarity_to(self, question: Question) -> Similarity:
+        """The model's cosine of `question` with each of some texts (the question is encoded
+        only when first asked)."""
+        vector: list[Vectors] = []
+
+        def cosines(texts: Sequence[str]) -> list[float]:
+            if not texts:
+                return []
+            if not vector:
+                vector.append(self.encoder.encode_queries([question.text])[0])
+            return [float(c) for c in self.encoder.encode(list(texts)) @ vector[0]]
+
+        return cosines
 
     def _with_copies(self, answer: Answer) -> Answer:
         """The answer, naming the other outlets that carried each quoted story."""

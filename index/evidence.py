@@ -5,7 +5,10 @@ A passage can be about the right topic and still not answer: "did Apple release 
 finds iPhone 15 stories, "who won the 2024 election" finds 2023 polls. So besides closeness
 (cosine) the evidence asks whether the quoted sentence and its article hold what is *specific*
 to the question: its rare words (weighted by how few passages in the whole corpus use them),
-its names, and its numbers next to the word they count ("iPhone 16", "$32 billion").
+its names, and its numbers next to the word they count ("iPhone 16", "$32 billion"). And,
+when the model is at hand, whether one of the article's best sentences *says* what was asked: a
+near miss ("did Musk sue Media Matters") finds an article on the right names whose sentences are
+about something else.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class EvidenceWeights:
     article_focus: float = 0.0
     rare_missing: float = 0.0
     numbers: float = 0.0
+    said: float = 0.0
     unknown_source: float = -0.28
 
 
@@ -49,13 +53,14 @@ class Evidence:
     article_focus: float  # the same in the best sentence's whole article and headline
     rare_missing: float  # rarity (0..1) of the rarest question word the article lacks
     numbers_found: float  # share of the question's numbers in the article (1 with none)
+    said: float  # cosine of the question with the closest of the article's best sentences
     unknown_sources: tuple[str, ...]  # sources the question names that no passage is from
     score: float = 0.0  # the weighted sum of the signals
 
     def features(self) -> tuple[float, ...]:
         """The signals in `EvidenceWeights` order, for fitting the weights."""
         values = astuple(self)
-        return (*values[:7], 1.0 if self.unknown_sources else 0.0)
+        return (*values[:8], 1.0 if self.unknown_sources else 0.0)
 
     def scored(self, weights: EvidenceWeights) -> Evidence:
         score = sum(w * f for w, f in zip(astuple(weights), self.features(), strict=True))
@@ -69,11 +74,13 @@ def gather(
     coverage: float,
     rarity: Mapping[str, float],
     weights: EvidenceWeights,
+    said: float = 0.0,
 ) -> Evidence:
     """The evidence for answering `question` from `best`: the article to quote and the span of
     its best sentence with the neighbours; `coverage` is the largest share of the question's
     words that one candidate sentence has. `rarity` maps the question's terms to 0..1 (unknown
-    terms count 0.5)."""
+    terms count 0.5); `said` is the cosine of the question with the closest of the article's
+    best sentences (0 when not measured)."""
     wanted = question.wanted
     best_dense = max((p.dense for p in passages), default=0.0)
     article: Article | None = None
@@ -95,6 +102,7 @@ def gather(
         article_focus=sum(weight[t] for t in wanted & article_terms) / total,
         rare_missing=max(missing, default=0.0),
         numbers_found=numbers_found(question, article.text if article else ""),
+        said=said,
         unknown_sources=unknown,
     ).scored(weights)
 

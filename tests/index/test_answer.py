@@ -254,10 +254,80 @@ def test_short_questions_are_judged_by_the_rule_fitted_on_short_questions() -> N
     passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6))
     params = AnswerParams()
     evidence = weigh(_asked("harbour bridge cost?", passages), passages, params)
-    assert evidence.score == pytest.approx(0.6 + params.short_weights.coverage * evidence.coverage)
+    weights = params.short_weights
+    assert evidence.score == pytest.approx(
+        0.6 + weights.coverage * evidence.coverage + weights.said * evidence.said
+    )
     assert compose_answer(_asked("harbour bridge cost?", passages), passages).answered
     far = _passages((BRIDGE_ARTICLE, 2.0, 0.3))
     assert not compose_answer(_asked("harbour bridge cost?", far), far).answered
+
+
+def test_a_near_miss_is_declined_when_no_sentence_says_what_was_asked() -> None:
+    """The article has the question's names, but its best sentences are far from what was
+    asked (the model's cosine, `said`): declined; the same passages with a sentence that says
+    it: answered."""
+    passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6))
+    question = _asked("harbour bridge toll price?", passages)
+    asked: list[list[str]] = []
+
+    def far(texts: Sequence[str]) -> list[float]:
+        asked.append(list(texts))
+        return [0.2 for _ in texts]
+
+    declined = compose_answer(question, passages, similarity=far)
+    assert not declined.answered
+    assert compose_answer(question, passages, similarity=lambda texts: [0.7] * len(texts)).answered
+    # Only the article the answer would quote is measured, a few of its best sentences.
+    assert asked and 0 < len(asked[0]) <= AnswerParams().said_sentences
+    assert all(text in BRIDGE for text in asked[0])
+
+
+def test_said_is_the_closest_sentence_and_is_measured_for_short_questions_only() -> None:
+    passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6), (LIBRARY_ARTICLE, 1.0, 0.4))
+    calls: list[int] = []
+
+    def cosines(texts: Sequence[str]) -> list[float]:
+        calls.append(len(texts))
+        return [0.1 * (n + 1) for n in range(len(texts))]
+
+    short = _asked("harbour bridge cost?", passages)
+    evidence = weigh(short, passages, AnswerParams(), similarity=cosines)
+    assert evidence.said == pytest.approx(0.1 * calls[0])
+    # Unmeasured, the best passage's cosine stands in.
+    assert weigh(short, passages, AnswerParams()).said == pytest.approx(0.6)
+    calls.clear()
+    long = _asked("how much will the new harbour bridge approved by the council cost", passages)
+    weigh(long, passages, LONG, similarity=cosines)
+    assert calls == []
+
+
+def test_the_real_model_declines_near_misses_on_a_small_corpus(tmp_path: Path) -> None:
+    """Hand-written stories, the bundled model: questions the stories answer are answered;
+    questions about their names but about something they never say are declined."""
+    fixtures = Path(__file__).parent.parent / "fixtures"
+    with Engine(Settings(data_dir=tmp_path / "data")) as engine:
+        paths = [fixtures / "vaccine-trial.txt", fixtures / "lindmark-wire.txt"]
+        for _, draft in engine.ingest_paths(paths):
+            assert not isinstance(draft, Exception)
+            engine.add_draft(draft)
+        question = engine.read("how many volunteers in the northvale flu vaccine trial")
+        answer = engine.ask(question.text)
+        assert answer.answered
+        assert "forty volunteers" in answer.quotes[0].text
+        # The signal is the model's cosine with a sentence: the answer's is closer than another
+        # story's.
+        other = "Farm groups warned that a long strike would leave silos full."
+        said, unrelated = engine.similarity_to(question)([answer.quotes[0].text, other])
+        assert said > unrelated + 0.2
+        assert engine.ask("lindmark strike how many workers").answered
+        for near_miss in (
+            "did northvale hospital close its emergency room",
+            "lindmark port fire what happened",
+            "northvale hospital new ceo",
+            "dr ramaswamy nobel prize",
+        ):
+            assert not engine.ask(near_miss).answered, near_miss
 
 
 # -- questions in several parts ------------------------------------------------------------
