@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from index.cli_feeds import register as register_feeds
 from index.clock import as_of
+from index.dedupe import display_url
 from index.engine import Engine
 from index.errors import IngestError, NewsbotError
 from index.fetch import make_client
@@ -102,12 +103,12 @@ def print_answer(answer: Answer, out: TextIO) -> None:
         when = _date(article.published_at) or f"added {_date(article.added_at)}"
         print(
             f"   — {article.outlet or 'Unknown outlet'}, “{article.title}”, {when}"
-            + (f", {article.url}" if article.url else ""),
+            + (f", {display_url(article.url)}" if article.url else ""),
             file=out,
         )
         copies = answer.also_in.get(article.id, ())
         if copies:
-            names = ", ".join(c.outlet or c.url or c.title for c in copies)
+            names = ", ".join(c.outlet or display_url(c.url or "") or c.title for c in copies)
             print(f"     also in: {names}", file=out)
     for part in answer.uncovered:
         print(f"   My sources don't cover “{part}”.", file=out)

@@ -84,6 +84,23 @@ def test_ask_reads_questions_from_a_file(
     assert "ten o'clock at night" in out and "Example Daily" in out
 
 
+def test_ask_shows_links_without_tracking_parameters(
+    capsys: pytest.CaptureFixture[str], data_dir: str, fixtures: Path, tmp_path: Path
+) -> None:
+    record = json.loads((fixtures / "records.jsonl").read_text().splitlines()[0])
+    record["url"] += "?utm_source=rss&utm_medium=feed&page=2"
+    feed = tmp_path / "tracked.jsonl"
+    feed.write_text(json.dumps(record) + "\n")
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(feed))
+    question = "solar farm on the old airfield?"
+    code, out, _ = run(capsys, "--data-dir", data_dir, "ask", question)
+    assert code == 0
+    assert "https://example.org/news/solar-farm?page=2" in out and "utm_" not in out
+    # What is stored stays as given.
+    _, out, _ = run(capsys, "--data-dir", data_dir, "ask", "--json", question)
+    assert json.loads(out)["quotes"][0]["url"] == record["url"]
+
+
 def test_stats_articles_and_remove(
     capsys: pytest.CaptureFixture[str], data_dir: str, fixtures: Path
 ) -> None:
