@@ -178,6 +178,9 @@ def compose_answer(
     if not question.wanted:
         return Answer(text, False, passages=passages, reason="I could not find a question in that.")
     ranked = _ranked(question, passages, params)
+    # A question in another language than the articles' is judged by the cosine alone (below).
+    if question.language != "en":
+        similarity = None
     evidence = _weigh(question, passages, params, ranked, rarity, similarity)
     floor = params.min_short_evidence if _is_short(question, params) else params.min_evidence
     margin = evidence.score - floor

@@ -25,7 +25,7 @@ from index.errors import IngestError
 from index.feeds import Feeds
 from index.ingest import Ingester
 from index.intent import english_only, reply_for
-from index.latest import latest_articles, news_of_period, nothing_from_period
+from index.latest import after_sources, latest_articles, news_of_period, nothing_from_period
 from index.library import Library, open_library
 from index.models import (
     Answer,
@@ -37,7 +37,7 @@ from index.models import (
     Passage,
     Stats,
 )
-from index.period import asks_only_for_news
+from index.period import asks_only_for_news, settled_after
 from index.question import Question, read_question
 from index.search import Searcher, SearchParams
 from index.settings import Settings
@@ -229,21 +229,25 @@ class Engine:
                 reason=english_only(question.language),
                 language=question.language,
             )
+        holdings = self.library.holdings()
+        year = settled_after(question.text, holdings.last_published)
+        if year is not None and question.language == "en":
+            return after_sources(question, year, holdings)
         timed = question.period is not None or question.cues.recent
         if timed and asks_only_for_news(question.wanted):
             # "What happened today?", "any news this week?": no topic, only a time.
-            news = news_of_period(question, self.library.store, self.library.holdings())
+            news = news_of_period(question, self.library.store, holdings)
             return self._with_copies(news)
         passages = self.searcher.search(question, k)
         if not passages and question.period is not None:
-            return nothing_from_period(question, self.library.holdings())
+            return nothing_from_period(question, holdings)
         rarity = self.searcher.rarity(question)
         answer = compose_answer(
             question, passages, self.answer_params, rarity, self.similarity_to(question)
         )
         if answer.answered:
             return self._with_copies(answer)
-        return replace(answer, holdings=self.library.holdings())
+        return replace(answer, holdings=holdings)
 
     def similarity_to(self, question: Question) -> Similarity:
         """The model's cosine of `question` with each of some texts (the question is encoded

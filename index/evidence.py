@@ -80,7 +80,7 @@ def gather(
     its best sentence with the neighbours; `coverage` is the largest share of the question's
     words that one candidate sentence has. `rarity` maps the question's terms to 0..1 (unknown
     terms count 0.5); `said` is the cosine of the question with the closest of the article's
-    best sentences (0 when not measured)."""
+    best sentences."""
     wanted = question.wanted
     best_dense = max((p.dense for p in passages), default=0.0)
     article: Article | None = None

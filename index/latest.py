@@ -19,7 +19,13 @@ from index.quotes import make_quote
 from index.search import Searcher
 from index.store import Store
 
-__all__ = ["TOPIC_CANDIDATES", "latest_articles", "news_of_period", "nothing_from_period"]
+__all__ = [
+    "TOPIC_CANDIDATES",
+    "after_sources",
+    "latest_articles",
+    "news_of_period",
+    "nothing_from_period",
+]
 
 # Passages searched for a topic; the matching articles among them are then ordered by date.
 TOPIC_CANDIDATES = 100
@@ -82,6 +88,17 @@ def nothing_from_period(question: Question, holdings: Holdings) -> Answer:
         reason = f"My sources have nothing on that from {question.period.label}."
     else:
         reason = f"My sources have nothing from {question.period.label}."
+    return Answer(
+        question.text, False, reason=reason, language=question.language, holdings=holdings
+    )
+
+
+def after_sources(question: Question, year: int, holdings: Holdings) -> Answer:
+    """The decline for how an event turned out that is later than every article held: it
+    says where the sources end (`index.period.settled_after`)."""
+    last = holdings.last_published
+    ended = f"{last.day} {last:%B %Y}" if last else "before that"
+    reason = f"My newest article is from {ended}: my sources can't say how anything in {year} went."
     return Answer(
         question.text, False, reason=reason, language=question.language, holdings=holdings
     )

@@ -4,7 +4,9 @@
 A relative period is a filter: "what did Apple announce this week" is answered only from
 articles published this week, and declined, naming the dates held, when there are none. A
 month by name ("in November") is not read here: it may be when something happened rather than
-when it was reported, so search only boosts it (`index.cues`).
+when it was reported, so search only boosts it (`index.cues`). A year later than every article
+held, in a question about how something went ("who won the 2026 election"), is read too: no
+source can answer it (`settled_after`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from index.text import terms
 
-__all__ = ["Period", "asks_only_for_news", "read_period"]
+__all__ = ["Period", "asks_only_for_news", "read_period", "settled_after"]
 
 
 @dataclass(frozen=True)
@@ -125,3 +127,29 @@ def _count(word: str | None) -> int:
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# "the 2024 election", "euro 2024", "march 2024": a year naming when something happens. After
+# "in", "for", "about"… it is more often a forecast ("rate cuts in 2024"), which older articles
+# do discuss.
+_EVENT_YEAR = re.compile(
+    r"(?<!\bin )(?<!\bfor )(?<!\babout )(?<!\bby )(?<!\buntil )(?<!\bthrough )(?<!\binto )"
+    r"\b(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+# Words that ask how something turned out, rather than what is expected of it.
+_SETTLED = re.compile(
+    r"\b(won|winners?|results?|happened|announced|was|were|did|lost|beat|ended)\b", re.IGNORECASE
+)
+
+
+def settled_after(text: str, last_published: datetime | None) -> int | None:
+    """The year of an event the question asks the outcome of ("who won the 2024 election",
+    "what did Apple announce at WWDC 2024") when it is later than the newest article: no
+    source can say how it went. None otherwise (forecasts and plans of a later year are left to
+    search: older articles discuss them)."""
+    if last_published is None or not _SETTLED.search(text):
+        return None
+    years = [int(m.group("year")) for m in _EVENT_YEAR.finditer(text)]
+    later = [y for y in years if y > last_published.year]
+    return min(later) if later else None

@@ -14,7 +14,7 @@ import pytest
 from index import Engine, HashingEncoder, Settings
 from index.cli import main
 from index.clock import as_of
-from index.period import asks_only_for_news, read_period
+from index.period import asks_only_for_news, read_period, settled_after
 from index.question import read_question
 from tests.support.feeds import STORIES, Story
 
@@ -171,6 +171,38 @@ def test_a_topic_with_nothing_in_the_period_is_declined_saying_so(engine: Engine
     answer = engine.ask("what did the tram drivers union say last week?")
     assert not answer.answered
     assert answer.reason == "My sources have nothing on that from last week."
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("who won the 2026 election", 2026),
+        ("what did apple announce at wwdc 2027", 2027),
+        ("super bowl 2026 winner?", 2026),
+        ("how was the april 2026 eclipse", 2026),
+        # Plans and forecasts of a later year: older articles discuss them.
+        ("tram fares 2026 price", None),
+        ("what did the union say about pay in 2026", None),
+        # A year the sources cover.
+        ("who won the 2024 election", None),
+    ],
+)
+def test_the_outcome_of_an_event_after_the_newest_article_is_recognised(
+    text: str, year: int | None
+) -> None:
+    assert settled_after(text, datetime(2025, 2, 9, tzinfo=UTC)) == year
+    assert settled_after(text, None) is None
+
+
+def test_how_a_later_event_went_is_declined_saying_where_the_sources_end(engine: Engine) -> None:
+    answer = engine.ask("who won the 2026 tram drivers vote?")
+    assert not answer.answered and not answer.quotes
+    assert answer.reason == (
+        "My newest article is from 9 February 2025: my sources can't say how anything in 2026 went."
+    )
+    assert answer.holdings is not None and answer.holdings.articles == len(ALL)
+    # What the union asked for in a later year's talks is still searched for.
+    assert "newest article" not in engine.ask("what did the tram union ask for 2026 pay?").reason
 
 
 def test_newsbot_ask_as_of_answers_as_if_that_were_today(
