@@ -1,5 +1,6 @@
 """End to end: a reader asks the real bot about a period ("this week", "today") with the engine's
-clock fixed, and about a story two outlets carried (quoted once, both named)."""
+clock fixed, about how an event later than every article went (declined, saying where the sources
+end), and about a story two outlets carried (quoted once, both named)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,17 @@ async def test_a_day_with_no_news_is_declined_naming_the_dates_held(
     shown = visible_text(reply.text)
     assert "My sources have nothing from today." in shown
     assert "I have 4 articles, from 3 February 2025 to 9 February 2025." in shown
+    assert "<blockquote>" not in reply.text
+
+
+async def test_how_an_event_after_the_newest_article_went_is_declined_saying_so(
+    start_bot: StartBot, telegram: FakeTelegram, engine_settings: Settings
+) -> None:
+    await start_bot(engine=_engine(engine_settings, date(2026, 12, 3)))
+    (reply,) = await ask(telegram, READER, "who won the 2026 skarholm ferry race?")
+    shown = visible_text(reply.text)
+    assert "My newest article is from 9 February 2025" in shown
+    assert "can't say how anything in 2026 went" in shown
     assert "<blockquote>" not in reply.text
 
 
