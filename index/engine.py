@@ -229,25 +229,25 @@ class Engine:
                 reason=english_only(question.language),
                 language=question.language,
             )
-        holdings = self.library.holdings()
-        year = settled_after(question.text, holdings.last_published)
-        if year is not None and question.language == "en":
-            return after_sources(question, year, holdings)
+        if question.language == "en":
+            year = settled_after(question.text, lambda: self.library.holdings().last_published)
+            if year is not None:
+                return after_sources(question, year, self.library.holdings())
         timed = question.period is not None or question.cues.recent
         if timed and asks_only_for_news(question.wanted):
             # "What happened today?", "any news this week?": no topic, only a time.
-            news = news_of_period(question, self.library.store, holdings)
+            news = news_of_period(question, self.library.store, self.library.holdings())
             return self._with_copies(news)
         passages = self.searcher.search(question, k)
         if not passages and question.period is not None:
-            return nothing_from_period(question, holdings)
+            return nothing_from_period(question, self.library.holdings())
         rarity = self.searcher.rarity(question)
         answer = compose_answer(
             question, passages, self.answer_params, rarity, self.similarity_to(question)
         )
         if answer.answered:
             return self._with_copies(answer)
-        return replace(answer, holdings=holdings)
+        return replace(answer, holdings=self.library.holdings())
 
     def similarity_to(self, question: Question) -> Similarity:
         """The model's cosine of `question` with each of some texts (the question is encoded

@@ -12,6 +12,7 @@ source can answer it (`settled_after`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -143,13 +144,15 @@ _SETTLED = re.compile(
 )
 
 
-def settled_after(text: str, last_published: datetime | None) -> int | None:
+def settled_after(text: str, newest: Callable[[], datetime | None]) -> int | None:
     """The year of an event the question asks the outcome of ("who won the 2024 election",
-    "what did Apple announce at WWDC 2024") when it is later than the newest article: no
-    source can say how it went. None otherwise (forecasts and plans of a later year are left to
-    search: older articles discuss them)."""
-    if last_published is None or not _SETTLED.search(text):
+    "what did Apple announce at WWDC 2024") when it is later than the newest article (`newest`
+    is asked only when the question names a year): no source can say how it went. None
+    otherwise (forecasts and plans of a later year are left to search: older articles discuss
+    them)."""
+    if not _SETTLED.search(text):
         return None
     years = [int(m.group("year")) for m in _EVENT_YEAR.finditer(text)]
-    later = [y for y in years if y > last_published.year]
+    last = newest() if years else None
+    later = [y for y in years if last is not None and y > last.year]
     return min(later) if later else None

@@ -190,8 +190,8 @@ def test_a_topic_with_nothing_in_the_period_is_declined_saying_so(engine: Engine
 def test_the_outcome_of_an_event_after_the_newest_article_is_recognised(
     text: str, year: int | None
 ) -> None:
-    assert settled_after(text, datetime(2025, 2, 9, tzinfo=UTC)) == year
-    assert settled_after(text, None) is None
+    assert settled_after(text, lambda: datetime(2025, 2, 9, tzinfo=UTC)) == year
+    assert settled_after(text, lambda: None) is None  # no articles yet
 
 
 def test_how_a_later_event_went_is_declined_saying_where_the_sources_end(engine: Engine) -> None:
