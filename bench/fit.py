@@ -231,18 +231,23 @@ def short_threshold(scores: Matrix, labels: Matrix) -> float:
     return float(right[keep])
 
 
-def _short_matrix(samples: Sequence[Sample]) -> tuple[Matrix, Matrix]:
-    columns = [FEATURES.index(name) for name in SHORT_FEATURES]
+def _short_matrix(
+    samples: Sequence[Sample], features: Sequence[str] = SHORT_FEATURES
+) -> tuple[Matrix, Matrix]:
+    columns = [FEATURES.index(name) for name in features]
     x = np.array([[s.features[c] for c in columns] for s in samples], dtype=np.float64)
     return x, np.array([s.label for s in samples], dtype=np.float64)
 
 
 def nested_cross_validation(
-    samples: Sequence[Sample], repeats: int = 10, folds: int = 5
+    samples: Sequence[Sample],
+    repeats: int = 10,
+    folds: int = 5,
+    features: Sequence[str] = SHORT_FEATURES,
 ) -> dict[str, float]:
-    """Held-out figures of the short-question rule, weights and cut both fitted on the other
-    folds, averaged over `repeats` shuffles."""
-    x, y = _short_matrix(samples)
+    """Held-out figures of the short-question rule (on `features`), weights and cut both
+    fitted on the other folds, averaged over `repeats` shuffles."""
+    x, y = _short_matrix(samples, features)
     kinds = np.array([s.kind for s in samples])
     out_of_scope = ~np.isin(kinds, ["answerable", "two_story"])
     wrong = (y == 0) & ~out_of_scope
@@ -287,6 +292,13 @@ def report_fit(samples: Sequence[Sample], short_terms: int = 10) -> dict[str, An
         "short questions": len(short),
         "long questions": len(long),
         "short rule, nested cross-validation": nested_cross_validation(short),
+        # What each signal adds: the same rule fitted and cut without it.
+        **{
+            f"short rule without {name}": nested_cross_validation(
+                short, features=[f for f in SHORT_FEATURES if f != name]
+            )
+            for name in SHORT_FEATURES
+        },
         "short weights": {
             name: round(float(w / scale), 3)
             for name, w in zip(SHORT_FEATURES, weights[:-1], strict=True)

@@ -45,7 +45,7 @@ class AnswerParams:
     # benchmark's paragraph-long questions) are judged by their own rule, fitted on the short
     # development questions by `newsbot eval fit`: cosine, sentence coverage and `said` (nested
     # cross-validation there: 0.915 of right answers kept, 0.78 of news-like out-of-scope
-    # questions declined, 0.72 of near misses; without `said` 0.91 / 0.71 / 0.56).
+    # questions declined, 0.72 of near misses; "short rule without said": 0.91 / 0.71 / 0.56).
     short_question_terms: int = 10
     short_weights: EvidenceWeights = field(
         default_factory=lambda: EvidenceWeights(
@@ -63,8 +63,9 @@ class AnswerParams:
     min_short_evidence: float = 1.34
     # The `said` signal: the question's cosine with the closest of the quoted article's best
     # sentences, at most `said_sentences` of them among the `said_pool` best candidates overall
-    # (each sentence is one more pass of the model: ~10 ms here). Measured only where its weight
-    # is not zero and a `Similarity` is given; otherwise the best passage's cosine stands in.
+    # (the sentences are one more batch through the model: the natural questions' median went
+    # 43 -> ~80 ms, results/natural-dev.md). Measured only where its weight is not zero and a
+    # `Similarity` is given; otherwise the best passage's cosine stands in.
     said_sentences: int = 5
     said_pool: int = 12
     # A floor under the best cosine whatever the other signals say (0 = the score alone).
@@ -135,8 +136,7 @@ def _weigh(
         top = ranked[0][1]
         best = (top.article, window(top.article, top.span))
     weights = params.short_weights if _is_short(question, params) else params.weights
-    # Unmeasured (no model at hand), a sentence is taken to be as close as its passage.
-    said = max((p.dense for p in passages), default=0.0)
+    said = None  # unmeasured: `gather` takes the best passage's cosine
     if similarity is not None and weights.said and ranked:
         said = _said(ranked, params, similarity)
     return gather(question, passages, best, coverage, rarity or {}, weights, said)

@@ -74,13 +74,13 @@ def gather(
     coverage: float,
     rarity: Mapping[str, float],
     weights: EvidenceWeights,
-    said: float = 0.0,
+    said: float | None = None,
 ) -> Evidence:
     """The evidence for answering `question` from `best`: the article to quote and the span of
     its best sentence with the neighbours; `coverage` is the largest share of the question's
     words that one candidate sentence has. `rarity` maps the question's terms to 0..1 (unknown
     terms count 0.5); `said` is the cosine of the question with the closest of the article's
-    best sentences."""
+    best sentences (unmeasured, a sentence is taken to be as close as the best passage)."""
     wanted = question.wanted
     best_dense = max((p.dense for p in passages), default=0.0)
     article: Article | None = None
@@ -102,7 +102,7 @@ def gather(
         article_focus=sum(weight[t] for t in wanted & article_terms) / total,
         rare_missing=max(missing, default=0.0),
         numbers_found=numbers_found(question, article.text if article else ""),
-        said=said,
+        said=best_dense if said is None else said,
         unknown_sources=unknown,
     ).scored(weights)
 
