@@ -129,6 +129,7 @@ ABLATIONS: list[Variant] = [
     ("no outlet cue", {"outlet_boost": 0.0}, {}),
     ("no date / time cues", {"date_boost": 0.0, "time_boost": 0.0}, {}),
     ("no sub-queries for question parts", {"part_weight": 0.0}, {}),
+    ("parts of long questions searched by meaning too", {"part_vector_terms": 1_000}, {}),
     ("no per-article spreading", {"article_penalty": 0.0}, {}),
     ("spreading from rank 1 (keep_top 0)", {"keep_top": 0}, {}),
     ("quotes from up to 3 articles (relative score 0.9)", {}, {"max_articles": 3}),

@@ -111,6 +111,8 @@ MIGRATIONS: list[str] = [
 ]
 
 ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text, story_id, replaces"
+# The same columns with an empty text, for ranking many candidate articles.
+ARTICLE_HEAD_COLUMNS = ARTICLE_COLUMNS.replace(" text,", " '' AS text,")
 
 
 def iso(value: datetime | None) -> str | None:

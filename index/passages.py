@@ -92,6 +92,19 @@ class PassageRows(Database):
             ).fetchall()
         return {int(r[0]): self._load_vector(r[1]) for r in rows}
 
+    def get_owners_and_vectors(self, ids: Iterable[int]) -> dict[int, tuple[int, Vectors]]:
+        """Each given passage's article id and stored vector, without its text: what ranking
+        candidates needs (missing ids are left out)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT id, article_id, embedding FROM chunks WHERE id IN ({marks})", wanted
+            ).fetchall()
+        return {int(r[0]): (int(r[1]), self._load_vector(r[2])) for r in rows}
+
     def chunk_ids_of(self, article_ids: Iterable[int]) -> list[int]:
         """The passage ids of these articles."""
         wanted = sorted(set(article_ids))

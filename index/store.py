@@ -11,7 +11,14 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from index.chunk import Span
-from index.database import ARTICLE_COLUMNS, MIGRATIONS, Database, iso, parse_time
+from index.database import (
+    ARTICLE_COLUMNS,
+    ARTICLE_HEAD_COLUMNS,
+    MIGRATIONS,
+    Database,
+    iso,
+    parse_time,
+)
 from index.embed import Vectors
 from index.errors import DuplicateArticle, NotFound
 from index.models import Article, ArticleDraft
@@ -254,6 +261,19 @@ class Store(PassageRows, Database):
                 "(SELECT COUNT(*) FROM chunks WHERE chunks.article_id = articles.id) "
                 f"FROM articles WHERE id IN ({marks})",
                 wanted,
+            ).fetchall()
+        return {int(r[0]): self._article(r) for r in rows}
+
+    def get_article_heads(self, ids: Iterable[int]) -> dict[int, Article]:
+        """The given articles without their text (left empty) or passage count: what ranking
+        needs of an article (outlet, dates, story), for many candidates at a time."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {ARTICLE_HEAD_COLUMNS} FROM articles WHERE id IN ({marks})", wanted
             ).fetchall()
         return {int(r[0]): self._article(r) for r in rows}
 

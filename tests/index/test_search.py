@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
 
-from index import ArticleDraft, Engine, SearchParams
+from index import ArticleDraft, Engine, HashingEncoder, SearchParams, Settings
+from index.embed import Vectors
 
 # Every engine test here runs on the embedded store and on the shared PostgreSQL one.
 BOTH_BACKENDS = True
@@ -121,6 +123,43 @@ def test_each_part_of_a_question_finds_its_own_article(engine: Engine) -> None:
     )
     titles = {p.article.title for p in engine.search(question, k=4)}
     assert {"Vaccine trial", "Library hours"} <= titles
+
+
+class _RecordingEncoder(HashingEncoder):
+    """The fake encoder, remembering what each question encoding was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[list[str]] = []
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        self.queries.append(list(texts))
+        return super().encode_queries(texts)
+
+
+def test_only_a_short_questions_parts_are_encoded_on_their_own(settings: Settings) -> None:
+    encoder = _RecordingEncoder()
+    with Engine(settings, encoder=encoder) as engine:
+        engine.add_draft(
+            _draft("Vaccine trial", "Health Weekly", 4, "Doctors began a nasal flu vaccine trial.")
+        )
+        engine.add_draft(
+            _draft("Library hours", "City News", 4, "The central library will open until nine.")
+        )
+        short = "nasal flu vaccine trial and library hours"
+        long = (
+            "Which hospital trial tests a new nasal flu vaccine on volunteers this autumn, and "
+            "until what time in the evening will the central city library stay open?"
+        )
+        encoder.queries.clear()
+        engine.search(short)
+        assert len(encoder.queries[-1]) == len(engine.read(short).parts) + 1 > 1
+        # A long question's parts are searched by their words; only the whole is encoded,
+        # and each part still finds its own story.
+        assert len(engine.read(long).parts) > 1
+        titles = {p.article.title for p in engine.search(long, k=4)}
+        assert encoder.queries[-1] == [engine.read(long).text]
+        assert titles == {"Vaccine trial", "Library hours"}
 
 
 def test_search_returns_at_most_k_and_nothing_from_an_empty_store(engine: Engine) -> None:
