@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench import crash, speed, start, stress
+from bench import crash, profile, speed, start, stress
 from bench.dataset import default_data_dir, repo_root
 from bench.fit import cmd_eval_fit
 from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
@@ -57,13 +57,15 @@ def cmd_eval_multihop(settings: Settings, args: Any) -> int:
 
 
 def register_cli(commands: Any) -> None:
-    """Add `eval multihop`, `eval natural`, `bench` and its `crash`, `stress` and `start`."""
+    """Add `eval multihop`, `eval natural`, `bench` and its `crash`, `stress`, `start` and
+    `profile`."""
     bench = speed.register_cli(commands)
     # `newsbot bench` alone measures speed; `bench crash` and `bench stress` test reliability.
     tools = bench.add_subparsers(dest="bench_tool", metavar="TOOL")
     crash.register_cli(tools)
     stress.register_cli(tools)
     start.register_cli(tools)
+    profile.register_cli(tools)
     evaluate = commands.add_parser("eval", help="measure answer quality on a benchmark")
     benchmarks = evaluate.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
     multihop = benchmarks.add_parser(
