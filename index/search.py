@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25 over SQLite FTS5) candidates, fused and ranked.
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates, fused and ranked.
 
 News questions name outlets, dates and people, so besides the fused dense + lexical score the
 ranking uses cues read from the question (`index.cues`): outlets it names, dates and times it
@@ -66,7 +66,7 @@ class SearchParams:
     # in a question of at most this many informative words. The clauses of a long, detailed
     # question describe its one story: each part is searched by its words and scored with the
     # whole question's cosine, saving an encoding as costly as the question's per part
-    # (MultiHop-RAG development: every headline figure within 0.01, p50 84 -> 58 ms).
+    # (MultiHop-RAG development: every headline figure within 0.01, p50 84 -> 53 ms).
     part_vector_terms: int = 10
     # The first `keep_top` passages are the best-scoring ones; after them each passage already
     # taken from an article lowers that article's next passage by `article_penalty`, so the
