@@ -8,7 +8,6 @@ question and each stage's share of the whole; the answers are the ones the bot w
 
 from __future__ import annotations
 
-import json
 import platform
 import statistics
 import sys
@@ -23,6 +22,7 @@ from typing import Any
 from bench.dataset import EvalError, default_data_dir, load_json, repo_root
 from bench.metrics import percentile
 from bench.natural import DEFAULT_QUESTIONS, load_questions
+from bench.report import write_with_json
 from index import engine as engine_module
 from index.engine import Engine
 from index.settings import Settings
@@ -217,7 +217,6 @@ def cmd_profile(settings: Settings, args: Any) -> int:
     print(text)
     if args.results != "-":
         path = Path(args.results or repo_root() / "results" / f"profile-{args.questions}.md")
-        path.write_text(text, encoding="utf-8")
         summary = {
             "questions": profile.questions,
             "ms_per_question": {
@@ -225,8 +224,7 @@ def cmd_profile(settings: Settings, args: Any) -> int:
                 for key, seconds in profile.with_remainders().items()
             },
         }
-        path.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", "utf-8")
-        print(f"Results written to {path}")
+        write_with_json(path, text, summary)
     return 0
 
 

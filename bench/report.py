@@ -10,7 +10,15 @@ from typing import Any
 from bench.metrics import Group
 from bench.run import EvalReport
 
-__all__ = ["NOTES_MARKER", "cell", "format_markdown", "format_text", "kept_notes", "write_results"]
+__all__ = [
+    "NOTES_MARKER",
+    "cell",
+    "format_markdown",
+    "format_text",
+    "kept_notes",
+    "write_results",
+    "write_with_json",
+]
 
 
 _COLUMNS: list[tuple[str, str]] = [
@@ -133,3 +141,10 @@ def write_results(report: EvalReport, path: Path, command: str) -> None:
     path.with_suffix(".json").write_text(
         json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8"
     )
+
+
+def write_with_json(path: Path, text: str, data: object) -> None:
+    """A results file: `text` (Markdown) at `path` and `data` as its .json twin; says where."""
+    path.write_text(text, encoding="utf-8")
+    path.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"Results written to {path}")

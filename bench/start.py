@@ -9,7 +9,6 @@ engine is open. The median of several runs goes to `results/bench-start.md`.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import EvalError, repo_root
+from bench.report import write_with_json
 from bench.stress_load import fake_telegram, interrupt
 
 __all__ = ["StartRun", "format_start", "measure_start", "register_cli", "run_start"]
@@ -183,10 +183,7 @@ def cmd_start(_settings: Any, args: Any) -> int:
     text = format_start(report)
     print(text)
     if args.results != "-":
-        path = Path(args.results)
-        path.write_text(text, encoding="utf-8")
-        path.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
-        print(f"Results written to {path}")
+        write_with_json(Path(args.results), text, report)
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,6 +234,15 @@ class Database:
         FTS5 lexical index lives in this database file)."""
         with self._lock:
             return self._db.execute(sql, parameters).fetchall()
+
+    def _rows_with_ids(self, sql: str, ids: Iterable[int]) -> list[Any]:
+        """Rows of `sql` for the distinct `ids`, in one query; `{ids}` in `sql` stands for
+        their placeholders ("... WHERE id IN ({ids})")."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        with self._lock:
+            return self._db.execute(sql.format(ids=",".join("?" * len(wanted))), wanted).fetchall()
 
     def get_meta(self, key: str) -> str | None:
         with self._lock:

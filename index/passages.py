@@ -66,15 +66,9 @@ class PassageRows(Database):
         db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
 
     def get_chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            rows = self._db.execute(
-                f'SELECT id, article_id, seq, start, "end", text FROM chunks WHERE id IN ({marks})',
-                wanted,
-            ).fetchall()
+        rows = self._rows_with_ids(
+            'SELECT id, article_id, seq, start, "end", text FROM chunks WHERE id IN ({ids})', ids
+        )
         return {
             int(r[0]): Chunk(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5])
             for r in rows
@@ -82,27 +76,15 @@ class PassageRows(Database):
 
     def get_embeddings(self, ids: Iterable[int]) -> dict[int, Vectors]:
         """Stored vectors of the given chunks (missing ids are left out)."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, embedding FROM chunks WHERE id IN ({marks})", wanted
-            ).fetchall()
+        rows = self._rows_with_ids("SELECT id, embedding FROM chunks WHERE id IN ({ids})", ids)
         return {int(r[0]): self._load_vector(r[1]) for r in rows}
 
     def get_owners_and_vectors(self, ids: Iterable[int]) -> dict[int, tuple[int, Vectors]]:
         """Each given passage's article id and stored vector, without its text: what ranking
         candidates needs (missing ids are left out)."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT id, article_id, embedding FROM chunks WHERE id IN ({marks})", wanted
-            ).fetchall()
+        rows = self._rows_with_ids(
+            "SELECT id, article_id, embedding FROM chunks WHERE id IN ({ids})", ids
+        )
         return {int(r[0]): (int(r[1]), self._load_vector(r[2])) for r in rows}
 
     def chunk_ids_of(self, article_ids: Iterable[int]) -> list[int]:

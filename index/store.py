@@ -251,30 +251,20 @@ class Store(PassageRows, Database):
         return articles[article_id]
 
     def get_articles(self, ids: Iterable[int]) -> dict[int, Article]:
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT {ARTICLE_COLUMNS}, "
-                "(SELECT COUNT(*) FROM chunks WHERE chunks.article_id = articles.id) "
-                f"FROM articles WHERE id IN ({marks})",
-                wanted,
-            ).fetchall()
+        rows = self._rows_with_ids(
+            f"SELECT {ARTICLE_COLUMNS}, "
+            "(SELECT COUNT(*) FROM chunks WHERE chunks.article_id = articles.id) "
+            "FROM articles WHERE id IN ({ids})",
+            ids,
+        )
         return {int(r[0]): self._article(r) for r in rows}
 
     def get_article_heads(self, ids: Iterable[int]) -> dict[int, Article]:
         """The given articles without their text (left empty) or passage count: what ranking
         needs of an article (outlet, dates, story), for many candidates at a time."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" * len(wanted))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT {ARTICLE_HEAD_COLUMNS} FROM articles WHERE id IN ({marks})", wanted
-            ).fetchall()
+        rows = self._rows_with_ids(
+            f"SELECT {ARTICLE_HEAD_COLUMNS} FROM articles WHERE id IN ({{ids}})", ids
+        )
         return {int(r[0]): self._article(r) for r in rows}
 
     def find_by_url(self, canonical_url: str) -> Article | None:
