@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from index.cli import run
 
-from index.cli import main
-
-sys.exit(main())
+run()

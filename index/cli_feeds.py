@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from index.engine import Engine
-from index.fetch import make_client
 from index.models import Article, Feed, FeedPoll, Stage
 
 __all__ = ["feed_to_json", "register"]
@@ -96,6 +95,8 @@ def cmd_feeds_poll(engine: Engine, args: argparse.Namespace) -> int:
     if not feeds:
         print("No feeds yet. Subscribe with: newsbot feeds add URL [MINUTES]")
         return 0
+
+    from index.fetch import make_client  # httpx: only the commands that fetch pay its import
 
     async def poll_all() -> list[FeedPoll]:
         async with make_client(engine.settings.fetch_timeout) as client:

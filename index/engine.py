@@ -13,11 +13,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from index.answer import AnswerParams, Similarity, compose_answer
-from index.async_engine import StageCallback
 from index.backends import VectorIndexLike
 from index.clock import Clock, SystemClock
 from index.embed import Encoder, Vectors, build_encoder
@@ -42,6 +40,12 @@ from index.question import Question, read_question
 from index.search import Searcher, SearchParams
 from index.settings import Settings
 from index.store import Store
+
+if TYPE_CHECKING:
+    # Only for annotations: asking never loads the fetching stack (see index.fetch).
+    import httpx
+
+    from index.async_engine import StageCallback
 
 __all__ = ["Engine"]
 

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-
-import httpx
+from typing import TYPE_CHECKING
 
 from index.clock import Clock
 from index.dedupe import canonical_url
@@ -27,11 +26,13 @@ from index.errors import FeedBusy, FeedError, IngestError, NotFound
 from index.extract import extract_text
 from index.feeddoc import FeedDocument, FeedItem, parse_feed
 from index.feedstore import FeedStore
-from index.fetch import fetch, make_client
 from index.ingest import Ingester
 from index.library import Library
 from index.models import Article, ArticleDraft, Feed, FeedPoll, IngestOutcome, Stage
 from index.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "FEED_TYPES",
@@ -152,6 +153,9 @@ class Feeds:
 
         Raises NotFound or FeedBusy; every other failure is in the returned `FeedPoll`.
         """
+        # Imported here: httpx costs a tenth of a second that asking and listing never need.
+        from index.fetch import make_client
+
         with self._claim(feed_id):
             if client is None:
                 async with make_client(self.settings.fetch_timeout) as owned:
@@ -159,6 +163,8 @@ class Feeds:
             return await self._poll(feed_id, client)
 
     async def _poll(self, feed_id: int, client: httpx.AsyncClient) -> FeedPoll:
+        from index.fetch import fetch
+
         db = self.db
         feed = await asyncio.to_thread(db.get, feed_id)
         try:

@@ -16,20 +16,22 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from index import chunk as chunking
-from index.async_engine import StageCallback
 from index.dedupe import canonical_url, content_hash, same_outlet, shared_wording
 from index.embed import Encoder, Vectors
 from index.errors import DuplicateArticle, IngestError, UnsupportedContent
 from index.extract import extract_html, extract_text, parse_date
-from index.fetch import fetch, make_client
 from index.library import Library
 from index.models import Article, ArticleDraft, IngestOutcome, Stage
 from index.settings import Settings
 from index.sources import SINGLE_ARTICLE_KINDS, decode_text, file_kind, iter_path_drafts
+
+if TYPE_CHECKING:
+    import httpx
+
+    from index.async_engine import StageCallback
 
 __all__ = ["SAME_STORY_COSINE", "SAME_STORY_WORDING", "Ingester"]
 
@@ -239,6 +241,8 @@ class Ingester:
     ) -> ArticleDraft:
         """Fetch one link and extract its article, without storing it (feeds add their items'
         dates and outlets before it is stored); raises FetchError or ExtractError."""
+        # Imported here: httpx costs a tenth of a second that asking and listing never need.
+        from index.fetch import fetch, make_client
 
         async def stage(name: Stage) -> None:
             if on_stage is not None:

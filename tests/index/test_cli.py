@@ -311,3 +311,41 @@ def test_each_link_is_its_own_outcome(
     assert out.splitlines()[0] == "added 1, duplicates 0, failed 2"
     assert "/bug: internal error (KeyError: 'charset')" in out
     assert "https://example.com:99x/: That is not a valid link" in out
+
+
+def test_everyday_commands_leave_the_fetching_stack_and_developer_tools_unloaded(
+    tmp_path: Path,
+) -> None:
+    """`newsbot ask` starts in a new process each time: what it never uses, it never imports
+    (httpx and the `bench` tooling are a quarter of a second of imports together)."""
+    script = (
+        "import sys; from index import HashingEncoder, Engine; from index.cli import main; "
+        "code = main(sys.argv[1:], engine_factory=lambda s: Engine(s, encoder=HashingEncoder())); "
+        "loaded = sorted(m for m in ('httpx', 'bench', 'bench.cli') if m in sys.modules); "
+        "print(code, *loaded)"
+    )
+    data = str(tmp_path / "data")
+    for command in (["ask", "when does the bridge open?"], ["stats"], ["articles"]):
+        done = subprocess.run(
+            [sys.executable, "-c", script, "--data-dir", data, *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        assert done.stdout.splitlines()[-1] == "0", (command, done.stdout)
+
+
+def test_help_and_mistyped_commands_still_list_the_developer_tools(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "eval" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["evl"])
+    error = capsys.readouterr().err
+    assert "invalid choice: 'evl'" in error and "'bench', 'eval'" in error
+    with pytest.raises(SystemExit):
+        main(["--data-dir", "somewhere", "eval", "--help"])
+    assert "multihop" in capsys.readouterr().out
