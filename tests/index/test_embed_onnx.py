@@ -84,6 +84,28 @@ def test_models_onnx_cannot_run_are_named_with_the_reason(
         ensure_export(Path(default_model_path()), tmp_path)
 
 
+def test_another_installation_of_the_same_model_reuses_the_export(tmp_path: Path) -> None:
+    """The cached export is named by the model's content: a new virtual environment (another
+    path, other file times) finds it instead of adding another 90 MB file to the cache."""
+    first, second = tmp_path / "venv-a" / "model", tmp_path / "venv-b" / "model"
+    shutil.copytree(default_model_path(), first)
+    shutil.copytree(default_model_path(), second)
+    os.utime(second / "model.safetensors", (1_000_000_000, 1_000_000_000))
+    assert embed_onnx._fingerprint(first) == embed_onnx._fingerprint(second)
+    # Other weights of the same size (a fine-tune changes every tensor), or another
+    # configuration, are another export.
+    weights = second / "model.safetensors"
+    with weights.open("r+b") as file:
+        for offset in range(4096, weights.stat().st_size, 1 << 16):
+            file.seek(offset)
+            file.write(b"tuned")
+    changed = embed_onnx._fingerprint(second)
+    assert changed != embed_onnx._fingerprint(first)
+    config = first / "config.json"
+    config.write_text(config.read_text().replace('"hidden_act"', '"hidden_act" '))
+    assert embed_onnx._fingerprint(first) not in {changed, embed_onnx._fingerprint(tmp_path)}
+
+
 def test_the_setting_chooses_the_encoder() -> None:
     assert isinstance(encoder_for(Settings(encoder="torch")), SentenceTransformerEncoder)
     auto = encoder_for(Settings())
