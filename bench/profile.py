@@ -32,8 +32,8 @@ __all__ = ["Profile", "format_profile", "profile_questions", "register_cli"]
 # (key, label): the stages measured, nested ones after the stage they are part of.
 STAGES = [
     ("ask", "whole question (`Engine.ask`)"),
+    ("encode_question", "encoding the question (and a short question's parts)"),
     ("search", "search (`Searcher.search`)"),
-    ("encode_question", "  encoding the question (and a short question's parts)"),
     ("lexical", "  lexical index queries"),
     ("vectors", "  vector index queries"),
     ("read_candidates", "  reading candidates' vectors and articles"),
@@ -41,7 +41,6 @@ STAGES = [
     ("search_other", "  the rest: fusion, cues, spreading"),
     ("rarity", "rarity of the question's words"),
     ("answer", "answer (`compose_answer`)"),
-    ("encode_question_again", "  encoding the question again for the 'said' signal"),
     ("encode_sentences", "  encoding sentences for the 'said' signal"),
     ("answer_other", "  the rest: sentence splitting, ranking, quotes"),
     ("ask_other", "the rest: reading the question, later-year check, copies"),
@@ -55,8 +54,6 @@ class Profile:
     questions: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     per_question: list[float] = field(default_factory=list)
-    # The stages being timed right now, outermost first (one question at a time).
-    open_stages: list[str] = field(default_factory=list)
 
     def add(self, stage: str, seconds: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
@@ -69,30 +66,22 @@ class Profile:
             return max(0.0, found.get(parent, 0.0) - sum(found.get(p, 0.0) for p in parts))
 
         found["search_other"] = rest(
-            "search", ["encode_question", "lexical", "vectors", "read_candidates", "read_passages"]
+            "search", ["lexical", "vectors", "read_candidates", "read_passages"]
         )
-        found["answer_other"] = rest("answer", ["encode_question_again", "encode_sentences"])
-        found["ask_other"] = rest("ask", ["search", "rarity", "answer"])
+        found["answer_other"] = rest("answer", ["encode_sentences"])
+        found["ask_other"] = rest("ask", ["encode_question", "search", "rarity", "answer"])
         return found
 
 
-def _timed(
-    profile: Profile,
-    stage: str,
-    function: Callable[..., Any],
-    within: tuple[str, str] | None = None,
-) -> Callable[..., Any]:
-    """`function` timed into `stage`, or into `within[1]` when called inside `within[0]`."""
+def _timed(profile: Profile, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` timed into `stage`."""
 
     def timed(*args: Any, **kwargs: Any) -> Any:
-        key = within[1] if within and within[0] in profile.open_stages else stage
-        profile.open_stages.append(key)
         started = time.perf_counter()
         try:
             return function(*args, **kwargs)
         finally:
-            profile.add(key, time.perf_counter() - started)
-            profile.open_stages.pop()
+            profile.add(stage, time.perf_counter() - started)
 
     return timed
 
@@ -103,11 +92,11 @@ def _instrumented(engine: Engine, profile: Profile) -> Iterator[None]:
     library, store = engine.library, engine.library.store
     wrapped: list[tuple[object, str]] = []
 
-    def wrap(owner: object, name: str, stage: str, within: tuple[str, str] | None = None) -> None:
-        setattr(owner, name, _timed(profile, stage, getattr(owner, name), within))
+    def wrap(owner: object, name: str, stage: str) -> None:
+        setattr(owner, name, _timed(profile, stage, getattr(owner, name)))
         wrapped.append((owner, name))
 
-    wrap(engine.encoder, "encode_queries", "encode_question", ("answer", "encode_question_again"))
+    wrap(engine.searcher, "encode", "encode_question")
     wrap(engine.encoder, "encode", "encode_sentences")
     wrap(library.lexical, "search", "lexical")
     wrap(library.vectors, "search", "vectors")
@@ -130,11 +119,7 @@ def _instrumented(engine: Engine, profile: Profile) -> Iterator[None]:
 
 
 def profile_questions(engine: Engine, questions: Sequence[str], warm_up: int = 5) -> Profile:
-    """Ask every question once with each stage timed (after `warm_up` untimed questions).
-
-    The similarity used by the answer encodes the question again the first time it is needed:
-    that encoding counts as the question's, as it is.
-    """
+    """Ask every question once with each stage timed (after `warm_up` untimed questions)."""
     for question in questions[:warm_up]:
         engine.ask(question)
     profile = Profile(questions=len(questions))

@@ -242,21 +242,24 @@ class Engine:
             # "What happened today?", "any news this week?": no topic, only a time.
             news = news_of_period(question, self.library.store, self.library.holdings())
             return self._with_copies(news)
-        passages = self.searcher.search(question, k)
+        # Encoded once: search looks these up, and the answer compares sentences with the first.
+        query_vectors = self.searcher.encode(question)
+        passages = self.searcher.search(question, k, query_vectors)
         if not passages and question.period is not None:
             return nothing_from_period(question, self.library.holdings())
         rarity = self.searcher.rarity(question)
-        answer = compose_answer(
-            question, passages, self.answer_params, rarity, self.similarity_to(question)
-        )
+        similarity = self.similarity_to(question, query_vectors[0])
+        answer = compose_answer(question, passages, self.answer_params, rarity, similarity)
         if answer.answered:
             return self._with_copies(answer)
         return replace(answer, holdings=self.library.holdings())
 
-    def similarity_to(self, question: Question) -> Similarity:
+    def similarity_to(
+        self, question: Question, vector_of_question: Vectors | None = None
+    ) -> Similarity:
         """The model's cosine of `question` with each of some texts (the question is encoded
-        only when first asked)."""
-        vector: list[Vectors] = []
+        only when first asked, unless its vector is given)."""
+        vector: list[Vectors] = [] if vector_of_question is None else [vector_of_question]
 
         def cosines(texts: Sequence[str]) -> list[float]:
             if not texts:

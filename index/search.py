@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.cues import Cues, date_matches, time_matches
-from index.embed import Encoder
+from index.embed import Encoder, Vectors
 from index.evidence import rarity_of
 from index.models import Article, Passage
 from index.question import Part, Question
@@ -89,13 +89,30 @@ class Searcher:
         self.encoder = encoder
         self.params = params or SearchParams()
 
-    def search(self, question: Question, k: int = 10) -> list[Passage]:
-        """The top `k` passages for `question`, best first."""
+    def _parts(self, question: Question) -> tuple[Part, ...]:
+        """The parts searched on their own, beside the whole question."""
+        if self.params.part_weight > 0 and self.params.max_parts > 1:
+            return question.parts[: self.params.max_parts]
+        return ()
+
+    def _encodes_parts(self, question: Question) -> bool:
+        return len(question.wanted) <= self.params.part_vector_terms
+
+    def encode(self, question: Question) -> Vectors:
+        """What `search` looks up in the vector index: the question's vector first, then (in a
+        short question) each part's. A caller that also needs the question's vector encodes
+        once and passes these to `search`."""
+        parts = self._parts(question) if self._encodes_parts(question) else ()
+        return self.encoder.encode_queries([question.text, *(part.text for part in parts)])
+
+    def search(
+        self, question: Question, k: int = 10, query_vectors: Vectors | None = None
+    ) -> list[Passage]:
+        """The top `k` passages for `question`, best first; `query_vectors` from `encode`, or
+        encoded here."""
         params = self.params
         store, vectors, words = self.library.store, self.library.vectors, self.library.lexical
-        parts: tuple[Part, ...] = ()
-        if params.part_weight > 0 and params.max_parts > 1:
-            parts = question.parts[: params.max_parts]
+        parts = self._parts(question)
         queries = [question.text, *(part.text for part in parts)]
         in_period: list[int] | None = None
         if question.period is not None:
@@ -104,8 +121,9 @@ class Searcher:
             )
             if not in_period:
                 return []
-        part_vectors = len(question.wanted) <= params.part_vector_terms
-        query_vectors = self.encoder.encode_queries(queries if part_vectors else queries[:1])
+        part_vectors = self._encodes_parts(question)
+        if query_vectors is None:
+            query_vectors = self.encode(question)
         lexical_lists = [dict(words.search(question.text, params.lexical_candidates))]
         candidate_ids = set(lexical_lists[0])
         candidate_ids.update(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from index import ArticleDraft, Engine, HashingEncoder, SearchParams, Settings
+from index.answer import AnswerParams
 from index.embed import Vectors
 
 # Every engine test here runs on the embedded store and on the shared PostgreSQL one.
@@ -126,15 +127,36 @@ def test_each_part_of_a_question_finds_its_own_article(engine: Engine) -> None:
 
 
 class _RecordingEncoder(HashingEncoder):
-    """The fake encoder, remembering what each question encoding was given."""
+    """The fake encoder, remembering what each encoding was given."""
 
     def __init__(self) -> None:
         super().__init__()
         self.queries: list[list[str]] = []
+        self.texts: list[list[str]] = []
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         self.queries.append(list(texts))
         return super().encode_queries(texts)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts.append(list(texts))
+        return super().encode(texts)
+
+
+def test_asking_encodes_the_question_once(settings: Settings) -> None:
+    """Search and the answer's `said` signal (the question's cosine with candidate sentences)
+    share one encoding of the question."""
+    encoder = _RecordingEncoder()
+    # The short-question rule that measures `said` (the fake encoder's defaults switch it off).
+    with Engine(settings, encoder=encoder, answer_params=AnswerParams()) as engine:
+        engine.add_draft(
+            _draft("Vaccine trial", "Health Weekly", 4, "Doctors began a nasal flu vaccine trial.")
+        )
+        encoder.queries.clear()
+        encoder.texts.clear()
+        engine.ask("nasal flu vaccine trial")
+        assert encoder.queries == [["nasal flu vaccine trial"]]
+        assert encoder.texts[-1] == ["Doctors began a nasal flu vaccine trial."]  # `said`
 
 
 def test_only_a_short_questions_parts_are_encoded_on_their_own(settings: Settings) -> None:
