@@ -299,6 +299,7 @@ def run_benchmark(settings: Settings, args: argparse.Namespace) -> dict[str, Any
         for encoder, lexical in backends:
             if lexical == "tantivy" and lexical not in lexical_build:
                 lexical_build[lexical] = _build_tantivy(target)
+            _name_vectors(target, replace(settings, encoder=encoder))
             result = _measure_in_child(
                 settings,
                 target,
@@ -404,6 +405,19 @@ def _measure_in_child(
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["ask_wall_seconds"] = measure_ask_wall(env, questions[0])
     return result
+
+
+def _name_vectors(data_dir: Path, settings: Settings) -> None:
+    """Record the run's model as the one whose vectors a synthetic corpus holds. They are
+    jittered copies, as good for timing one encoder as another (int8's vectors differ from
+    the full-precision model's), and under another name the library would re-embed them all."""
+    from index.embed import build_encoder
+
+    store = Store(data_dir / DATABASE_FILE)
+    try:
+        store.set_meta("embedding_model", build_encoder(settings).name)
+    finally:
+        store.close()
 
 
 def _load() -> str:

@@ -1,11 +1,12 @@
 """The encoder run by onnxruntime: the same sentence-transformers model, exported once to ONNX.
 
 onnxruntime encodes ~1.8x faster than torch on this kind of machine with the same vectors, and
-without torch in the process it starts faster and holds less memory. The model is exported (fp32;
-int8 changed the top-10 noticeably) in a child process, so torch is never imported here, checked
-there against sentence-transformers on probe sentences, and cached by model; anything that goes
-wrong on the way (onnxruntime missing, a model that is not mean-pooled, a failed export) leaves
-the torch encoder in charge, with the reason logged.
+without torch in the process it starts faster and holds less memory. The model is exported
+(fp32) in a child process, so torch is never imported here, checked there against
+sentence-transformers on probe sentences, and cached by model; anything that goes wrong on the
+way (onnxruntime missing, a model that is not mean-pooled, a failed export) leaves the torch
+encoder in charge, with the reason logged. `NEWSBOT_ENCODER=onnx-int8` quantizes that export to
+8-bit weights once more (twice as fast again; other vectors, so no torch fallback).
 
 `python -m index.embed_onnx MODEL_DIR TARGET` is that child: it writes TARGET or exits non-zero.
 """
@@ -27,6 +28,7 @@ from typing import Any, Literal
 import numpy as np
 
 from index.embed import Encoder, SentenceTransformerEncoder, Vectors, is_multilingual
+from index.errors import SettingsError
 from index.settings import Settings
 
 __all__ = [
@@ -43,7 +45,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-EncoderChoice = Literal["torch", "onnx", "auto"]
+EncoderChoice = Literal["torch", "onnx", "onnx-int8", "auto"]
+# How the name of the int8 model's vectors differs from the model's own.
+INT8_SUFFIX = " (int8)"
 
 # Bumped whenever the exported graph or its inputs change, so old cached files are not used.
 EXPORT_VERSION = 1
@@ -165,6 +169,41 @@ def ensure_export(model_dir: Path, cache_dir: Path, timeout: float = 600.0) -> P
             f"the ONNX export failed ({lines[-1] if lines else f'exit {done.returncode}'})"
         )
     return target
+
+
+def ensure_int8(export: Path) -> Path:
+    """The int8 version of an fp32 export, made once beside it: weights stored in 8 bits,
+    activations quantized as each batch runs (onnxruntime's dynamic quantization). Raises
+    OnnxUnavailable when it cannot be made."""
+    target = export.with_name(f"{export.stem}-int8.onnx")
+    if target.is_file():
+        return target
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}.tmp.onnx")
+    # The quantizer logs advice for image models on the root logger; it is not the user's.
+    quiet = _FromPackage("onnxruntime")
+    logging.getLogger().addFilter(quiet)
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(export, temporary, weight_type=QuantType.QInt8)
+        os.replace(temporary, target)
+    except Exception as error:
+        raise OnnxUnavailable(f"the int8 quantization failed ({error})") from None
+    finally:
+        logging.getLogger().removeFilter(quiet)
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+class _FromPackage(logging.Filter):
+    """Drops the records logged from inside one package's files."""
+
+    def __init__(self, package: str) -> None:
+        super().__init__()
+        self._part = f"{os.sep}{package}{os.sep}"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self._part not in record.pathname
 
 
 class OnnxEncoder:
@@ -295,7 +334,9 @@ class RuntimeEncoder:
     """The model under onnxruntime when it can be, else under torch; decided at `warm_up`.
 
     `choice` "onnx" and "auto" both try onnxruntime and fall back to torch with the reason
-    logged ("onnx" logs it as a warning: it was asked for); "torch" never tries.
+    logged ("onnx" logs it as a warning: it was asked for); "torch" never tries. "onnx-int8"
+    runs the export quantized to 8 bits, under a name of its own (its vectors differ); torch
+    cannot stand in for it, so when it cannot run, using the encoder raises SettingsError.
     """
 
     def __init__(
@@ -308,7 +349,7 @@ class RuntimeEncoder:
         name: str | None = None,
     ) -> None:
         self._model = model_name_or_path
-        self._name = name or model_name_or_path
+        self._name = (name or model_name_or_path) + (INT8_SUFFIX if choice == "onnx-int8" else "")
         self._choice = choice
         self._cache_dir = cache_dir or default_cache_dir()
         self._threads = threads
@@ -358,11 +399,18 @@ class RuntimeEncoder:
             return torch_encoder
         try:
             onnx_path = ensure_export(Path(self._model), self._cache_dir)
+            if self._choice == "onnx-int8":
+                onnx_path = ensure_int8(onnx_path)
             encoder = OnnxEncoder(
                 Path(self._model), onnx_path, name=self._name, threads=self._threads
             )
             encoder.warm_up()
         except Exception as error:  # any failure at all leaves torch in charge
+            if self._choice == "onnx-int8":
+                raise SettingsError(
+                    f"NEWSBOT_ENCODER=onnx-int8 cannot run here ({error}); use auto, and the "
+                    "corpus is re-embedded with the full-precision model at the next start."
+                ) from None
             self.fallback_reason = str(error) or type(error).__name__
             level = logging.WARNING if self._choice == "onnx" else logging.INFO
             log.log(
@@ -383,9 +431,14 @@ def encoder_for(settings: Settings) -> Encoder:
             threads=settings.encoder_threads,
             name=settings.embedding_model,
         )
+    choice: EncoderChoice = "auto"
+    if settings.encoder == "onnx":
+        choice = "onnx"
+    elif settings.encoder == "onnx-int8":
+        choice = "onnx-int8"
     return RuntimeEncoder(
         settings.model_name_or_path,
-        choice="onnx" if settings.encoder == "onnx" else "auto",
+        choice=choice,
         cache_dir=settings.cache_dir,
         threads=settings.encoder_threads,
         name=settings.embedding_model,

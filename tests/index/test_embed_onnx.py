@@ -16,7 +16,8 @@ import pytest
 from index import embed_onnx
 from index.embed import HashingEncoder, SentenceTransformerEncoder, Vectors
 from index.embed_onnx import OnnxUnavailable, RuntimeEncoder, encoder_for, ensure_export
-from index.settings import Settings, default_model_path
+from index.errors import SettingsError
+from index.settings import DEFAULT_MODEL, Settings, default_model_path
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -181,3 +182,47 @@ def test_with_a_cached_export_torch_is_never_imported(onnx_cache: Path) -> None:
         check=True,
     )
     assert done.stdout.split() == ["onnx", "False", "False"], done.stderr
+
+
+@pytest.mark.slow
+def test_int8_finds_the_same_nearest_sentences_under_a_name_of_its_own(onnx_cache: Path) -> None:
+    full = RuntimeEncoder(default_model_path(), choice="onnx", cache_dir=onnx_cache, name="m")
+    small = RuntimeEncoder(default_model_path(), choice="onnx-int8", cache_dir=onnx_cache, name="m")
+    assert small.name == "m (int8)" and full.name == "m"  # its vectors are not the model's own
+    want, got = full.encode(SENTENCES), small.encode(SENTENCES)
+    assert small.runtime == "onnx"
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    # Close to the full-precision vectors, and each question's nearest statement is the same.
+    assert float(np.min((want * got).sum(axis=1))) > 0.9
+    statements = [0, 3, 4, 6, 7, 8, 9]
+    questions = {
+        "what did the fed do with rates": 0,
+        "sbf verdict": 3,
+        "is the new iphone titanium": 4,
+        "who won the election": 6,
+        "altman fired and rehired": 7,
+        "why did people leave rhodes": 8,
+        "nvidia revenue growth": 9,
+    }
+    for encoder, vectors in ((full, want), (small, got)):
+        asked = encoder.encode_queries(list(questions))
+        nearest = [statements[int(np.argmax(vectors[statements] @ q))] for q in asked]
+        assert nearest == list(questions.values()), encoder.name
+    exports = sorted(onnx_cache.glob("*.onnx"), key=lambda p: p.stat().st_size)
+    assert len(exports) == 2 and exports[0].name.endswith("-int8.onnx")
+    assert exports[0].stat().st_size < exports[1].stat().st_size / 3  # 8-bit weights
+
+
+def test_int8_that_cannot_run_is_an_error_not_a_torch_fallback(
+    fake_torch: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """torch would give the full-precision vectors under the int8 name: refused, not mixed."""
+
+    def failing_export(model_dir: Path, cache_dir: Path) -> Path:
+        raise OnnxUnavailable("the ONNX export failed (simulated)")
+
+    monkeypatch.setattr(embed_onnx, "ensure_export", failing_export)
+    encoder = encoder_for(Settings(encoder="onnx-int8", cache_dir=tmp_path))
+    assert encoder.name == f"{DEFAULT_MODEL} (int8)"
+    with pytest.raises(SettingsError, match=r"onnx-int8 cannot run here.*simulated"):
+        encoder.warm_up()

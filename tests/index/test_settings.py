@@ -117,7 +117,11 @@ def test_a_missing_dotenv_file_is_no_error() -> None:
             "0",
             "NEWSBOT_FEED_MIN_INTERVAL must be a positive number of minutes, not '0'.",
         ),
-        ("NEWSBOT_ENCODER", "gpu", "NEWSBOT_ENCODER must be one of auto, onnx, torch, not 'gpu'."),
+        (
+            "NEWSBOT_ENCODER",
+            "gpu",
+            "NEWSBOT_ENCODER must be one of auto, onnx, onnx-int8, torch, not 'gpu'.",
+        ),
         (
             "NEWSBOT_LEXICAL",
             "lucene",
@@ -142,6 +146,8 @@ def test_the_backends_are_chosen_by_name(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path))
     settings = Settings.from_env(env_file=None)
     assert (settings.encoder, settings.lexical, settings.cache_dir) == ("onnx", "fts5", tmp_path)
+    monkeypatch.setenv("NEWSBOT_ENCODER", "onnx-int8")
+    assert Settings.from_env(env_file=None).encoder == "onnx-int8"
 
 
 def test_every_fetch_has_a_deadline_by_default() -> None:
