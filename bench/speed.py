@@ -183,7 +183,12 @@ def measure_questions(settings: Settings, questions: list[str]) -> dict[str, Any
     return {
         "recall_at_10": recall,
         "recall_at_10_texts": recall_texts,
-        "encoder": getattr(engine.encoder, "runtime", settings.encoder),
+        # The runtime that ran (auto and onnx may have fallen back to torch); int8 by name.
+        "encoder": (
+            settings.encoder
+            if settings.encoder == "onnx-int8"
+            else getattr(engine.encoder, "runtime", settings.encoder)
+        ),
         "lexical": "postgresql" if settings.database_url else settings.lexical,
         "torch_imported": "torch" in sys.modules,
         "embed_p50_ms": round(percentile(embed_ms, 50), 1),
