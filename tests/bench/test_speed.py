@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from bench.hnsw_recall import jittered_copies
-from bench.speed import _backends, _recall_at_10, build_synthetic, format_report
+from bench.speed import _backends, _name_vectors, _recall_at_10, build_synthetic, format_report
 from index import Engine, HashingEncoder, Settings
 from index.embed import Vectors
 from index.library import DATABASE_FILE, VECTORS_FILE
+from index.settings import DEFAULT_MODEL
 from index.store import Store
 from index.vectors import VectorIndex
 
@@ -76,8 +77,23 @@ def test_report_lists_every_size() -> None:
     assert "noisy" not in quiet and "idle" in quiet
 
 
+def test_each_run_names_its_model_as_the_synthetic_corpus_s(tmp_path: Path) -> None:
+    """The jittered copies serve every encoder's timing; under another model's name the
+    library would re-embed them all when the run opens the corpus."""
+    store = Store(tmp_path / DATABASE_FILE)
+    store.set_meta("embedding_model", DEFAULT_MODEL)
+    store.close()
+    _name_vectors(tmp_path, Settings(encoder="onnx-int8"))
+    store = Store(tmp_path / DATABASE_FILE)
+    try:
+        assert store.get_meta("embedding_model") == f"{DEFAULT_MODEL} (int8)"
+    finally:
+        store.close()
+
+
 def test_backends_are_read_as_encoder_and_lexical_pairs() -> None:
     assert _backends("torch+fts5, onnx+tantivy") == [("torch", "fts5"), ("onnx", "tantivy")]
+    assert _backends("onnx-int8+tantivy") == [("onnx-int8", "tantivy")]
     with pytest.raises(argparse.ArgumentTypeError):
         _backends("onnx+lucene")
 
