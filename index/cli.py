@@ -297,6 +297,33 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compact(settings: Settings, args: argparse.Namespace) -> int:
+    """Give the disk back the database's free pages (run it while the bot is stopped)."""
+    from index.library import DATABASE_FILE
+    from index.store import Store
+
+    if settings.database_url:
+        print(
+            "newsbot compact: works on the data directory's SQLite file; PostgreSQL reclaims "
+            "its own space (VACUUM).",
+            file=sys.stderr,
+        )
+        return 2
+    path = settings.data_dir / DATABASE_FILE
+    if not path.exists():
+        print(f"newsbot compact: there is no database at {path}.", file=sys.stderr)
+        return 1
+    store = Store(path)
+    try:
+        before = store.size_bytes()
+        store.compact()
+        after = store.size_bytes()
+    finally:
+        store.close()
+    print(f"Compacted {path}: {before:,} → {after:,} bytes.")
+    return 0
+
+
 def cmd_stats(engine: Engine, args: argparse.Namespace) -> int:
     stats = engine.stats()
     if args.json:
@@ -399,6 +426,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="counts of articles, passages and vectors")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(handler=cmd_stats)
+
+    compact = commands.add_parser(
+        "compact", help="give the disk back the space of removed articles (bot stopped)"
+    )
+    compact.set_defaults(handler=cmd_compact, standalone=True)
 
     migrate = commands.add_parser(
         "migrate", help="copy the data directory into a shared PostgreSQL database"

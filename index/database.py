@@ -108,7 +108,23 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_hash ON articles(content_hash);
     CREATE INDEX articles_story ON articles(story_id)
     """,
+    # 4: each passage's text was stored three times (in its article, in its passage row, and
+    # in FTS5's copy). A passage's text is now read from its article by its offsets, and the
+    # FTS5 table keeps no copy (contentless) and holds rows only while FTS5 is the lexical
+    # index in use: `PassageRows.keep_fts5_rows` fills or empties it, as meta "fts5_rows" says.
+    # The pages freed here are reused by the next articles (`newsbot compact` returns them).
+    """
+    ALTER TABLE chunks DROP COLUMN text;
+    DROP TABLE chunks_fts;
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, title, outlet, content = '', tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    DELETE FROM meta WHERE key = 'fts5_rows'
+    """,
 ]
+# The page size of a new database file: a passage row (its 1.5 KB vector and offsets) fits five
+# to a page of 8 KiB but only two to one of 4 KiB, SQLite's default (a fifth of the file, empty).
+PAGE_SIZE = 8192
 
 ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, added_at, text, story_id, replaces"
 # The same columns with an empty text, for ranking many candidate articles.
@@ -149,6 +165,8 @@ class Database:
         except (OSError, sqlite3.Error) as error:
             raise StorageError(f"The database {path} cannot be opened ({error}).") from None
         try:
+            # Only a new, empty file takes it (WAL mode fixes the page size of an existing one).
+            self._db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -256,6 +274,25 @@ class Database:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    def compact(self) -> None:
+        """Rewrite the file without its free pages (left by removed articles and by an
+        upgrade that stored less), giving the space back to the disk. Needs free space for a
+        copy of the database while it runs, and waits for other writers."""
+        with self._lock:
+            try:
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError as error:
+                raise self._write_error(error) from error
+
+    def free_bytes(self) -> int:
+        """Bytes of free pages in the file: reused by the next writes, or given back by
+        `compact`."""
+        with self._lock:
+            (pages,) = self._db.execute("PRAGMA freelist_count").fetchone()
+            (page_size,) = self._db.execute("PRAGMA page_size").fetchone()
+        return int(pages) * int(page_size)
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())

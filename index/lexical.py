@@ -1,8 +1,9 @@
 """The embedded lexical index: BM25 over SQLite FTS5, in the store's own database file.
 
 Its rows are written and deleted by the store in the same transaction as their chunks, so the
-two can never disagree after a crash. Questions become FTS5 queries that OR their informative
-words, each quoted, so no query syntax a user types is ever obeyed.
+two can never disagree after a crash; the store keeps them only while this index is in use.
+Questions become FTS5 queries that OR their informative words, each quoted, so no query syntax
+a user types is ever obeyed.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Fts5Index:
     """The `LexicalIndex` of the embedded backend."""
 
     def __init__(self, store: Store) -> None:
+        """The index over `store`'s FTS5 rows, which it fills first if they are not kept."""
+        store.keep_fts5_rows(True)
         self._store = store
         self._lock = threading.Lock()
         self._frequencies: dict[str, int] = {}

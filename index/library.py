@@ -1,7 +1,7 @@
 """The stored corpus: the SQLite store, the vector index and the lexical index, kept together.
 
-SQLite is the source of truth (articles, passages, their vectors, the FTS5 rows); the FAISS file
-holds only ids and vectors and is rebuilt or re-synchronised from SQLite whenever the two
+SQLite is the source of truth (articles, passages, their vectors, FTS5 rows if in use); the
+FAISS file holds only ids and vectors and is rebuilt or re-synchronised from SQLite whenever the two
 disagree: missing or unreadable file, a crash between a commit and a save, a changed model. A
 lexical index outside the database (tantivy) is kept the same way: written after each commit,
 rebuilt when missing or unreadable, re-synchronised at start.
@@ -116,6 +116,7 @@ class Library:
             # Imported here: only this backend needs the package.
             from index.lexical_tantivy import LEXICAL_DIR, TantivyIndex
 
+            store.keep_fts5_rows(False)  # nothing reads them: no third copy of every passage
             return TantivyIndex.open(self.data_dir / LEXICAL_DIR, store)
         return Fts5Index(store)
 

@@ -1,11 +1,14 @@
-"""The passages of stored articles: their offsets, text and vectors, read back in pages.
+"""The passages of stored articles: their offsets and vectors, read back with their text.
 
-Written together with their article (`index.store.Store.add_article`); read here by id, in
-batches for rebuilding the vector index, and article by article for copying a corpus.
+A passage's text is its article's text between its offsets: it is not stored again. Passages
+are written together with their article (`index.store.Store.add_article`); read here by id, in
+batches for rebuilding the vector and lexical indexes, and article by article for copying a
+corpus. The FTS5 rows, for the embedded lexical index, are kept here too while it is in use.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -17,6 +20,10 @@ from index.embed import Vectors
 from index.models import Article, ArticleDraft, Chunk
 
 __all__ = ["PassageRows"]
+
+log = logging.getLogger(__name__)
+
+_FTS5_INSERT = "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)"
 
 
 class PassageRows(Database):
@@ -35,7 +42,8 @@ class PassageRows(Database):
     def _load_vector(value: Any) -> Vectors:
         return np.frombuffer(value, dtype=np.float32)
 
-    # One passage row with its FTS5 row, in the article's transaction (PostgreSQL overrides).
+    # One passage row (and its FTS5 row while FTS5 is in use), in the article's transaction
+    # (PostgreSQL overrides both).
 
     def _insert_chunk(
         self,
@@ -48,31 +56,74 @@ class PassageRows(Database):
         draft: ArticleDraft,
     ) -> int:
         """Store one passage of `text` (the article's) and return its id."""
-        passage = text[span.start : span.end]
         cursor = db.execute(
-            'INSERT INTO chunks(article_id, seq, start, "end", text, embedding) '
-            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            (article_id, seq, span.start, span.end, passage, self._dump_vector(vector)),
+            'INSERT INTO chunks(article_id, seq, start, "end", embedding) '
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (article_id, seq, span.start, span.end, self._dump_vector(vector)),
         )
         chunk_id = int(cursor.fetchone()[0])
-        db.execute(
-            "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
-            (chunk_id, passage, draft.title, draft.outlet or ""),
-        )
+        if self._keeps_fts5_rows(db):
+            passage = text[span.start : span.end]
+            db.execute(_FTS5_INSERT, (chunk_id, passage, draft.title, draft.outlet or ""))
         return chunk_id
 
     def _unindex_passages(self, db: Any, chunk_ids: Sequence[int]) -> None:
-        """Drop the FTS5 rows of passages about to be deleted."""
-        db.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
+        """Drop the FTS5 rows of passages about to be deleted. The table keeps no copy of what
+        it indexed, so each row is deleted by giving back the values it was made from."""
+        if not chunk_ids or not self._keeps_fts5_rows(db):
+            return
+        for rows in self.iter_lexical_rows(chunk_ids):
+            db.executemany(
+                "INSERT INTO chunks_fts(chunks_fts, rowid, text, title, outlet) "
+                "VALUES ('delete', ?, ?, ?, ?)",
+                rows,
+            )
+
+    @staticmethod
+    def _keeps_fts5_rows(db: Any) -> bool:
+        row = db.execute("SELECT value FROM meta WHERE key = 'fts5_rows'").fetchone()
+        return row is not None and row[0] == "1"
+
+    def keep_fts5_rows(self, keep: bool) -> None:
+        """Whether the FTS5 table holds a row per passage, written with each passage from now
+        on: filled from the stored passages when asked for and missing, emptied when not asked
+        for (only the FTS5 lexical index reads it). One transaction, so a crash leaves the
+        table either as it was or as asked."""
+        with self._transaction() as db:
+            if self._keeps_fts5_rows(db) == keep:
+                return
+            db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('delete-all')")
+            if keep:
+                log.info("Filling the FTS5 lexical rows from the stored passages")
+                for rows in self.iter_lexical_rows():
+                    db.executemany(_FTS5_INSERT, rows)
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES ('fts5_rows', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                ("1" if keep else "0",),
+            )
+
+    # Reading passages: their rows, and their text sliced from their articles' text.
+
+    def _article_fields(self, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """Text, title and outlet ('' if none) of the given articles."""
+        rows = self._rows_with_ids(
+            "SELECT id, text, title, coalesce(outlet, '') FROM articles WHERE id IN ({ids})", ids
+        )
+        return {int(r[0]): (str(r[1]), str(r[2]), str(r[3])) for r in rows}
 
     def get_chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
-        rows = self._rows_with_ids(
-            'SELECT id, article_id, seq, start, "end", text FROM chunks WHERE id IN ({ids})', ids
-        )
-        return {
-            int(r[0]): Chunk(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), r[5])
-            for r in rows
-        }
+        with self._lock:
+            rows = self._rows_with_ids(
+                'SELECT id, article_id, seq, start, "end" FROM chunks WHERE id IN ({ids})', ids
+            )
+            articles = self._article_fields(int(r[1]) for r in rows)
+        chunks: dict[int, Chunk] = {}
+        for chunk_id, article_id, seq, start, end in rows:
+            if article_id in articles:
+                text = articles[article_id][0][start:end]
+                chunks[chunk_id] = Chunk(chunk_id, article_id, seq, start, end, text)
+        return chunks
 
     def get_embeddings(self, ids: Iterable[int]) -> dict[int, Vectors]:
         """Stored vectors of the given chunks (missing ids are left out)."""
@@ -132,8 +183,14 @@ class PassageRows(Database):
 
     def iter_chunk_texts(self, batch_size: int = 1_000) -> Iterator[list[tuple[int, str]]]:
         """(id, text) of every chunk in batches, to re-embed after a model change."""
-        for rows in self._chunk_pages("text", batch_size):
-            yield [(int(r[0]), str(r[1])) for r in rows]
+        for rows in self._chunk_pages('article_id, start, "end"', batch_size):
+            with self._lock:
+                articles = self._article_fields(int(r[1]) for r in rows)
+            yield [
+                (int(chunk_id), articles[article_id][0][start:end])
+                for chunk_id, article_id, start, end in rows
+                if article_id in articles
+            ]
 
     def set_embeddings(self, ids: Sequence[int], vectors: Vectors) -> None:
         with self._transaction() as db:
@@ -146,27 +203,35 @@ class PassageRows(Database):
         self, ids: Iterable[int] | None = None, batch_size: int = 5_000
     ) -> Iterator[list[tuple[int, str, str, str]]]:
         """(id, text, title, outlet) of every chunk, or of `ids`, in batches: what a lexical
-        index outside this database holds, to build or repair it."""
+        index holds, to build or repair it."""
         wanted = None if ids is None else sorted(set(ids))
         start = 0
         while True:
             if wanted is None:
-                clause, parameters = "c.id > ? ORDER BY c.id LIMIT ?", [start, batch_size]
+                clause, parameters = "id > ? ORDER BY id LIMIT ?", [start, batch_size]
             else:
                 page = wanted[start : start + batch_size]
                 if not page:
                     return
-                clause, parameters = f"c.id IN ({','.join('?' * len(page))})", page
+                clause, parameters = f"id IN ({','.join('?' * len(page))})", page
             with self._lock:
                 rows = self._db.execute(
-                    "SELECT c.id, c.text, a.title, coalesce(a.outlet, '') FROM chunks c "
-                    f"JOIN articles a ON a.id = c.article_id WHERE {clause}",
-                    parameters,
+                    f'SELECT id, article_id, start, "end" FROM chunks WHERE {clause}', parameters
                 ).fetchall()
-            if not rows:
+                articles = self._article_fields(int(r[1]) for r in rows)
+            if rows:
+                yield [
+                    (int(chunk_id), text[begin:end], title, outlet)
+                    for chunk_id, article_id, begin, end in rows
+                    if article_id in articles
+                    for text, title, outlet in [articles[article_id]]
+                ]
+            if wanted is not None:
+                start += batch_size
+            elif rows:
+                start = int(rows[-1][0])
+            else:
                 return
-            yield [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
-            start = int(rows[-1][0]) if wanted is None else start + batch_size
 
     def export_articles(self) -> Iterator[tuple[Article, list[Span], Vectors]]:
         """Every article, oldest first, with its passages' spans and vectors (for copying a

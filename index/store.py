@@ -1,4 +1,4 @@
-"""SQLite storage of articles and their passages (offsets, text, vectors, FTS5 rows).
+"""SQLite storage of articles and their passages (offsets, vectors, FTS5 rows).
 
 The database file itself (connection, migrations, transactions) is `index.database.Database`;
 this module is what is stored in it: articles here, passages in `PassageRows`.

@@ -12,6 +12,9 @@ from bench.crash_checks import DATABASE_FILE, VECTORS_FILE, check_data_dir
 from bench.synthetic import generate
 from index import Engine, HashingEncoder, Settings
 from index.extract import draft_from_record
+from index.lexical import Fts5Index
+from index.lexical_tantivy import LEXICAL_DIR, TantivyIndex
+from index.store import Store
 
 
 @pytest.fixture
@@ -42,8 +45,8 @@ def _execute(data_dir: Path, *statements: str) -> None:
     ("statements", "found"),
     [
         (["DELETE FROM chunks WHERE article_id = 2"], "article 2 has no passages"),
-        (["UPDATE chunks SET start = start + 1 WHERE id = 1"], "passage 1 is not article 1"),
-        (["DELETE FROM chunks_fts WHERE rowid = 1"], "lexical rows differ from passages"),
+        (['UPDATE chunks SET "end" = 1000000 WHERE id = 1'], "passage 1 is not a passage of"),
+        (["UPDATE chunks SET start = start - 1 WHERE id = 2"], "passage 2 is not a passage of"),
     ],
 )
 def test_the_checker_finds_each_kind_of_damage(
@@ -54,8 +57,35 @@ def test_the_checker_finds_each_kind_of_damage(
     assert any(found in problem for problem in problems), problems
 
 
+def _unindex_from_tantivy(data_dir: Path, chunk_id: int) -> None:
+    store = Store(data_dir / DATABASE_FILE)
+    try:
+        lexical = TantivyIndex.open(data_dir / LEXICAL_DIR, store)
+        lexical.remove([chunk_id])
+        lexical.commit()
+        lexical.close()
+    finally:
+        store.close()
+
+
+def test_the_checker_compares_the_lexical_index_in_use(data_dir: Path) -> None:
+    _unindex_from_tantivy(data_dir, 1)
+    problems, _, _ = check_data_dir(data_dir)
+    assert "lexical rows differ from passages: 0 extra, 1 missing" in problems
+    # With FTS5 in use, its rows are the ones compared.
+    store = Store(data_dir / DATABASE_FILE)
+    Fts5Index(store)
+    store.close()
+    assert check_data_dir(data_dir)[0] == []
+    _execute(
+        data_dir, "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (99, 'x', '', '')"
+    )
+    problems, _, _ = check_data_dir(data_dir)
+    assert "lexical rows differ from passages: 1 extra, 0 missing" in problems
+
+
 def test_the_checker_finds_vectors_that_do_not_match(data_dir: Path) -> None:
-    _execute(data_dir, "DELETE FROM chunks_fts WHERE rowid = 1", "DELETE FROM chunks WHERE id = 1")
+    _execute(data_dir, "DELETE FROM chunks WHERE id = 1")
     problems, _, _ = check_data_dir(data_dir)
     assert "vectors differ from passages: 1 extra, 0 missing" in problems
     (data_dir / VECTORS_FILE).unlink()

@@ -14,6 +14,7 @@ import pytest
 
 from index import Answer, Article, Engine, HashingEncoder, Settings
 from index.cli import main
+from index.store import Store
 from tests.conftest import SEED_ARTICLE, require
 from tests.localserver import serving
 
@@ -115,6 +116,28 @@ def test_stats_articles_and_remove(
     code, _, err = run(capsys, "--data-dir", data_dir, "remove", "999")
     assert code == 1 and "no article 999" in err
     _, out, _ = run(capsys, "--data-dir", data_dir, "stats", "--json")
+    assert json.loads(out)["articles"] == 1
+
+
+def test_compact_gives_back_the_space_of_removed_articles(
+    capsys: pytest.CaptureFixture[str], data_dir: str, fixtures: Path
+) -> None:
+    code, _, err = run(capsys, "--data-dir", data_dir, "compact")
+    assert code == 1 and "there is no database" in err  # nothing created by asking
+    run(capsys, "--data-dir", data_dir, "ingest", "--quiet", str(fixtures))
+    for line in run(capsys, "--data-dir", data_dir, "articles")[1].splitlines()[:-1]:
+        assert run(capsys, "--data-dir", data_dir, "remove", line.split()[0])[0] == 0
+    store = Store(Path(data_dir) / "newsbot.sqlite3")
+    freed, before = store.free_bytes(), store.size_bytes()
+    store.close()
+    assert freed > 0
+    code, out, _ = run(capsys, "--data-dir", data_dir, "compact")
+    assert code == 0 and out.startswith("Compacted")
+    store = Store(Path(data_dir) / "newsbot.sqlite3")
+    assert store.free_bytes() == 0 and store.size_bytes() <= before - freed
+    assert store.count_articles() == 1
+    store.close()
+    code, out, _ = run(capsys, "--data-dir", data_dir, "stats", "--json")
     assert json.loads(out)["articles"] == 1
 
 

@@ -204,3 +204,27 @@ def test_two_engines_on_one_data_directory_can_both_add(tantivy_settings: Settin
         assert len(reopened.library.lexical) == reopened.stats().chunks
         assert _top(reopened, "Bankman-Fried jury verdict") == "Bankman-Fried verdict"
         assert _top(reopened, "opposition turnout prime minister") == "Election results"
+
+
+def _fts5_row_count(engine: Engine) -> int:
+    return int(engine.store.read("SELECT count(*) FROM chunks_fts")[0][0])
+
+
+def test_switching_the_lexical_index_fills_or_empties_the_fts5_rows(
+    tantivy_settings: Settings,
+) -> None:
+    fts5_settings = replace(tantivy_settings, lexical="fts5")
+    _fill(fts5_settings)
+    with Engine(fts5_settings, encoder=HashingEncoder()) as engine:
+        assert _fts5_row_count(engine) == engine.stats().chunks
+        assert _top(engine, "Federal Reserve interest rates") == "Fed holds rates"
+    # tantivy takes over: the FTS5 rows, read by nothing now, are dropped, and new passages
+    # get none.
+    with Engine(tantivy_settings, encoder=HashingEncoder()) as engine:
+        assert _fts5_row_count(engine) == 0
+        engine.add_draft(_draft(9, "Volcano erupts", "AP", "Lava reached Grindavik overnight."))
+        assert _top(engine, "lava Grindavik") == "Volcano erupts"
+        assert _fts5_row_count(engine) == 0
+    with Engine(fts5_settings, encoder=HashingEncoder()) as engine:
+        assert _fts5_row_count(engine) == engine.stats().chunks
+        assert _top(engine, "lava Grindavik") == "Volcano erupts"

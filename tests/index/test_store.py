@@ -119,3 +119,78 @@ def test_document_frequency_counts_chunks_and_follows_changes(store: Store) -> N
     }
     store.remove_article(article.id)
     assert lexical.document_frequency(["ferry"]) == {"ferry": 0}
+
+
+def _fts5_rows(store: Store) -> list[int]:
+    return [int(r[0]) for r in store.read("SELECT rowid FROM chunks_fts ORDER BY rowid")]
+
+
+def _fts5_is_sound(store: Store) -> None:
+    # Raises "database disk image is malformed" if a row was deleted with other values than
+    # it was made from (the table keeps no copy to check against).
+    store.read("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_a_passage_text_is_read_from_its_article_not_stored_again(store: Store) -> None:
+    store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+    columns = {str(r[1]) for r in store.read("PRAGMA table_info(chunks)")}
+    assert "text" not in columns
+    assert [text for batch in store.iter_chunk_texts() for _, text in batch] == [
+        TEXT[s.start : s.end] for s in SPANS
+    ]
+    assert _fts5_rows(store) == []  # no lexical index has asked for them
+
+
+def test_fts5_rows_are_kept_only_while_the_fts5_index_is_in_use(store: Store) -> None:
+    _, first = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+    lexical = Fts5Index(store)  # fills them from the stored passages
+    assert _fts5_rows(store) == first
+    other = TEXT.replace("ferry", "tram").replace("pier", "depot")
+    article, second = store.add_article(_draft(other, None), None, "hash2", SPANS, _vectors(2))
+    assert _fts5_rows(store) == first + second  # written with each passage from then on
+    assert {i for i, _ in lexical.search("tram depot", 10)} == set(second)
+    store.remove_article(article.id)
+    assert lexical.search("tram depot", 10) == []
+    _fts5_is_sound(store)
+    store.keep_fts5_rows(False)  # another lexical index took over
+    assert _fts5_rows(store) == []
+    store.add_article(_draft(other, None), None, "hash2", SPANS, _vectors(2))
+    assert _fts5_rows(store) == []
+    assert len(Fts5Index(store).search("tram depot ferry", 10)) == 4  # filled again, all of it
+    _fts5_is_sound(store)
+
+
+def test_a_database_from_before_passages_shared_their_text_opens_with_it(tmp_path: Path) -> None:
+    path = tmp_path / "newsbot.sqlite3"
+    old = sqlite3.connect(path)
+    for script in MIGRATIONS[:3]:
+        old.executescript(script)
+    old.execute(
+        "INSERT INTO articles(id, title, outlet, added_at, text, content_hash) "
+        "VALUES (5, 'Ferry back after storm', 'Harbour Herald', ?, ?, 'h')",
+        ("2024-11-04T09:30:00+00:00", TEXT),
+    )
+    for seq, span in enumerate(SPANS):
+        old.execute(
+            "INSERT INTO chunks(id, article_id, seq, start, end, text, embedding) "
+            "VALUES (?, 5, ?, ?, ?, ?, ?)",
+            (seq + 1, seq, span.start, span.end, TEXT[span.start : span.end], _vectors(2)[seq]),
+        )
+        old.execute(
+            "INSERT INTO chunks_fts(rowid, text, title, outlet) VALUES (?, ?, ?, ?)",
+            (seq + 1, TEXT[span.start : span.end], "Ferry back after storm", "Harbour Herald"),
+        )
+    old.execute("PRAGMA user_version = 3")
+    old.commit()
+    old.close()
+    store = Store(path)
+    try:
+        assert [c.text for c in store.get_chunks([1, 2]).values()] == [
+            TEXT[s.start : s.end] for s in SPANS
+        ]
+        assert {i for i, _ in Fts5Index(store).search("storm damage pier", 10)} == {1, 2}
+        store.remove_article(5)
+        _fts5_is_sound(store)
+        assert _fts5_rows(store) == []
+    finally:
+        store.close()
