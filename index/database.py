@@ -201,6 +201,10 @@ class Database:
                         self._db.execute(f"PRAGMA user_version = {number}")
             finally:
                 self._db.execute("PRAGMA foreign_keys = ON")
+            # A migration that rewrote a table left its pages in the write-ahead log: copy them
+            # back now and give the log's space back.
+            with suppress(sqlite3.Error):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -277,14 +281,31 @@ class Database:
 
     def compact(self) -> None:
         """Rewrite the file without its free pages (left by removed articles and by an
-        upgrade that stored less), giving the space back to the disk. Needs free space for a
-        copy of the database while it runs, and waits for other writers."""
+        upgrade that stored less), giving the space back to the disk; a file made with smaller
+        pages gets `PAGE_SIZE` ones when no other process has it open. Needs free space for a
+        copy of the database while it runs."""
         with self._lock:
             try:
+                (page_size,) = self._db.execute("PRAGMA page_size").fetchone()
+                if page_size != PAGE_SIZE:
+                    self._vacuum_into_new_pages()
                 self._db.execute("VACUUM")
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.DatabaseError as error:
                 raise self._write_error(error) from error
+
+    def _vacuum_into_new_pages(self) -> None:
+        """VACUUM with `PAGE_SIZE` pages: possible only out of WAL mode, which needs the file
+        to itself; with another process on it, the pages stay as they are."""
+        try:
+            self._db.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.OperationalError:
+            return  # another connection holds it: a plain VACUUM follows
+        try:
+            self._db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            self._db.execute("VACUUM")
+        finally:
+            self._db.execute("PRAGMA journal_mode = WAL")
 
     def free_bytes(self) -> int:
         """Bytes of free pages in the file: reused by the next writes, or given back by

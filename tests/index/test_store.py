@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from index.chunk import Span
+from index.database import PAGE_SIZE
 from index.errors import DuplicateArticle, NotFound
 from index.lexical import Fts5Index, fts_query
 from index.models import ArticleDraft
@@ -193,4 +194,54 @@ def test_a_database_from_before_passages_shared_their_text_opens_with_it(tmp_pat
         _fts5_is_sound(store)
         assert _fts5_rows(store) == []
     finally:
+        store.close()
+
+
+def test_compact_gives_an_older_file_larger_pages_and_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "newsbot.sqlite3"
+    old = sqlite3.connect(path)  # a file made before new ones got 8 KiB pages
+    old.execute("PRAGMA page_size = 4096")
+    old.execute("PRAGMA journal_mode = WAL")
+    old.close()
+    store = Store(path)
+    try:
+        article, _ = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+        other = _draft(TEXT.replace("ferry", "tram") * 40, "https://x.example/2")
+        gone, _ = store.add_article(other, None, "hash2", [Span(0, 80)], _vectors(1))
+        store.remove_article(gone.id)
+        assert store.read("PRAGMA page_size")[0][0] == 4096 and store.free_bytes() > 0
+        store.compact()
+        assert store.read("PRAGMA page_size")[0][0] == PAGE_SIZE
+        assert store.read("PRAGMA journal_mode")[0][0] == "wal"
+        assert store.free_bytes() == 0
+        chunks = store.get_chunks(store.chunk_ids())
+        assert sorted(c.text for c in chunks.values()) == sorted(
+            TEXT[s.start : s.end] for s in SPANS
+        )
+        assert store.get_article(article.id).text == TEXT
+    finally:
+        store.close()
+
+
+def test_compact_beside_another_process_keeps_the_pages_and_still_compacts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsbot.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("PRAGMA page_size = 4096")
+    old.execute("PRAGMA journal_mode = WAL")
+    old.close()
+    store = Store(path)
+    bot = sqlite3.connect(path)  # e.g. a bot left running: WAL mode cannot be left
+    try:
+        gone, _ = store.add_article(_draft(TEXT * 40), None, "hash1", [Span(0, 80)], _vectors(1))
+        store.add_article(_draft(url="https://x.example/2"), None, "hash2", SPANS, _vectors(2))
+        store.remove_article(gone.id)
+        bot.execute("SELECT count(*) FROM articles").fetchone()
+        store.compact()
+        assert store.read("PRAGMA page_size")[0][0] == 4096
+        assert store.read("PRAGMA journal_mode")[0][0] == "wal"
+        assert store.free_bytes() == 0 and store.count_chunks() == 2
+    finally:
+        bot.close()
         store.close()
