@@ -91,8 +91,12 @@ def run_crash_test(
     encoder: str = "hashing",
     damage_every: int = 3,
     log: Any = None,
+    lexical: str = "tantivy",
 ) -> CrashReport:
-    """Run `rounds` killed ingests of `articles` new articles each into `work/data`."""
+    """Run `rounds` killed ingests of `articles` new articles each into `work/data`.
+
+    `lexical` is the lexical index the checks open, which must be the one the killed runs
+    use (they read NEWSBOT_LEXICAL, as `newsbot bench crash` does)."""
     from index.embed import Encoder, HashingEncoder, SentenceTransformerEncoder
     from index.engine import Engine
     from index.settings import Settings
@@ -108,7 +112,7 @@ def run_crash_test(
     previous: list[Generated] = []
     reported: dict[int, Generated] = {}
     verified: dict[int, Generated] = {}
-    settings = Settings(data_dir=data_dir)
+    settings = Settings(data_dir=data_dir, lexical=lexical)
     estimate = calibrate(encoder, work, seed, 2 * articles)
     # One encoder for every check, so the real model loads once.
     checker: Encoder = (
@@ -190,6 +194,7 @@ def cmd_crash(settings: Any, args: argparse.Namespace) -> int:
         encoder=args.encoder,
         damage_every=args.damage_every,
         log=None if args.quiet else log,
+        lexical=settings.lexical,
     )
     print(json.dumps(report.to_json()) if args.json else report.summary())
     return 1 if report.violations else 0
