@@ -1,9 +1,9 @@
 """The stored corpus: the SQLite store, the vector index and the lexical index, kept together.
 
 SQLite is the source of truth (articles, passages, their vectors, FTS5 rows if in use); the
-FAISS file holds only ids and vectors and is rebuilt or re-synchronised from SQLite whenever the two
-disagree: missing or unreadable file, a crash between a commit and a save, a changed model. A
-lexical index outside the database (tantivy) is kept the same way: written after each commit,
+FAISS file holds only ids and vectors and is rebuilt or re-synchronised from SQLite whenever the
+two disagree: missing or unreadable file, a crash between a commit and a save, a changed model.
+A lexical index outside the database (tantivy) is kept the same way: written after each commit,
 rebuilt when missing or unreadable, re-synchronised at start.
 """
 
