@@ -17,6 +17,7 @@ from index.text import STOPWORDS
 
 __all__ = [
     "PART_FILLER",
+    "REPORTING_WORDS",
     "Cues",
     "date_matches",
     "mask_outlets",
@@ -160,14 +161,20 @@ def named_outlets(question: str, outlets: Sequence[str]) -> set[str]:
     return named
 
 
+# Words saying what an outlet did, not what it did it about: a question naming an outlet leaves
+# them out of its topic, as it leaves out the outlet's name.
+REPORTING_WORDS = frozenset(
+    """say says said saying report reports reported reporting write writes wrote written
+    article articles story stories coverage cover covers covered piece pieces claim claims
+    claimed""".split()
+)
 # People who type in lower case still name outlets as sources: "did techcrunch cover it",
 # "what did the verge say", "according to fortune". Without capitals, the words around the
 # name must say it is a source ("on the verge of", "made a fortune" say nothing of the kind).
 _REPORTING = re.compile(
-    r"^(?:\W+\w+){0,4}?\W+(?:say|says|said|saying|report|reports|reported|reporting|write|"
-    r"writes|wrote|written|article|articles|story|stories|coverage|cover|covers|covered|piece|"
-    r"pieces|claim|claims|claimed|review|reviews|headline|headlines|post|posts|podcast|"
-    r"interview|thinks?|think|reckons?)\b",
+    r"^(?:\W+\w+){0,4}?\W+(?:"
+    + "|".join(sorted(REPORTING_WORDS))
+    + r"|review|reviews|headline|headlines|post|posts|podcast|interview|thinks?|reckons?)\b",
     re.I,
 )
 _ACCORDING = re.compile(r"\b(?:according to|as reported by|reported by|per)\s*$", re.I)

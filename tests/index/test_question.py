@@ -25,6 +25,19 @@ def test_a_question_is_read_into_words_names_numbers_outlets_and_parts() -> None
     assert question.parts[1].cues.outlets == {"The Verge"}
 
 
+def test_asking_what_an_outlet_reported_leaves_the_reporting_out_of_the_topic() -> None:
+    # "cover" here says what the outlets did, as their names say who: a sentence with the word
+    # "covers" is no closer to the topic (the SBF testimony).
+    question = read_question("did techcrunch and the verge both cover sbf testifying", OUTLETS)
+    assert question.wanted == {"sbf", "testify"}
+    said = read_question("what did The Verge say about the Pixel 8 review?", OUTLETS)
+    assert said.wanted == {"pixel", "review"}
+    # Without an outlet the same words may be the topic.
+    assert "cover" in read_question("who designed the album cover", OUTLETS).wanted
+    # Nothing but the outlet and its reporting: nothing is left out.
+    assert read_question("what did techcrunch report", OUTLETS).wanted == {"techcrunch", "report"}
+
+
 def test_control_characters_never_reach_search() -> None:
     question = read_question("what\x00 happened\x00-1\x00 to\tftx", OUTLETS)
     assert question.text == "what happened -1 to ftx"
