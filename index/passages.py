@@ -183,14 +183,8 @@ class PassageRows(Database):
 
     def iter_chunk_texts(self, batch_size: int = 1_000) -> Iterator[list[tuple[int, str]]]:
         """(id, text) of every chunk in batches, to re-embed after a model change."""
-        for rows in self._chunk_pages('article_id, start, "end"', batch_size):
-            with self._lock:
-                articles = self._article_fields(int(r[1]) for r in rows)
-            yield [
-                (int(chunk_id), articles[article_id][0][start:end])
-                for chunk_id, article_id, start, end in rows
-                if article_id in articles
-            ]
+        for rows in self.iter_lexical_rows(batch_size=batch_size):
+            yield [(chunk_id, text) for chunk_id, text, _, _ in rows]
 
     def set_embeddings(self, ids: Sequence[int], vectors: Vectors) -> None:
         with self._transaction() as db:
