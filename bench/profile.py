@@ -32,9 +32,9 @@ __all__ = ["Profile", "format_profile", "profile_questions", "register_cli"]
 # (key, label): the stages measured, nested ones after the stage they are part of.
 STAGES = [
     ("ask", "whole question (`Engine.ask`)"),
-    ("encode_question", "encoding the question (and a short question's parts)"),
-    ("search", "search (`Searcher.search`)"),
+    ("search", "search (`Searcher.search_and_encode`)"),
     ("lexical", "  lexical index queries"),
+    ("encode_question", "  encoding the question (and a short question's parts)"),
     ("vectors", "  vector index queries"),
     ("read_candidates", "  reading candidates' vectors and articles"),
     ("read_passages", "  reading the returned passages' texts"),
@@ -66,10 +66,10 @@ class Profile:
             return max(0.0, found.get(parent, 0.0) - sum(found.get(p, 0.0) for p in parts))
 
         found["search_other"] = rest(
-            "search", ["lexical", "vectors", "read_candidates", "read_passages"]
+            "search", ["lexical", "encode_question", "vectors", "read_candidates", "read_passages"]
         )
         found["answer_other"] = rest("answer", ["encode_sentences"])
-        found["ask_other"] = rest("ask", ["encode_question", "search", "rarity", "answer"])
+        found["ask_other"] = rest("ask", ["search", "rarity", "answer"])
         return found
 
 
@@ -98,13 +98,14 @@ def _instrumented(engine: Engine, profile: Profile) -> Iterator[None]:
 
     wrap(engine.searcher, "encode", "encode_question")
     wrap(engine.encoder, "encode", "encode_sentences")
-    wrap(library.lexical, "search", "lexical")
+    # The searcher's lexical stage, not each query: a question's queries may run side by side.
+    wrap(engine.searcher, "lexical_lists", "lexical")
     wrap(library.vectors, "search", "vectors")
     wrap(store, "get_owners_and_vectors", "read_candidates")
     wrap(store, "get_article_heads", "read_candidates")
     wrap(store, "get_chunks", "read_passages")
     wrap(store, "get_articles", "read_passages")
-    wrap(engine.searcher, "search", "search")
+    wrap(engine.searcher, "search_and_encode", "search")
     wrap(engine.searcher, "rarity", "rarity")
     # The engine calls the answer's module-level function by the name it imported.
     name = "compose_answer"

@@ -58,6 +58,10 @@ class VectorIndexLike(Protocol):
 class LexicalIndex(Protocol):
     """Keyword (BM25-like) search over the chunks' text, title and outlet."""
 
+    # Whether searches on several threads at once run side by side (the backend works outside
+    # Python's lock, as tantivy does): a question's queries are then run together.
+    concurrent: bool
+
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """The `k` best chunk ids for the informative words of `query`; higher is better."""
         ...

@@ -243,12 +243,13 @@ class Engine:
             news = news_of_period(question, self.library.store, self.library.holdings())
             return self._with_copies(news)
         # Encoded once: search looks these up, and the answer compares sentences with the first.
-        query_vectors = self.searcher.encode(question)
-        passages = self.searcher.search(question, k, query_vectors)
+        passages, query_vectors = self.searcher.search_and_encode(question, k)
         if not passages and question.period is not None:
             return nothing_from_period(question, self.library.holdings())
         rarity = self.searcher.rarity(question)
-        similarity = self.similarity_to(question, query_vectors[0])
+        similarity = self.similarity_to(
+            question, None if query_vectors is None else query_vectors[0]
+        )
         answer = compose_answer(question, passages, self.answer_params, rarity, similarity)
         if answer.answered:
             return self._with_copies(answer)

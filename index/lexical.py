@@ -46,6 +46,8 @@ def cached_counts(
 class Fts5Index:
     """The `LexicalIndex` of the embedded backend."""
 
+    concurrent = False  # one SQLite connection, one query at a time
+
     def __init__(self, store: Store) -> None:
         """The index over `store`'s FTS5 rows, which it fills first if they are not kept."""
         store.keep_fts5_rows(True)

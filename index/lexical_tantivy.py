@@ -56,6 +56,8 @@ class TantivyIndex:
     """The `LexicalIndex` on tantivy; searches are thread-safe, changes go through the library
     (`add`, `remove`, then `commit`, which makes them searchable)."""
 
+    concurrent = True  # tantivy searches outside Python's lock, each on its own thread
+
     def __init__(self, path: Path, index: tantivy.Index) -> None:
         self.path = path
         self._index = index

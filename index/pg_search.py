@@ -145,6 +145,9 @@ class PgVectorIndex:
 class PgLexicalIndex:
     """The `LexicalIndex` of the shared backend: PostgreSQL full-text candidates, BM25 scores."""
 
+    # Each thread would open its own connection; side by side queries are not measured yet.
+    concurrent = False
+
     # "bm25" (the default) or "ts_rank_cd": PostgreSQL's ranking alone, kept to measure the
     # difference (`newsbot eval multihop --postgresql-ranking ts_rank_cd`).
     ranking = "bm25"

@@ -38,13 +38,14 @@ def test_each_stage_is_timed_and_the_engine_is_put_back(tmp_path: Path) -> None:
         # The answers are the bot's: timing changes nothing, and nothing stays wrapped.
         assert engine.ask(questions[0]) == before
         assert "encode_queries" not in vars(engine.encoder)
-        assert "search" not in vars(engine.library.lexical)
+        assert "lexical_lists" not in vars(engine.searcher)
     assert vars(engine_module)["compose_answer"] is compose
     assert profile.questions == 2 and len(profile.per_question) == 2
     for stage in ("ask", "search", "encode_question", "lexical", "vectors", "answer"):
         assert profile.seconds[stage] > 0
     stages = profile.with_remainders()
     assert stages["search"] <= stages["ask"]
+    assert stages["encode_question"] + stages["lexical"] <= stages["search"]
     assert stages["ask_other"] >= 0 and stages["search_other"] >= 0
     text = format_profile(profile, "two questions", ["A hand-made corpus."])
     assert "over 2 questions" in text

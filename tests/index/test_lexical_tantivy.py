@@ -228,3 +228,26 @@ def test_switching_the_lexical_index_fills_or_empties_the_fts5_rows(
     with Engine(fts5_settings, encoder=HashingEncoder()) as engine:
         assert _fts5_row_count(engine) == engine.stats().chunks
         assert _top(engine, "lava Grindavik") == "Volcano erupts"
+
+
+def test_a_questions_parts_are_searched_side_by_side_with_the_same_hits(
+    tantivy_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(tantivy_settings)
+    with Engine(tantivy_settings, encoder=HashingEncoder()) as engine:
+        assert engine.library.lexical.concurrent  # searched outside Python's lock
+        question = engine.read(
+            "did the fed hold interest rates, and what did the jury decide about bankman-fried?"
+        )
+        queries = [question.text, *(part.text for part in question.parts)]
+        assert len(queries) > 2
+        side_by_side = engine.searcher.lexical_lists(queries)
+        passages, vectors = engine.searcher.search_and_encode(question)
+        monkeypatch.setattr(TantivyIndex, "concurrent", False)
+        assert engine.searcher.lexical_lists(queries) == side_by_side
+        assert [p.chunk.id for p in engine.searcher.search(question)] == [
+            p.chunk.id for p in passages
+        ]
+    assert vectors is not None
+    assert vectors.tolist() == engine.searcher.encode(question).tolist()
+    assert {"Fed holds rates", "Bankman-Fried verdict"} <= {p.article.title for p in passages}
