@@ -39,6 +39,7 @@ from index.period import asks_only_for_news, settled_after
 from index.question import Question, read_question
 from index.search import Searcher, SearchParams
 from index.settings import Settings
+from index.spelling import mend_typos
 from index.store import Store
 
 if TYPE_CHECKING:
@@ -204,8 +205,16 @@ class Engine:
     # -- questions ------------------------------------------------------------------------
 
     def read(self, text: str) -> Question:
-        """`text` read once as a question, knowing the stored outlets."""
-        return read_question(text, self.library.store.outlets(), asked_at=self.clock.now())
+        """`text` read once as a question, knowing the stored outlets; typing slips in an
+        English news question are mended from the corpus's words (small talk is left alone)."""
+        outlets = self.library.store.outlets()
+        question = read_question(text, outlets, asked_at=self.clock.now())
+        if not question.is_news or question.language != "en":
+            return question
+        mended = mend_typos(question.text, self.library.lexical.document_frequency, outlets)
+        if mended == question.text:
+            return question
+        return read_question(mended, outlets, asked_at=question.asked_at)
 
     def search(self, question: str | Question, k: int = 10) -> list[Passage]:
         if isinstance(question, str):

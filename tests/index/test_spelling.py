@@ -1,0 +1,83 @@
+"""Typing slips in a question mended from the corpus's words, and only those."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from index import ArticleDraft, Engine
+from index.spelling import MIN_PASSAGES, mend_typos, one_slip_away
+
+CORPUS_WORDS = {"world": 40, "chatgpt": 12, "mortgage": 9, "haaland": 5, "rates": 30, "cobalt": 1}
+
+
+def _frequencies(words: Iterable[str]) -> dict[str, int]:
+    return {word: CORPUS_WORDS.get(word, 0) for word in words}
+
+
+def test_one_slip_is_a_letter_left_out_or_two_swapped_never_the_first_letter() -> None:
+    assert {"world", "wrolds"} <= one_slip_away("wrold")
+    assert "mortgage" in one_slip_away("mortage")
+    assert "chatgpt" in one_slip_away("chatgtp")
+    assert "wrold" not in one_slip_away("wrold")
+    # Not a letter typed for another, one too many, or a changed first letter.
+    assert not {"ticket", "icker", "sticker"} & one_slip_away("ticker")
+
+
+def test_a_word_no_passage_uses_is_mended_to_its_common_neighbour() -> None:
+    assert mend_typos("who won the rugby wrold cup?", _frequencies) == (
+        "who won the rugby world cup?"
+    )
+    assert mend_typos("chatgtp was built on which model", _frequencies) == (
+        "chatgpt was built on which model"
+    )
+    assert mend_typos("mortage rates now", _frequencies) == "mortgage rates now"
+    assert mend_typos("is haland fit?", _frequencies) == "is haaland fit?"
+
+
+def test_words_without_a_clear_neighbour_stay_as_typed() -> None:
+    # A name the sources never mention, a capitalised word (a name someone took care to write),
+    # a word whose neighbour is rare in the corpus, a short word, a number, parts of addresses
+    # and handles, and an outlet's name are left alone.
+    assert CORPUS_WORDS["cobalt"] < MIN_PASSAGES
+    for text in [
+        "what did zelensky say",
+        "is Haland fit? WROLD cup",
+        "coblat mines",
+        "wrld cup",
+        "iphone 16 price",
+        "see https://wrold.example/wrold and @wrold",
+        "the wrold-cup",
+    ]:
+        assert mend_typos(text, _frequencies) == text
+    assert mend_typos("what did wrold say", _frequencies, keep=["Wrold Daily"]) == (
+        "what did wrold say"
+    )
+
+
+def _mortgage_story(number: int) -> ArticleDraft:
+    return ArticleDraft(
+        text=(
+            f"Mortgage rates rose for the {number + 2}th week in a row. The average 30-year "
+            "mortgage rate reached 7.8 percent, the highest level since 2000, lenders said. "
+            "Buyers who need a mortgage now face monthly payments far above last year's."
+        ),
+        title=f"Mortgage rates climb again ({number})",
+        url=f"https://news.example/mortgage-{number}",
+        outlet="Harbour Herald",
+    )
+
+
+def test_the_engine_mends_a_news_question_but_not_small_talk_or_other_languages(
+    engine: Engine,
+) -> None:
+    engine.add_drafts([_mortgage_story(n) for n in range(MIN_PASSAGES)])
+    assert engine.read("mortage rates highest in how long").text == (
+        "mortgage rates highest in how long"
+    )
+    answer = engine.ask("mortage rates highest in how long")
+    assert answer.answered and "mortgage" in answer.quotes[0].text.lower()
+    assert engine.read("what did zelensky say about mortgages").text == (
+        "what did zelensky say about mortgages"
+    )
+    for text in ["hello there, thanks", "Что с ипотекой?"]:
+        assert engine.read(text).text == text
