@@ -235,22 +235,33 @@ class PgLexicalIndex:
     def document_frequency(self, words: Iterable[str]) -> dict[str, int]:
         """How many passages' text contains each word (stemmed as the index stems it, titles
         left out); cached until any process changes the articles."""
+        words = list(words)
         with self._lock:
             self._refresh()
+            self._count_bodies({w.lower() for w in words} - self._frequencies.keys())
             return cached_counts(self._frequencies, words, self._body_count)
+
+    def _count_bodies(self, words: set[str]) -> None:
+        """Count many words in one query (a question's typing slips are checked against a few
+        hundred neighbours each) and cache them."""
+        terms = {word: word_terms(word) for word in words}
+        wanted = sorted({term for found in terms.values() for term in found})
+        counts: dict[str, int] = {}
+        if wanted:
+            rows = self._store.read(
+                "SELECT lexeme, count(*) FROM chunk_terms WHERE lexeme = ANY(%(terms)s::text[]) "
+                "AND body GROUP BY lexeme",
+                {"terms": wanted},
+            )
+            counts = {str(lexeme): int(count) for lexeme, count in rows}
+        for word, found in terms.items():
+            self._frequencies[word] = min((counts.get(t, 0) for t in found), default=0)
 
     def _body_count(self, word: str) -> int:
         """Passages whose text has the word; one that analyzes to several terms counts where
         its rarest is (as the embedded index counts it)."""
-        counts = [
-            int(
-                self._store.read(
-                    "SELECT count(*) FROM chunk_terms WHERE lexeme = ? AND body", (term,)
-                )[0][0]
-            )
-            for term in word_terms(word)
-        ]
-        return min(counts, default=0)
+        self._count_bodies({word})
+        return self._frequencies[word]
 
     def __len__(self) -> int:
         return self._store.count_chunks()

@@ -7,6 +7,10 @@ from collections.abc import Iterable
 from index import ArticleDraft, Engine
 from index.spelling import MIN_PASSAGES, mend_typos, one_slip_away
 
+# The engine test runs on the embedded store and on the shared PostgreSQL one (whose document
+# frequencies of a slip's neighbours are counted in one query).
+BOTH_BACKENDS = True
+
 CORPUS_WORDS = {"world": 40, "chatgpt": 12, "mortgage": 9, "haaland": 5, "rates": 30, "cobalt": 1}
 
 
@@ -54,14 +58,20 @@ def test_words_without_a_clear_neighbour_stay_as_typed() -> None:
     )
 
 
+MORTGAGE_STORIES = [
+    "Mortgage rates rose for the sixth week in a row. The average 30-year mortgage rate "
+    "reached 7.8 percent, the highest level since 2000, lenders said on Thursday.",
+    "Buyers who need a mortgage now face monthly payments far above last year's, and many "
+    "first-time buyers have left the market until borrowing costs come down.",
+    "Banks tightened their lending rules again. A mortgage for a flat in the capital now needs "
+    "a deposit of a fifth of the price, the central bank's survey found.",
+]
+
+
 def _mortgage_story(number: int) -> ArticleDraft:
     return ArticleDraft(
-        text=(
-            f"Mortgage rates rose for the {number + 2}th week in a row. The average 30-year "
-            "mortgage rate reached 7.8 percent, the highest level since 2000, lenders said. "
-            "Buyers who need a mortgage now face monthly payments far above last year's."
-        ),
-        title=f"Mortgage rates climb again ({number})",
+        text=MORTGAGE_STORIES[number],
+        title=f"Housing report, part {number + 1}",
         url=f"https://news.example/mortgage-{number}",
         outlet="Harbour Herald",
     )
@@ -70,7 +80,8 @@ def _mortgage_story(number: int) -> ArticleDraft:
 def test_the_engine_mends_a_news_question_but_not_small_talk_or_other_languages(
     engine: Engine,
 ) -> None:
-    engine.add_drafts([_mortgage_story(n) for n in range(MIN_PASSAGES)])
+    assert len(MORTGAGE_STORIES) >= MIN_PASSAGES  # enough passages use "mortgage"
+    engine.add_drafts([_mortgage_story(n) for n in range(len(MORTGAGE_STORIES))])
     assert engine.read("mortage rates highest in how long").text == (
         "mortgage rates highest in how long"
     )
