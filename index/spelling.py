@@ -46,9 +46,9 @@ def one_slip_away(word: str) -> set[str]:
 
 
 def mend_typos(text: str, frequencies: Frequencies, keep: Iterable[str] = ()) -> str:
-    """`text` with each slip replaced by the corpus word it most likely meant (in the case it
-    was typed in); the rest of the text, the words of `keep` (the stored outlets' names), and
-    every word the corpus uses or that has no clear neighbour, as typed."""
+    """`text` with each slip replaced by the corpus word it most likely meant; the rest of the
+    text, the words of `keep` (the stored outlets' names), and every word the corpus uses or
+    that has no clear neighbour, as typed."""
     kept = {word.lower() for name in keep for word in re.findall(r"\w+", name)}
     found = [
         m
@@ -78,19 +78,13 @@ def mend_typos(text: str, frequencies: Frequencies, keep: Iterable[str] = ()) ->
     for match in found:
         replacement = mended.get(match.group().lower())
         if replacement is not None:
-            pieces += [text[end : match.start()], _in_case_of(match.group(), replacement)]
+            pieces += [text[end : match.start()], replacement]
             end = match.end()
     return "".join(pieces) + text[end:]
 
 
 def _stemmed_length(word: str) -> int:
     return sum(len(term) for term in word_terms(word))
-
-
-def _in_case_of(typed: str, word: str) -> str:
-    if typed.isupper():
-        return word.upper()
-    return word.capitalize() if typed[0].isupper() else word
 
 
 def _worth_checking(word: str) -> bool:
