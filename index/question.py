@@ -127,10 +127,13 @@ _HOW = re.compile(r"\bhow\s+(much|many|long|far|often|old|big|soon|come)\b", re.
 
 def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozenset[str]:
     """The words to cover, without the outlets named; in a question typed in a chat
-    (`casual`), without the words saying what they did ("did the verge cover ..."). A long,
+    (`casual`), without the words saying what they did ("did the verge cover ...") or asking
+    for an outcome ("49ers eagles result": the answer says who won, not "result"). A long,
     detailed question uses those words for its claim ("reported that ... while ... says"):
     leaving them out there took MultiHop-RAG's null questions declined from 0.968 to 0.959."""
     wanted = terms(_HOW.sub("how", text))
+    if casual:
+        wanted -= _OUTCOME_TERMS
     named: set[str] = set()
     for outlet in named_outlets(text, outlets):
         named |= terms(outlet) | (_REPORTING_TERMS if casual else frozenset())
@@ -138,6 +141,7 @@ def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozense
 
 
 _REPORTING_TERMS = frozenset(stem(word) for word in REPORTING_WORDS)
+_OUTCOME_TERMS = frozenset(stem(word) for word in ("result", "results", "outcome"))
 
 
 def _part_wanted(part: str, outlets: Sequence[str], casual: bool) -> frozenset[str]:

@@ -38,6 +38,19 @@ def test_asking_what_an_outlet_reported_leaves_the_reporting_out_of_the_topic() 
     assert read_question("what did techcrunch report", OUTLETS).wanted == {"techcrunch", "report"}
 
 
+def test_a_chat_question_asking_for_a_result_leaves_the_word_out_of_its_topic() -> None:
+    # The answer says "won 42-19", not "result": in a typed question the word asks, as "how
+    # much" does. A long question keeps it, where it may be part of the claim.
+    assert read_question("49ers eagles result", OUTLETS).wanted == {"49er", "eagl"}
+    assert read_question("cop28 outcome?", OUTLETS).wanted == {"cop28"}
+    long = read_question(
+        "Which team, according to a report on the result of the Sunday night match between "
+        "the San Francisco 49ers and the Philadelphia Eagles, scored four touchdowns?",
+        OUTLETS,
+    )
+    assert "result" in long.wanted
+
+
 def test_control_characters_never_reach_search() -> None:
     question = read_question("what\x00 happened\x00-1\x00 to\tftx", OUTLETS)
     assert question.text == "what happened -1 to ftx"
