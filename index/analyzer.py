@@ -55,9 +55,10 @@ def passage_terms(text: str, title: str, outlet: str | None) -> PassageTerms:
     return PassageTerms(counts, frozenset(body), length)
 
 
-def word_terms(word: str) -> list[str]:
+@lru_cache(maxsize=65_536)  # a typing slip's few hundred neighbours are analysed twice
+def word_terms(word: str) -> tuple[str, ...]:
     """The terms one word becomes (none, one, or several for "covid-19")."""
-    return list(analyzer().analyze(word.lower()))
+    return tuple(analyzer().analyze(word.lower()))
 
 
 def query_terms(text: str) -> list[str]:

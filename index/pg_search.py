@@ -239,11 +239,12 @@ class PgLexicalIndex:
         with self._lock:
             self._refresh()
             self._count_bodies({w.lower() for w in words} - self._frequencies.keys())
-            return cached_counts(self._frequencies, words, self._body_count)
+            return {word: self._frequencies[word.lower()] for word in words}
 
     def _count_bodies(self, words: set[str]) -> None:
-        """Count many words in one query (a question's typing slips are checked against a few
-        hundred neighbours each) and cache them."""
+        """Count the passages whose text has each word, all in one query (a typing slip is
+        checked against a few hundred neighbours), and cache them. A word that analyzes to
+        several terms counts where its rarest is, as the embedded index counts it."""
         terms = {word: word_terms(word) for word in words}
         wanted = sorted({term for found in terms.values() for term in found})
         counts: dict[str, int] = {}
@@ -256,12 +257,6 @@ class PgLexicalIndex:
             counts = {str(lexeme): int(count) for lexeme, count in rows}
         for word, found in terms.items():
             self._frequencies[word] = min((counts.get(t, 0) for t in found), default=0)
-
-    def _body_count(self, word: str) -> int:
-        """Passages whose text has the word; one that analyzes to several terms counts where
-        its rarest is (as the embedded index counts it)."""
-        self._count_bodies({word})
-        return self._frequencies[word]
 
     def __len__(self) -> int:
         return self._store.count_chunks()
