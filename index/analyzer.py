@@ -1,7 +1,8 @@
-"""The one analyzer of the full-text indexes: text to stemmed terms, as tantivy's `en_stem` does.
+"""The one analyzer of the full-text indexes: text to stemmed terms without Latin accents.
 
-Both backends index and query with it (tantivy through its tokenizer of that name, PostgreSQL's
-postings through `passage_terms`), so BM25 sees the same terms, counts and lengths on either.
+Both backends index and query with it (tantivy through a tokenizer registered under
+`TOKENIZER`, PostgreSQL's postings through `passage_terms`), so BM25 sees the same terms,
+counts and lengths on either.
 """
 
 from __future__ import annotations
@@ -15,19 +16,24 @@ import tantivy
 
 from index.text import STOPWORDS
 
-__all__ = ["PassageTerms", "analyzer", "passage_terms", "query_terms", "word_terms"]
+__all__ = ["TOKENIZER", "PassageTerms", "analyzer", "passage_terms", "query_terms", "word_terms"]
+
+# The analyzer's name in a tantivy index's schema.
+TOKENIZER = "newsbot_en"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
 def analyzer() -> tantivy.TextAnalyzer:
-    """tantivy's `en_stem`: its simple tokenizer, tokens over 40 bytes dropped, lower case,
-    the English Snowball stemmer."""
+    """tantivy's `en_stem` with accents folded: its simple tokenizer, tokens over 40 bytes
+    dropped, lower case, Latin letters without their accents ("pokemon" finds "Pokémon", as
+    people type it and as SQLite FTS5 folds it), the English Snowball stemmer."""
     return (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(40))
         .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
         .filter(tantivy.Filter.stemmer("english"))
         .build()
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 import tantivy
 
-from index.analyzer import query_terms, word_terms
+from index.analyzer import TOKENIZER, analyzer, query_terms, word_terms
 from index.store import Store
 
 __all__ = ["LEXICAL_DIR", "LexicalRow", "TantivyIndex"]
@@ -41,14 +41,14 @@ _WRITER_HEAP = 50_000_000
 _LOCK_WAIT_SECONDS = 10.0
 # A file saying the index was built completely, and in which layout (bumped when it changes).
 _MARKER = "newsbot-lexical"
-_FORMAT = "2"
+_FORMAT = "3"  # 3: accents folded (`index.analyzer`)
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
-    builder.add_text_field("text", stored=False, tokenizer_name="en_stem", index_option="basic")
-    builder.add_text_field(SEARCHED, stored=False, tokenizer_name="en_stem", index_option="freq")
+    builder.add_text_field("text", stored=False, tokenizer_name=TOKENIZER, index_option="basic")
+    builder.add_text_field(SEARCHED, stored=False, tokenizer_name=TOKENIZER, index_option="freq")
     return builder.build()
 
 
@@ -60,6 +60,7 @@ class TantivyIndex:
 
     def __init__(self, path: Path, index: tantivy.Index) -> None:
         self.path = path
+        index.register_tokenizer(TOKENIZER, analyzer())
         self._index = index
         self._schema = index.schema
         self._writer: Any = None

@@ -173,6 +173,28 @@ def _postings_by_the_shared_analyzer(db: Any) -> None:
 PG_MIGRATIONS.append(_postings_by_the_shared_analyzer)
 
 
+def _postings_without_accents(db: Any) -> None:
+    """Migration 5: the analyzer folds Latin accents ("Pokémon" is indexed as "pokemon"), so
+    the postings of passages with a letter outside ASCII are made again."""
+    last = 0
+    while rows := db.execute(
+        "SELECT c.id, c.text, a.title, a.outlet FROM chunks c "
+        "JOIN articles a ON a.id = c.article_id WHERE c.id > ? ORDER BY c.id LIMIT 2000",
+        (last,),
+    ).fetchall():
+        for chunk_id, text, title, outlet in rows:
+            if f"{text}{title}{outlet or ''}".isascii():
+                continue
+            terms = passage_terms(str(text), str(title), outlet)
+            db.execute("DELETE FROM chunk_terms WHERE chunk_id = ?", (chunk_id,))
+            _insert_terms(db, int(chunk_id), terms)
+            db.execute("UPDATE chunks SET word_count = ? WHERE id = ?", (terms.length, chunk_id))
+        last = int(rows[-1][0])
+
+
+PG_MIGRATIONS.append(_postings_without_accents)
+
+
 def _insert_terms(db: Any, chunk_id: int, terms: PassageTerms) -> None:
     """One passage's postings: its stems with their counts, its length, which are in its text."""
     stems = list(terms.counts)

@@ -7,9 +7,10 @@ carry meaning?"; they import the answer from here rather than from each other or
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import unicodedata
+from functools import cache, lru_cache
 
-__all__ = ["STOPWORDS", "WORD", "informative_words", "stem", "terms"]
+__all__ = ["STOPWORDS", "WORD", "fold", "informative_words", "stem", "terms"]
 
 WORD = re.compile(r"\w+")
 # Words too common in questions to help ranking or to count as evidence.
@@ -25,22 +26,70 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "es", "s", "ly")
 
 
+# Latin letters that are not a base letter with marks, spelt as people type them without.
+_LIGATURES = {
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "ø": "o",
+    "Ø": "O",
+    "ł": "l",
+    "Ł": "L",
+    "đ": "d",
+    "Đ": "D",
+    "þ": "th",
+    "Þ": "TH",
+    "ð": "d",
+    "Ð": "D",
+}
+_LATIN = (range(0xC0, 0x250), range(0x1E00, 0x1F00))
+
+
+@cache
+def _folding() -> dict[int, str]:
+    table = {ord(letter): plain for letter, plain in _LIGATURES.items()}
+    for block in _LATIN:
+        for code in block:
+            spelt = unicodedata.normalize("NFKD", chr(code))
+            plain = "".join(c for c in spelt if not unicodedata.combining(c))
+            if plain != chr(code) and plain.isascii() and plain.isalpha():
+                table.setdefault(code, plain)
+    return table
+
+
+def fold(text: str) -> str:
+    """`text` with Latin letters' accents left out ("Beyoncé" -> "Beyonce"), as people type
+    them in a chat and as the lexical index folds them; other scripts are kept as they are."""
+    return text if text.isascii() else text.translate(_folding())
+
+
 def informative_words(text: str) -> list[str]:
-    """Lower-cased words of `text` that are not stop words and longer than one character."""
-    return [w for w in WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
+    """Lower-cased words of `text` without Latin accents that are not stop words and longer
+    than one character."""
+    return [w for w in WORD.findall(fold(text.lower())) if w not in STOPWORDS and len(w) > 1]
 
 
 @lru_cache(maxsize=65_536)  # a question's answer stems thousands of words, mostly the same ones
 def stem(word: str) -> str:
-    """`word` without a common English suffix, when enough of it is left to stay distinctive."""
+    """`word` without a common English suffix, when enough of it is left to stay distinctive.
+
+    A final "e" goes and a final "y" after a consonant reads "i", so that "price", "prices"
+    and "priced", or "company" and "companies", end alike."""
+    root = word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             root = word[: -len(suffix)]
             # "banned" and "ban", "stopped" and "stop": an -ed or -ing doubles the consonant.
             if suffix[0] in "ei" and root[-1] == root[-2] and root[-1] not in "aeiouylsz":
                 root = root[:-1]
-            return root
-    return word
+            break
+    if len(root) >= 5 and root.endswith("e"):
+        return root[:-1]
+    if len(root) >= 4 and root.endswith("y") and root[-2] not in "aeiouy":
+        return root[:-1] + "i"
+    return root
 
 
 def terms(text: str) -> set[str]:

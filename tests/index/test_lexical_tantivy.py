@@ -46,6 +46,11 @@ STORIES = [
         "The opposition party won the election by a wide margin. Turnout was the highest in "
         "decades, and the new prime minister promised to rebuild public services.",
     ),
+    (
+        "Pokémon sales",
+        "Reuters",
+        "Sales of Pokémon Scarlet beat forecasts in Zürich and São Paulo, the company said.",
+    ),
 ]
 
 
@@ -78,6 +83,7 @@ def test_it_finds_passages_by_stemmed_words_title_and_outlet(tantivy_settings: S
         assert _top(engine, "Did the jury convict Bankman-Fried?") == "Bankman-Fried verdict"
         assert _top(engine, "missile strike on an airfield") == "Ukraine strikes"  # stemmed
         assert _top(engine, "what does the Guardian say") == "Election results"  # the outlet
+        assert _top(engine, "pokemon in zurich") == "Pokémon sales"  # typed without accents
         assert lexical.search("the and of", 5) == []  # only stopwords: nothing to look for
         assert lexical.search('"fraud" OR title:(x) -- *', 5)  # syntax is never obeyed
         frequencies = lexical.document_frequency(["interest", "Rates", "prison", "zebra"])

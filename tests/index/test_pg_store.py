@@ -206,8 +206,8 @@ def test_query_syntax_in_a_question_is_not_obeyed(database_url: str) -> None:
 
 
 def test_full_text_ranks_as_the_embedded_index_does(database_url: str, tmp_path: Path) -> None:
-    # Both backends index with one analyzer (tantivy's en_stem): the same passages get the
-    # same BM25 order, hyphenated words, numbers and plurals included.
+    # Both backends index with one analyzer (`index.analyzer`): the same passages get the
+    # same BM25 order, hyphenated words, numbers, plurals and accents included.
     texts = [
         "Harbour pilots will strike on Friday over pay; the strike could close the port.",
         "Pilots at the airport said a strike was unlikely.",
@@ -215,6 +215,7 @@ def test_full_text_ranks_as_the_embedded_index_does(database_url: str, tmp_path:
         "COVID-19 rules for the port's ferries were lifted, the harbour master said.",
         "A second ballot for speaker failed as 22 Republicans voted against the nominee.",
         "Ferry strikes closed harbours along the coast for a second day.",
+        "Pokémon fans queued in Zürich; the café by the harbour sold out.",
     ]
     store = PostgresStore(database_url)
     try:
@@ -228,6 +229,7 @@ def test_full_text_ranks_as_the_embedded_index_does(database_url: str, tmp_path:
             "covid-19 ferry rules",
             "speaker second ballot republicans",
             "$1.2 million lighthouse repairs",
+            "pokemon queue in zurich cafe",
         ):
             expected = embedded.search(question, 10)
             found = shared.search(question, 10)
@@ -235,9 +237,9 @@ def test_full_text_ranks_as_the_embedded_index_does(database_url: str, tmp_path:
             # tantivy stores lengths coarsely (one byte): the scores agree closely, not exactly.
             for (_, ours), (_, theirs) in zip(found, expected, strict=True):
                 assert ours == pytest.approx(theirs, rel=0.05), question
-        assert shared.document_frequency(["strike", "covid-19", "Harbour"]) == (
-            embedded.document_frequency(["strike", "covid-19", "Harbour"])
-        )
+        words = ["strike", "covid-19", "Harbour", "pokemon", "Zürich"]
+        assert shared.document_frequency(words) == embedded.document_frequency(words)
+        assert shared.document_frequency(["pokemon"]) == {"pokemon": 1}
         embedded.close()
     finally:
         store.close()
@@ -266,6 +268,27 @@ def test_postings_follow_the_passages_and_an_older_database_gets_them(database_u
         assert upgraded.read(postings)[0][0] == after
         found = PgLexicalIndex(upgraded).search("lighthouse repairs", 10)
         assert [i for i, _ in found] == [2]
+    finally:
+        upgraded.close()
+
+
+def test_an_older_database_gets_its_accented_passages_indexed_without_accents(
+    database_url: str,
+) -> None:
+    store = PostgresStore(database_url)
+    _store_text(store, 1, "Beyoncé's concert film opened with $21 million.", np.eye(1, 4))
+    # Postings as schema 4 made them, before accents were folded.
+    with store.writing() as db:
+        db.execute("UPDATE chunk_terms SET lexeme = 'beyoncé' WHERE lexeme = 'beyonc'")
+    assert PgLexicalIndex(store).search("beyonce", 10) == []
+    store.set_meta("schema_version", "4")
+    store.close()
+    upgraded = PostgresStore(database_url)
+    try:
+        found = PgLexicalIndex(upgraded).search("beyonce", 10)
+        assert [i for i, _ in found] == [1]
+        (stale,) = upgraded.read("SELECT count(*) FROM chunk_terms WHERE lexeme = 'beyoncé'")[0]
+        assert stale == 0
     finally:
         upgraded.close()
 

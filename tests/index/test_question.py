@@ -18,7 +18,7 @@ def test_a_question_is_read_into_words_names_numbers_outlets_and_parts() -> None
     assert question.intent is Intent.NEWS and question.language == "en"
     assert question.cues.outlets == {"TechCrunch", "The Verge"}
     assert question.cues.dates == ((None, 10, 3),)
-    assert "techcrunch" not in question.wanted and "apple" in question.wanted
+    assert "techcrunch" not in question.wanted and "appl" in question.wanted  # stemmed
     assert {"apple", "pixel"} <= set(question.names)
     assert ("15", "iphone") in question.numbers and ("8", "pixel") in question.numbers
     assert len(question.parts) == 2
@@ -29,7 +29,7 @@ def test_asking_what_an_outlet_reported_leaves_the_reporting_out_of_the_topic() 
     # "cover" here says what the outlets did, as their names say who: a sentence with the word
     # "covers" is no closer to the topic (the SBF testimony).
     question = read_question("did techcrunch and the verge both cover sbf testifying", OUTLETS)
-    assert question.wanted == {"sbf", "testify"}
+    assert question.wanted == {"sbf", "testifi"}  # "testified" and "testifies" alike
     said = read_question("what did The Verge say about the Pixel 8 review?", OUTLETS)
     assert said.wanted == {"pixel", "review"}
     # Without an outlet the same words may be the topic.
