@@ -185,6 +185,8 @@ class Searcher:
         fused = _one_copy_per_story(scores[0] + params.part_weight * best_part, owners)
         top_lexical = max(lexical_lists[0].values(), default=0.0) or 1.0
         order = _spread(fused, [a.id for a in owners], k, params.keep_top, params.article_penalty)
+        if part_vectors:
+            order = _keeping(order, self._targets_best(question, scores, fused, owners), k)
         order = [j for j in order if np.isfinite(fused[j])]
         chunks = store.get_chunks(ids[j] for j in order)
         articles = store.get_articles(owners[j].id for j in order)
@@ -218,6 +220,28 @@ class Searcher:
             return [dict(whole), *(dict(future.result()) for future in pending)]
         sizes = [params.lexical_candidates] + [params.part_candidates] * (len(queries) - 1)
         return [dict(words.search(query, k)) for query, k in zip(queries, sizes, strict=True)]
+
+    def _targets_best(
+        self,
+        question: Question,
+        scores: Sequence[npt.NDArray[np.float64]],
+        fused: npt.NDArray[np.float64],
+        owners: Sequence[Article],
+    ) -> list[int]:
+        """The best passage for each part of a short question, and from each outlet it names
+        when it names several: the answer quotes a story for each (`index.parts`), so each
+        keeps a place among the k even when the question as a whole prefers other stories."""
+        found: list[int] = []
+        usable = np.isfinite(fused)
+        for column in scores[1:]:
+            found.append(int(np.argmax(np.where(usable, column, -np.inf))))
+        outlets = question.cues.outlets
+        if len(outlets) >= 2:
+            for outlet in sorted(outlets):
+                mine = usable & _flags(a.outlet == outlet for a in owners).astype(bool)
+                if mine.any():
+                    found.append(int(np.argmax(np.where(mine, fused, -np.inf))))
+        return [j for j in dict.fromkeys(found) if usable[j]]
 
     def rarity(self, question: Question) -> dict[str, float]:
         """0..1 per question term: how few passages of the whole corpus use it."""
@@ -296,6 +320,24 @@ def _spread(
         chosen.append(best)
         taken[owners[best]] = taken.get(owners[best], 0) + 1
     return chosen
+
+
+def _keeping(order: list[int], kept: Sequence[int], k: int) -> list[int]:
+    """`order` with each of `kept` in it: one missing takes the place of the lowest-ranked
+    passage that is not itself kept."""
+    order = list(order)
+    for j in kept:
+        if j in order:
+            continue
+        if len(order) < k:
+            order.append(j)
+            continue
+        for place in range(len(order) - 1, -1, -1):
+            if order[place] not in kept:
+                del order[place]
+                order.append(j)
+                break
+    return order
 
 
 def _published_by(articles: dict[int, Article], moment: datetime) -> dict[int, Article]:

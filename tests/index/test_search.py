@@ -126,6 +126,42 @@ def test_each_part_of_a_question_finds_its_own_article(engine: Engine) -> None:
     assert {"Vaccine trial", "Library hours"} <= titles
 
 
+def _vaccine_stories(engine: Engine) -> None:
+    for n in range(8):
+        engine.add_draft(
+            _draft(
+                f"Vaccine story {n}",
+                "Health Weekly",
+                5 + n,
+                f"The flu vaccine trial, story {n}: volunteers waited hours for the flu vaccine.",
+                f"Flu vaccine trial doctors, story {n}, said the vaccine trial ran for hours.",
+            )
+        )
+    engine.add_draft(
+        _draft("Library hours", "City News", 4, "The library now opens until nine in the evening.")
+    )
+    engine.add_draft(_draft("Trial notes", "City News", 4, "Doctors watched a flu shot study."))
+
+
+def test_each_part_of_a_short_question_keeps_a_place_for_its_best_passage(
+    engine: Engine,
+) -> None:
+    # Eight stories match the first part and the question as a whole better than the one
+    # story about the second part does; that story still gets a place among the k.
+    _vaccine_stories(engine)
+    titles = [p.article.title for p in engine.search("flu vaccine trial and library hours", k=3)]
+    assert "Library hours" in titles and len(titles) == 3
+
+
+def test_each_named_outlet_keeps_a_place_for_its_best_passage(engine: Engine) -> None:
+    # City News's name in the question matches both its stories' outlet field; Health Weekly's
+    # best story still gets a place.
+    _vaccine_stories(engine)
+    question = "did health weekly and city news both cover the flu vaccine trial"
+    found = engine.search(question, k=2)
+    assert {p.article.title for p in found} == {"Trial notes", "Vaccine story 6"}
+
+
 class _RecordingEncoder(HashingEncoder):
     """The fake encoder, remembering what each encoding was given."""
 
