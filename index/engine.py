@@ -22,6 +22,7 @@ from index.embed import Encoder, Vectors, build_encoder
 from index.errors import IngestError
 from index.feeds import Feeds
 from index.ingest import Ingester
+from index.initials import LibraryCorpus, find_initials
 from index.intent import english_only, reply_for
 from index.latest import after_sources, latest_articles, news_of_period, nothing_from_period
 from index.library import Library, open_library
@@ -36,7 +37,7 @@ from index.models import (
     Stats,
 )
 from index.period import asks_only_for_news, settled_after
-from index.question import Question, read_question
+from index.question import CASUAL_TERMS, Question, read_question
 from index.search import Searcher, SearchParams
 from index.settings import Settings
 from index.spelling import mend_typos
@@ -74,6 +75,7 @@ class Engine:
         self.answer_params = answer_params or replace(AnswerParams(), **overrides)
         self.feeds = Feeds(self.library, self.ingester, settings, clock or SystemClock())
         self.library.clock = self.feeds.clock
+        self.initials = LibraryCorpus(self.library)
 
     def with_params(
         self, search: SearchParams | None = None, answer: AnswerParams | None = None
@@ -205,16 +207,21 @@ class Engine:
     # -- questions ------------------------------------------------------------------------
 
     def read(self, text: str) -> Question:
-        """`text` read once as a question, knowing the stored outlets; typing slips in an
-        English news question are mended from the corpus's words (small talk is left alone)."""
+        """`text` read once as a question, knowing the stored outlets; in an English news
+        question, typing slips are mended from the corpus's words and initials are spelt out
+        from the articles that use them (small talk is left alone)."""
         outlets = self.library.store.outlets()
         question = read_question(text, outlets, asked_at=self.clock.now())
         if not question.is_news or question.language != "en":
             return question
         mended = mend_typos(question.text, self.library.lexical.document_frequency, outlets)
-        if mended == question.text:
+        initials: dict[str, str] = {}
+        if len(question.wanted) <= CASUAL_TERMS:
+            # A chat question's initials; a long, detailed question names what it asks about.
+            initials = find_initials(mended, self.initials, outlets)
+        if mended == question.text and not initials:
             return question
-        return read_question(mended, outlets, asked_at=question.asked_at)
+        return read_question(mended, outlets, asked_at=question.asked_at, initials=initials)
 
     def search(self, question: str | Question, k: int = 10) -> list[Passage]:
         if isinstance(question, str):

@@ -5,7 +5,7 @@ language and intent. Search and answers receive this value and never re-read the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from index.cues import (
     read_cues,
     strip_controls,
 )
+from index.initials import spell_out
 from index.intent import Intent, detect_language, read_intent
 from index.period import Period, read_period
 from index.text import STOPWORDS, stem, terms
@@ -85,12 +86,16 @@ class Question:
 
 
 def read_question(
-    text: str, outlets: Sequence[str] = (), asked_at: datetime | None = None
+    text: str,
+    outlets: Sequence[str] = (),
+    asked_at: datetime | None = None,
+    initials: Mapping[str, str] | None = None,
 ) -> Question:
     """Read `text` once, knowing the stored `outlets` (so "the Verge" is an outlet, not a name)
-    and, when `asked_at` is given, what "today" and "this week" mean."""
+    and, when `asked_at` is given, what "today" and "this week" mean. `initials` typed in it
+    are spelt out after themselves (`index.initials`), once the question is cut into parts
+    as typed."""
     text = " ".join(strip_controls(text).split())
-    cues = read_cues(text, outlets)
     topic, period = text, None
     if asked_at is not None:
         # "USA Today" is an outlet, not a day.
@@ -101,9 +106,13 @@ def read_question(
         if len(_wanted(topic, outlets)) > MAX_PERIOD_TERMS:
             topic, period = text, None
     casual = len(_wanted(topic, outlets)) <= CASUAL_TERMS
+    typed_parts = question_parts(topic, outlets, casual=casual)
+    names = initials or {}
+    text, topic = spell_out(text, names), spell_out(topic, names)
+    cues = read_cues(text, outlets)
     parts = tuple(
         Part(part, _part_cues(part, outlets, cues), _part_wanted(part, outlets, casual))
-        for part in question_parts(topic, outlets, casual=casual)
+        for part in (spell_out(typed, names) for typed in typed_parts)
     )
     return Question(
         text=text,
