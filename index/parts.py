@@ -68,8 +68,8 @@ def choose_per_part(
 
     Parts asked together are usually about different stories: when two targets' best
     sentences come from one article, the target that loses least takes its best sentence
-    from another article instead, if that sentence covers it (`min_focus`) and ranks at least
-    `other_story_ratio` of its best; otherwise both keep the one article.
+    from another article instead, the best-ranked one that covers it (`min_focus`) and ranks
+    at least `other_story_ratio` of its best; otherwise both keep the one article.
     """
     options: list[list[PartChoice]] = []
     for target in targets:
@@ -90,11 +90,11 @@ def choose_per_part(
             continue
         for other in options[index][1:]:
             assert other.candidate is not None
-            if other.candidate.article.id in taken:
-                continue
-            if other.focus >= min_focus and other.value >= other_story_ratio * best.value:
+            if other.value < other_story_ratio * best.value:
+                break
+            if other.candidate.article.id not in taken and other.focus >= min_focus:
                 chosen[index] = other
-            break
+                break
     return chosen
 
 

@@ -381,6 +381,22 @@ def test_a_part_answered_in_passing_by_another_story_gets_its_own_story() -> Non
     assert answer.uncovered == ()
 
 
+def test_a_part_skips_another_story_that_misses_its_words_for_one_that_covers_them() -> None:
+    # For the library part, the quay story ranks second (it says "open late") and the library's
+    # own story third; the quay story leaves out "library", the rarer word, so the library's
+    # story is quoted for that part.
+    opening = _article(4, OPENING, "The Gazette", "Bridge opening night")
+    quay_text = "Quay cafe\n\nThe quay cafe will stay open late for the fireworks crowd on Friday."
+    quay = _article(6, quay_text, "City News", "Quay cafe")
+    passages = _parts_passages(
+        (opening, 0.8, (0.9, 0.95)), (quay, 0.75, (0.2, 0.95)), (LIBRARY_ARTICLE, 0.7, (0.1, 0.4))
+    )
+    question = _asked("harbour bridge fireworks and how long is the library open", passages)
+    rarity = {"librari": 0.9, "open": 0.2, "harbour": 0.8, "bridg": 0.6, "firework": 0.8}
+    answer = compose_answer(question, passages, rarity=rarity)
+    assert {q.article.id for q in answer.quotes} == {opening.id, LIBRARY_ARTICLE.id}
+
+
 def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     passages = _parts_passages((BRIDGE_ARTICLE, 0.8, (0.9, 0.2)), (GARDEN_ARTICLE, 0.5, (0.1, 0.4)))
     answer = compose_answer(_asked("bridge cost and when does the zoo reopen", passages), passages)
