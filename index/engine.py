@@ -10,6 +10,7 @@ answered while an ingest runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -124,9 +125,15 @@ class Engine:
         With `load_model=False` the model loads on first use instead, so commands that only
         list or remove articles start in a fraction of a second.
         """
-        if load_model:
-            self.encoder.warm_up()
-        self.library.open()
+        if not load_model:
+            self.library.open()
+            return self
+        # The model loads beside the database and indexes (its loading is guarded by the
+        # encoder's lock: a re-embedding at open waits for it).
+        with ThreadPoolExecutor(1, thread_name_prefix="newsbot-model") as pool:
+            warming = pool.submit(self.encoder.warm_up)
+            self.library.open()
+            warming.result()
         return self
 
     def flush(self) -> None:

@@ -14,8 +14,9 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tantivy
 
@@ -70,9 +71,9 @@ class TantivyIndex:
     # -- opening ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, store: Store) -> TantivyIndex:
+    def open(cls, path: Path, store: Store, stored: set[int] | None = None) -> TantivyIndex:
         """The index at `path`, rebuilt from `store` if missing or unreadable, re-synchronised
-        with it otherwise."""
+        with it otherwise (`stored`: the store's passage ids, if the caller has read them)."""
         index: tantivy.Index | None = None
         if path.is_dir() and any(path.iterdir()):
             try:
@@ -89,7 +90,7 @@ class TantivyIndex:
         if index is None:
             return cls.build(path, store)
         lexical = cls(path, index)
-        lexical.resync(store)
+        lexical.resync(store, stored)
         return lexical
 
     @classmethod
@@ -106,9 +107,10 @@ class TantivyIndex:
         log.info("Lexical index built: %d passages", len(lexical))
         return lexical
 
-    def resync(self, store: Store) -> None:
-        """Repair the index after a crash between a database commit and this index's commit."""
-        stored = set(store.chunk_ids())
+    def resync(self, store: Store, stored: set[int] | None = None) -> None:
+        """Repair the index after a crash between a database commit and this index's commit
+        (`stored`: the store's passage ids, read here if not given)."""
+        stored = set(store.chunk_ids()) if stored is None else stored
         held = self.ids()
         if stored == held:
             return
@@ -231,8 +233,8 @@ class TantivyIndex:
         if total == 0:
             return set()
         result = searcher.search(tantivy.Query.all_query(), limit=total, count=False)
-        addresses = [address for _, address in result.hits]
-        return {i for i in searcher.fast_field_values("id", addresses) if isinstance(i, int)}
+        values = searcher.fast_field_values("id", list(map(itemgetter(1), result.hits)))
+        return set(cast("list[int]", values))  # every document is written with an integer id
 
     def __len__(self) -> int:
         return int(self._index.searcher().num_docs)

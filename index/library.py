@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -72,8 +73,16 @@ class Library:
             if self.is_open:
                 return
             store = Store(self.data_dir / DATABASE_FILE)
-            self._vectors = self._load_vectors(store)
-            self._lexical = self._open_lexical(store)
+            dim = self._prepare_vectors(store)
+            path = self.data_dir / VECTORS_FILE
+            # Reading a large vector file takes seconds (1.6 s at 1M passages) outside Python's
+            # lock: it runs beside reading the passage ids and checking the lexical index.
+            with ThreadPoolExecutor(1, thread_name_prefix="newsbot-vectors") as pool:
+                loading = pool.submit(_read_vectors, path, dim)
+                stored = set(store.chunk_ids())
+                self._lexical = self._open_lexical(store, stored)
+                loaded = loading.result()
+            self._vectors = self._finish_vectors(store, loaded, dim, stored)
             self._store = store
 
     def close(self) -> None:
@@ -111,13 +120,14 @@ class Library:
         assert self._lexical is not None
         return self._lexical
 
-    def _open_lexical(self, store: Store) -> LexicalIndex:
+    def _open_lexical(self, store: Store, stored: set[int]) -> LexicalIndex:
+        """The lexical index, checked against the database's passage ids `stored`."""
         if self.lexical_backend == "tantivy":
             # Imported here: only this backend needs the package.
             from index.lexical_tantivy import LEXICAL_DIR, TantivyIndex
 
             store.keep_fts5_rows(False)  # nothing reads them: no third copy of every passage
-            return TantivyIndex.open(self.data_dir / LEXICAL_DIR, store)
+            return TantivyIndex.open(self.data_dir / LEXICAL_DIR, store, stored)
         return Fts5Index(store)
 
     def _update_lexical(
@@ -150,39 +160,36 @@ class Library:
         store.set_meta("embedding_dim", str(dim))
         return dim
 
-    def _load_vectors(self, store: Store) -> VectorIndexLike:
-        """The saved index, re-synchronised with the database; rebuilt if missing or stale."""
-        # FAISS loads here, in the engine's opening thread, not when the bot starts polling.
-        from index.vectors import APPROXIMATE_FROM, VectorIndex
-
-        path = self.data_dir / VECTORS_FILE
-        _remove_stale_temporaries(path)
+    def _prepare_vectors(self, store: Store) -> int:
+        """Before the vector index is read: vectors re-embedded if the model changed, stale
+        temporaries removed; the vector length."""
+        _remove_stale_temporaries(self.data_dir / VECTORS_FILE)
         model = store.get_meta("embedding_model")
         if model is not None and not same_model(model, self.encoder.name):
             self._reembed(store, model)
         if model != self.encoder.name:
             store.set_meta("embedding_model", self.encoder.name)
-        dim = self._dim(store)
-        vectors: VectorIndex | None = None
-        if path.exists():
-            try:
-                vectors = VectorIndex.load(path)
-            except StorageError as error:
-                log.warning("Vector index %s is unreadable (%s); rebuilding it", path, error)
-            if vectors is not None and vectors.dim != dim:
-                vectors = None
-        if vectors is None:
+        return self._dim(store)
+
+    def _finish_vectors(
+        self, store: Store, loaded: VectorIndexLike | None, dim: int, stored: set[int]
+    ) -> VectorIndexLike:
+        """The saved index re-synchronised with the database, or rebuilt from it if it was
+        missing, unreadable or of another length."""
+        # FAISS loads in the engine's opening thread, not when the bot starts polling.
+        from index.vectors import APPROXIMATE_FROM, VectorIndex
+
+        if loaded is None:
             vectors = VectorIndex.build(
                 dim, store.iter_embeddings(), approximate_from=APPROXIMATE_FROM
             )
-            vectors.save(path)
+            vectors.save(self.data_dir / VECTORS_FILE)
             return vectors
-        self._resync(store, vectors, dim)
-        return vectors
+        self._resync(store, loaded, dim, stored)
+        return loaded
 
-    def _resync(self, store: Store, vectors: VectorIndexLike, dim: int) -> None:
+    def _resync(self, store: Store, vectors: VectorIndexLike, dim: int, stored: set[int]) -> None:
         """Repair the index after a crash between a database commit and an index save."""
-        stored = set(store.chunk_ids())
         held = vectors.ids()
         if stored == held:
             return
@@ -227,7 +234,7 @@ class Library:
                 # next flush or start tries again: the user's add has succeeded.
                 try:
                     self._lexical.close()
-                    self._lexical = self._open_lexical(self._store)
+                    self._lexical = self._open_lexical(self._store, set(self._store.chunk_ids()))
                     self._lexical_stale = False
                 except Exception as error:
                     log.warning("Lexical index re-sync failed (%s); will retry", error)
@@ -410,6 +417,21 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process
     return True
+
+
+def _read_vectors(path: Path, dim: int) -> VectorIndexLike | None:
+    """The vector index saved at `path`, or None if it is missing, unreadable or holds vectors
+    of another length (it is then rebuilt from the database)."""
+    from index.vectors import VectorIndex
+
+    if not path.exists():
+        return None
+    try:
+        vectors = VectorIndex.load(path)
+    except StorageError as error:
+        log.warning("Vector index %s is unreadable (%s); rebuilding it", path, error)
+        return None
+    return vectors if vectors.dim == dim else None
 
 
 def _stack(rows: list[Vectors], dim: int) -> Vectors:

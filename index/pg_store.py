@@ -264,6 +264,8 @@ def _vector_literal(vector: Vectors) -> np.ndarray[Any, Any]:
 class PostgresStore(Store):
     """The `Store` of the shared backend: the same methods over one PostgreSQL database."""
 
+    _JOINED_IDS = "string_agg(id::text, ',')"
+
     def __init__(self, url: str) -> None:
         _require_driver()
         self.url = url

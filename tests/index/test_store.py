@@ -72,13 +72,16 @@ def test_the_same_url_or_text_is_refused_and_nothing_half_stored(store: Store) -
 
 
 def test_removal_takes_chunks_vectors_and_lexical_rows_with_it(store: Store) -> None:
+    assert store.chunk_ids() == []
     article, chunk_ids = store.add_article(_draft(), None, "hash1", SPANS, _vectors(2))
+    assert sorted(store.chunk_ids()) == sorted(chunk_ids)
     assert {i for i, _ in Fts5Index(store).search("ferry pier", 10)} == set(chunk_ids)
     removed, removed_ids = store.remove_article(article.id)
     assert removed.id == article.id
     assert removed_ids == chunk_ids
     assert Fts5Index(store).search("ferry pier", 10) == []
     assert store.get_embeddings(chunk_ids) == {}
+    assert store.chunk_ids() == []
     with pytest.raises(NotFound):
         store.get_article(article.id)
 
