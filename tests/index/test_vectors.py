@@ -142,3 +142,40 @@ def test_exact_search_is_the_brute_force_reference_for_an_approximate_index() ->
         assert [i for i, _ in index.exact_search(query, 10)] == [
             i for i, _ in reference.search(query, 10)
         ]
+
+
+@pytest.mark.parametrize("approximate_from", [10**9, 500])
+def test_a_large_saved_index_is_mapped_and_read_into_memory_at_its_first_change(
+    tmp_path: Path, approximate_from: int
+) -> None:
+    vectors = _unit_vectors(1000)
+    path = tmp_path / "vectors.faiss"
+    VectorIndex.build(32, [(list(range(1000)), vectors)], approximate_from).save(path)
+    in_memory = VectorIndex.load(path)  # small: read as before
+    mapped = VectorIndex.load(path, map_from_bytes=0)
+    assert mapped.mapped and not in_memory.mapped
+    for row in (0, 500, 999):
+        assert mapped.search(vectors[row], 5) == in_memory.search(vectors[row], 5)
+    # A removal from a graph only marks positions dead: the index stays mapped.
+    assert mapped.remove([5]) == 1 and mapped.mapped == (mapped.kind == "hnsw")
+    # An addition (and an exact index's removal) reads it into memory first.
+    extra = _unit_vectors(3, seed=9)
+    mapped.add([2000, 2001, 2002], extra)
+    assert not mapped.mapped
+    assert mapped.search(extra[1], 1)[0][0] == 2001
+    assert 5 not in {i for i, _ in mapped.search(vectors[5], 50)}
+    assert len(mapped) == 1002
+
+
+def test_a_mapped_index_keeps_its_own_content_when_another_process_saves_over_the_file(
+    tmp_path: Path,
+) -> None:
+    vectors = _unit_vectors(1000)
+    path = tmp_path / "vectors.faiss"
+    VectorIndex.build(32, [(list(range(1000)), vectors)], 500).save(path)
+    mapped = VectorIndex.load(path, map_from_bytes=0)
+    # Another process saves its index (other ids) over the file, by rename.
+    VectorIndex.build(32, [(list(range(5000, 5100)), vectors[:100])], 500).save(path)
+    mapped.add([2000], _unit_vectors(1, seed=9))
+    assert mapped.ids() == set(range(1000)) | {2000}
+    assert VectorIndex.load(path).ids() == set(range(5000, 5100))
