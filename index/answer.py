@@ -9,6 +9,7 @@ several parts gets a story for each part, or says which part its sources don't c
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,16 @@ from index.intent import not_covered
 from index.models import Answer, Article, Passage, Quote
 from index.parts import PartChoice, choose_per_part, targets_of
 from index.question import Question
-from index.quotes import Candidate, candidate_sentences, make_quote, rank, window, without_repeats
+from index.quotes import (
+    Candidate,
+    adds_answer,
+    candidate_sentences,
+    expected_answer,
+    make_quote,
+    rank,
+    window,
+    without_repeats,
+)
 
 __all__ = ["AnswerParams", "Similarity", "compose_answer", "weigh"]
 
@@ -75,8 +85,11 @@ class AnswerParams:
     # With max_articles > 1, another article is quoted only if its best sentence scores this
     # share of the best one's.
     relative_article_score: float = 0.9
-    # A second quote from the first article needs this share of the first quote's score.
+    # A second quote from the first article needs this share of the first quote's score, or
+    # `answering_quote_ratio` when it has a kind of fact the question asks for that the first
+    # quote lacks (a clock time for "when", a number for "how many"; `quotes.adds_answer`).
     second_quote_ratio: float = 0.7
+    answering_quote_ratio: float = 0.5
     # Sentences are taken from this many of the best passages.
     quote_passages: int = 10
     # Sentences shorter than this many words get their following sentence as context.
@@ -188,7 +201,7 @@ def compose_answer(
         margin = evidence.best_dense - params.min_cross_lingual_dense
     confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
-    quotes = _choose_quotes(ranked, params) if supported else []
+    quotes = _choose_quotes(ranked, params, expected_answer(text)) if supported else []
     uncovered: tuple[str, ...] = ()
     # Parts are answered one by one for short questions only: the clauses of a long, detailed
     # question describe one story (measured on MultiHop-RAG: per-part quotes from other
@@ -249,12 +262,18 @@ def _listing(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _choose_quotes(ranked: Sequence[tuple[float, Candidate]], params: AnswerParams) -> list[Quote]:
-    """The best sentence overall, maybe a second from its article, and the best sentence of
-    each other article that scores almost as well; grouped by article, in article order."""
+def _choose_quotes(
+    ranked: Sequence[tuple[float, Candidate]],
+    params: AnswerParams,
+    expects: Sequence[re.Pattern[str]] = (),
+) -> list[Quote]:
+    """The best sentence overall, maybe a second from its article (one with what the question
+    `expects` when the best lacks it), and the best sentence of each other article that scores
+    almost as well; grouped by article, in article order."""
     if not ranked:
         return []
     best = ranked[0][0]
+    best_sentence = _sentence(ranked[0][1])
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
         if chosen and not candidate.prose:
@@ -262,7 +281,10 @@ def _choose_quotes(ranked: Sequence[tuple[float, Candidate]], params: AnswerPara
         article = candidate.article.id
         if article in chosen:
             first = len(chosen) == 1 and next(iter(chosen)) == article
-            if first and len(chosen[article]) == 1 and value >= params.second_quote_ratio * best:
+            share = params.second_quote_ratio
+            if expects and adds_answer(_sentence(candidate), best_sentence, expects):
+                share = params.answering_quote_ratio
+            if first and len(chosen[article]) == 1 and value >= share * best:
                 chosen[article].append(candidate)
         elif not chosen or (
             len(chosen) < params.max_articles and value >= params.relative_article_score * best
@@ -276,6 +298,10 @@ def _choose_quotes(ranked: Sequence[tuple[float, Candidate]], params: AnswerPara
                     make_quote(candidate.article, candidate.span, params.short_sentence_words)
                 )
     return without_repeats(quotes)
+
+
+def _sentence(candidate: Candidate) -> str:
+    return candidate.article.text[candidate.span.start : candidate.span.end]
 
 
 def _with_parts(

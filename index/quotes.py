@@ -18,7 +18,16 @@ from index.chunk import Span, sentence_spans
 from index.models import Article, Passage, Quote
 from index.text import STOPWORDS, terms
 
-__all__ = ["Candidate", "candidate_sentences", "make_quote", "rank", "window", "without_repeats"]
+__all__ = [
+    "Candidate",
+    "adds_answer",
+    "candidate_sentences",
+    "expected_answer",
+    "make_quote",
+    "rank",
+    "window",
+    "without_repeats",
+]
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _HEADLINE_WORDS = 12
@@ -30,6 +39,29 @@ _PROSE_WORDS = 8
 _MIN_FUNCTION_SHARE = 0.12
 # Subtracted from a non-prose sentence's rank (a rank is coverage 0..1 plus relevance 0..1).
 NOT_PROSE_PENALTY = 0.5
+
+# Dates as articles write them: capitalised month and day names ("may" is a verb), years.
+_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday"
+    r"|Thursday|Friday|Saturday|Sunday|today|tonight|tomorrow|(?:19|20)\d\d)\b"
+)
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)", re.I)
+# What a question asks for, and the kinds of fact a sentence that gives it has.
+_ASKS = (
+    (
+        re.compile(r"\b(?:how (?:many|much)|price|cost|costs|worth|paid|fined?|raised?)\b", re.I),
+        (re.compile(r"\d"),),
+    ),
+    (
+        re.compile(r"\b(?:when|what time|what date|release date|what day)\b", re.I),
+        (_CLOCK_TIME, _DATE),
+    ),
+    (
+        re.compile(r"\b(?:score|scores|result|results)\b", re.I),
+        (re.compile(r"\d+\s*[-–]\s*\d+"),),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +113,21 @@ def local_idf(wanted: Collection[str], candidates: Sequence[Candidate]) -> dict[
         term: math.log(1.0 + count / (1.0 + sum(term in c.terms for c in candidates)))
         for term in wanted
     }
+
+
+def expected_answer(question: str) -> tuple[re.Pattern[str], ...]:
+    """The kinds of fact a sentence answering `question` has, when the question says: digits
+    for "how many" or a price, a clock time or a date for "when", a score for "score"."""
+    for asks, kinds in _ASKS:
+        if asks.search(question):
+            return kinds
+    return ()
+
+
+def adds_answer(sentence: str, best: str, kinds: Sequence[re.Pattern[str]]) -> bool:
+    """Whether `sentence` has a kind of fact the question asks for that `best` lacks ("leaves
+    at 23:40" beside "will run a night crossing from March")."""
+    return any(kind.search(sentence) and not kind.search(best) for kind in kinds)
 
 
 def rank(

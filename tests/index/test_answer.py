@@ -98,6 +98,28 @@ def test_a_short_sentence_brings_the_next_one_for_context() -> None:
     assert answer.quotes[0].text.startswith("The city council approved the new harbour bridge")
 
 
+FERRY = (
+    "Night ferry to the island\n\n"
+    "Harbour Ferries will run a night crossing to the island from the first of March, the "
+    "company announced on Wednesday. The new departure leaves the mainland at 23:40 and takes "
+    "ninety minutes. Tickets go on sale next week."
+)
+
+
+def test_a_second_sentence_with_what_the_question_asks_for_is_quoted_too() -> None:
+    ferry = _article(7, FERRY, "Island News", "Night ferry to the island")
+    passages = _passages((ferry, 2.0, 0.8))
+    # The best sentence names the ferry and a date but no time; the next one has the time.
+    answer = compose_answer(_asked("when is the night ferry?", passages), passages)
+    assert [q.text[:40] for q in answer.quotes] == [
+        "Harbour Ferries will run a night crossin",
+        "The new departure leaves the mainland at",
+    ]
+    # A question that asks for no time or number gets the best sentence only.
+    answer = compose_answer(_asked("is there a night ferry?", passages), passages)
+    assert len(answer.quotes) == 1
+
+
 def test_weak_evidence_is_declined_with_the_closest_headlines() -> None:
     passages = _passages((GARDEN_ARTICLE, 1.0, 0.12), (LIBRARY_ARTICLE, 0.9, 0.1))
     answer = compose_answer(_asked("Who won the football cup final in Brazil?", passages), passages)
