@@ -4,7 +4,7 @@ use them.
 People type the initials the news uses for a person, a body or a team, in lower case; an
 article that spells the name out ("Bankman-Fried was found guilty") does not have them, so
 search misses it and the answer's words do not cover it. A short word of the question that the
-passages using it write in capitals ("SBF", "DSA", "USMNT") is looked up in those passages: the
+passages using it write in capitals ("SBF", "DSA", "USMNT") is looked up in their articles: the
 name whose words start with its letters ("Sam Bankman-Fried", "Digital Services Act"), the most
 frequent there and found at least `MIN_NAMES` times, is added after it in the question, and
 search and the answer look for both. A word the passages write in lower case ("won", "vs") is a
@@ -39,7 +39,7 @@ MIN_LETTERS = 3
 MAX_LETTERS = 5
 # At most this many words of one question are looked up (each is one lexical search).
 MAX_LOOKUPS = 2
-# A name must be found this many times in the passages using the initials.
+# A name must be found this many times in the articles that write the initials in capitals.
 MIN_NAMES = 2
 # Initials are written in capitals at least this share of the times the passages use them.
 CAPITALS_SHARE = 0.8
