@@ -121,6 +121,11 @@ MIGRATIONS: list[str] = [
     );
     DELETE FROM meta WHERE key = 'fts5_rows'
     """,
+    # 5: the stored outlets are read for every question (`Store.outlets`, cached until a
+    # write); without an index that read went through every article's row, text and all.
+    """
+    CREATE INDEX articles_outlet ON articles(outlet)
+    """,
 ]
 # The page size of a new database file: a passage row (its 1.5 KB vector and offsets) fits five
 # to a page of 8 KiB but only two to one of 4 KiB, SQLite's default (a fifth of the file, empty).
