@@ -20,9 +20,9 @@ from index.parts import PartChoice, choose_per_part, targets_of
 from index.question import Question
 from index.quotes import (
     Candidate,
-    adds_answer,
     candidate_sentences,
     expected_answer,
+    kinds_lacking,
     make_quote,
     rank,
     window,
@@ -87,7 +87,7 @@ class AnswerParams:
     relative_article_score: float = 0.9
     # A second quote from the first article needs this share of the first quote's score, or
     # `answering_quote_ratio` when it has a kind of fact the question asks for that the first
-    # quote lacks (a clock time for "when", a number for "how many"; `quotes.adds_answer`).
+    # quote lacks (a clock time for "when", a number for "how many"; `quotes.kinds_lacking`).
     second_quote_ratio: float = 0.7
     answering_quote_ratio: float = 0.5
     # Sentences are taken from this many of the best passages.
@@ -273,7 +273,7 @@ def _choose_quotes(
     if not ranked:
         return []
     best = ranked[0][0]
-    best_sentence = _sentence(ranked[0][1])
+    lacking = kinds_lacking(_sentence(ranked[0][1]), expects)
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
         if chosen and not candidate.prose:
@@ -281,10 +281,12 @@ def _choose_quotes(
         article = candidate.article.id
         if article in chosen:
             first = len(chosen) == 1 and next(iter(chosen)) == article
+            if not first or len(chosen[article]) != 1:
+                continue
             share = params.second_quote_ratio
-            if expects and adds_answer(_sentence(candidate), best_sentence, expects):
+            if any(kind.search(_sentence(candidate)) for kind in lacking):
                 share = params.answering_quote_ratio
-            if first and len(chosen[article]) == 1 and value >= share * best:
+            if value >= share * best:
                 chosen[article].append(candidate)
         elif not chosen or (
             len(chosen) < params.max_articles and value >= params.relative_article_score * best

@@ -153,17 +153,10 @@ def _postings_by_the_shared_analyzer(db: Any) -> None:
     db.execute("TRUNCATE chunk_terms")
     db.execute("ALTER TABLE chunk_terms ADD COLUMN body BOOLEAN NOT NULL DEFAULT false")
     db.execute("ALTER TABLE chunk_terms DROP CONSTRAINT chunk_terms_pkey")
-    last = 0
-    while rows := db.execute(
-        "SELECT c.id, c.text, a.title, a.outlet FROM chunks c "
-        "JOIN articles a ON a.id = c.article_id WHERE c.id > ? ORDER BY c.id LIMIT 2000",
-        (last,),
-    ).fetchall():
-        for chunk_id, text, title, outlet in rows:
-            terms = passage_terms(str(text), str(title), outlet)
-            _insert_terms(db, int(chunk_id), terms)
-            db.execute("UPDATE chunks SET word_count = ? WHERE id = ?", (terms.length, chunk_id))
-        last = int(rows[-1][0])
+    for chunk_id, text, title, outlet in _passages_for_postings(db):
+        terms = passage_terms(text, title, outlet)
+        _insert_terms(db, chunk_id, terms)
+        db.execute("UPDATE chunks SET word_count = ? WHERE id = ?", (terms.length, chunk_id))
     # Built once, after the rows, rather than kept up with each of them.
     db.execute(
         "ALTER TABLE chunk_terms ADD PRIMARY KEY (lexeme, chunk_id) INCLUDE (tf, length, body)"
@@ -176,6 +169,20 @@ PG_MIGRATIONS.append(_postings_by_the_shared_analyzer)
 def _postings_without_accents(db: Any) -> None:
     """Migration 5: the analyzer folds Latin accents ("Pokémon" is indexed as "pokemon"), so
     the postings of passages with a letter outside ASCII are made again."""
+    for chunk_id, text, title, outlet in _passages_for_postings(db):
+        if f"{text}{title}{outlet or ''}".isascii():
+            continue
+        terms = passage_terms(text, title, outlet)
+        db.execute("DELETE FROM chunk_terms WHERE chunk_id = ?", (chunk_id,))
+        _insert_terms(db, chunk_id, terms)
+        db.execute("UPDATE chunks SET word_count = ? WHERE id = ?", (terms.length, chunk_id))
+
+
+PG_MIGRATIONS.append(_postings_without_accents)
+
+
+def _passages_for_postings(db: Any) -> Iterator[tuple[int, str, str, str | None]]:
+    """(chunk id, text, title, outlet) of every passage, in id order, a page at a time."""
     last = 0
     while rows := db.execute(
         "SELECT c.id, c.text, a.title, a.outlet FROM chunks c "
@@ -183,16 +190,8 @@ def _postings_without_accents(db: Any) -> None:
         (last,),
     ).fetchall():
         for chunk_id, text, title, outlet in rows:
-            if f"{text}{title}{outlet or ''}".isascii():
-                continue
-            terms = passage_terms(str(text), str(title), outlet)
-            db.execute("DELETE FROM chunk_terms WHERE chunk_id = ?", (chunk_id,))
-            _insert_terms(db, int(chunk_id), terms)
-            db.execute("UPDATE chunks SET word_count = ? WHERE id = ?", (terms.length, chunk_id))
+            yield int(chunk_id), str(text), str(title), outlet
         last = int(rows[-1][0])
-
-
-PG_MIGRATIONS.append(_postings_without_accents)
 
 
 def _insert_terms(db: Any, chunk_id: int, terms: PassageTerms) -> None:

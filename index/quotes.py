@@ -20,9 +20,9 @@ from index.text import STOPWORDS, terms
 
 __all__ = [
     "Candidate",
-    "adds_answer",
     "candidate_sentences",
     "expected_answer",
+    "kinds_lacking",
     "make_quote",
     "rank",
     "window",
@@ -124,10 +124,10 @@ def expected_answer(question: str) -> tuple[re.Pattern[str], ...]:
     return ()
 
 
-def adds_answer(sentence: str, best: str, kinds: Sequence[re.Pattern[str]]) -> bool:
-    """Whether `sentence` has a kind of fact the question asks for that `best` lacks ("leaves
-    at 23:40" beside "will run a night crossing from March")."""
-    return any(kind.search(sentence) and not kind.search(best) for kind in kinds)
+def kinds_lacking(sentence: str, kinds: Sequence[re.Pattern[str]]) -> list[re.Pattern[str]]:
+    """The kinds of fact asked for that `sentence` does not have: "will run a night crossing
+    from March" has a date for "when", not a clock time ("leaves at 23:40")."""
+    return [kind for kind in kinds if not kind.search(sentence)]
 
 
 def rank(

@@ -186,7 +186,7 @@ class Searcher:
         top_lexical = max(lexical_lists[0].values(), default=0.0) or 1.0
         order = _spread(fused, [a.id for a in owners], k, params.keep_top, params.article_penalty)
         if part_vectors:
-            order = _keeping(order, self._targets_best(question, scores, fused, owners), k)
+            order = _keeping(order, _best_of_each_target(question, scores, fused, owners), k)
         order = [j for j in order if np.isfinite(fused[j])]
         chunks = store.get_chunks(ids[j] for j in order)
         articles = store.get_articles(owners[j].id for j in order)
@@ -220,28 +220,6 @@ class Searcher:
             return [dict(whole), *(dict(future.result()) for future in pending)]
         sizes = [params.lexical_candidates] + [params.part_candidates] * (len(queries) - 1)
         return [dict(words.search(query, k)) for query, k in zip(queries, sizes, strict=True)]
-
-    def _targets_best(
-        self,
-        question: Question,
-        scores: Sequence[npt.NDArray[np.float64]],
-        fused: npt.NDArray[np.float64],
-        owners: Sequence[Article],
-    ) -> list[int]:
-        """The best passage for each part of a short question, and from each outlet it names
-        when it names several: the answer quotes a story for each (`index.parts`), so each
-        keeps a place among the k even when the question as a whole prefers other stories."""
-        found: list[int] = []
-        usable = np.isfinite(fused)
-        for column in scores[1:]:
-            found.append(int(np.argmax(np.where(usable, column, -np.inf))))
-        outlets = question.cues.outlets
-        if len(outlets) >= 2:
-            for outlet in sorted(outlets):
-                mine = usable & _flags(a.outlet == outlet for a in owners).astype(bool)
-                if mine.any():
-                    found.append(int(np.argmax(np.where(mine, fused, -np.inf))))
-        return [j for j in dict.fromkeys(found) if usable[j]]
 
     def rarity(self, question: Question) -> dict[str, float]:
         """0..1 per question term: how few passages of the whole corpus use it."""
@@ -320,6 +298,26 @@ def _spread(
         chosen.append(best)
         taken[owners[best]] = taken.get(owners[best], 0) + 1
     return chosen
+
+
+def _best_of_each_target(
+    question: Question,
+    scores: Sequence[npt.NDArray[np.float64]],
+    fused: npt.NDArray[np.float64],
+    owners: Sequence[Article],
+) -> list[int]:
+    """The best passage for each part of a short question, and from each outlet it names when
+    it names several: the answer quotes a story for each (`index.parts`), so each keeps a place
+    among the k even when the question as a whole prefers other stories."""
+    usable = np.isfinite(fused)
+    found = [int(np.argmax(np.where(usable, column, -np.inf))) for column in scores[1:]]
+    outlets = question.cues.outlets
+    if len(outlets) >= 2:
+        for outlet in sorted(outlets):
+            mine = usable & np.fromiter((a.outlet == outlet for a in owners), dtype=bool)
+            if mine.any():
+                found.append(int(np.argmax(np.where(mine, fused, -np.inf))))
+    return [j for j in dict.fromkeys(found) if usable[j]]
 
 
 def _keeping(order: list[int], kept: Sequence[int], k: int) -> list[int]:

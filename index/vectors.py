@@ -291,22 +291,9 @@ class VectorIndex:
         """The index saved at `path`, mapped from the file when it is at least
         `map_from_bytes` long; raises IndexFileError if it is unreadable or not one of ours
         (the caller rebuilds it from the database)."""
-        handle: BinaryIO | None = None
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - kept open while the index is mapped
-            size = os.fstat(handle.fileno()).st_size
-            if size >= map_from_bytes:
-                index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
-                if not _same_file(handle, path):  # replaced between the open and the map
-                    handle.close()
-                    return cls.load(path, map_from_bytes)
-            else:
-                handle.close()
-                handle = None
-                index = faiss.read_index(str(path))
+            index, handle = _read_or_map(path, map_from_bytes)
         except (OSError, RuntimeError) as error:
-            if handle is not None:
-                handle.close()
             raise IndexFileError(
                 f"The vector index {path} cannot be read ({_reason(error)}); "
                 "it can be rebuilt from the database."
@@ -322,6 +309,24 @@ class VectorIndex:
         loaded = cls(int(index.d), index)
         loaded._mapped_file = handle
         return loaded
+
+
+def _read_or_map(path: Path, map_from_bytes: int) -> tuple[Any, BinaryIO | None]:
+    """The FAISS index in the file at `path`: read, or mapped with the file left open (the
+    handle) when it is at least `map_from_bytes` long."""
+    handle = open(path, "rb")  # noqa: SIM115 - kept open while the index is mapped
+    try:
+        if os.fstat(handle.fileno()).st_size < map_from_bytes:
+            handle.close()
+            return faiss.read_index(str(path)), None
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
+        if not _same_file(handle, path):  # replaced between the open and the map
+            handle.close()
+            return _read_or_map(path, map_from_bytes)
+        return index, handle
+    except BaseException:
+        handle.close()
+        raise
 
 
 def _same_file(handle: BinaryIO, path: Path) -> bool:
