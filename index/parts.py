@@ -80,7 +80,7 @@ def choose_per_part(
         ranked = rank(target.wanted, pool, relevance)
         options.append(_best_per_article(target, ranked, rarity))
     chosen = [
-        found[0] if found else PartChoice(target, None, 0.0)
+        _first_covering(target, found, min_focus, other_story_ratio)
         for target, found in zip(targets, options, strict=True)
     ]
     for index in _by_margin(options):
@@ -96,6 +96,22 @@ def choose_per_part(
                 chosen[index] = other
                 break
     return chosen
+
+
+def _first_covering(
+    target: Target, found: Sequence[PartChoice], min_focus: float, ratio: float
+) -> PartChoice:
+    """The best-ranked choice that covers the target among those ranking at least `ratio` of
+    the best: a sentence close to the part in the model's eyes but without its words ("why
+    would they say") does not hide the next story's that has them; the best when none does."""
+    if not found:
+        return PartChoice(target, None, 0.0)
+    for choice in found:
+        if choice.value < ratio * found[0].value:
+            break
+        if choice.focus >= min_focus:
+            return choice
+    return found[0]
 
 
 def _best_per_article(

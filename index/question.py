@@ -129,9 +129,14 @@ def read_question(
     )
 
 
-# "how much", "how many", "how long": the second word asks, it is not what is asked about (an
-# article that says "will cost 240 million" answers "how much will it cost" without "much").
-_HOW = re.compile(r"\bhow\s+(much|many|long|far|often|old|big|soon|come)\b", re.I)
+# "how much", "how many", "how long", "how bad": the second word asks for a measure, it is not
+# what is asked about (an article that says "will cost 240 million" answers "how much will it
+# cost" without "much"; one that counts the layoffs answers "how bad were the layoffs").
+_HOW = re.compile(
+    r"\bhow\s+(much|many|long|far|often|old|big|soon|come|bad|badly|good|well|serious|severe"
+    r"|large|high|low|fast|deep|close|expensive|hard|strong|wide|widespread|likely|early|late)\b",
+    re.I,
+)
 
 
 def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozenset[str]:

@@ -419,6 +419,28 @@ def test_a_part_skips_another_story_that_misses_its_words_for_one_that_covers_th
     assert {q.article.id for q in answer.quotes} == {opening.id, LIBRARY_ARTICLE.id}
 
 
+def test_a_part_whose_closest_story_lacks_its_words_takes_a_close_one_that_has_them() -> None:
+    # The readers' letter ranks first for the library part (for the model it is about opening
+    # hours) but never names the library; the library's own story ranks close behind and is
+    # quoted for the part instead of leaving it uncovered.
+    letters_text = (
+        "Readers' letters\n\n"
+        "Why would anyone close the doors early on a Sunday, when a late opening is what "
+        "families want?"
+    )
+    letters = _article(7, letters_text, "The Gazette", "Readers' letters")
+    passages = _parts_passages(
+        (BRIDGE_ARTICLE, 0.8, (0.9, 0.1)),
+        (letters, 0.7, (0.1, 0.95)),
+        (LIBRARY_ARTICLE, 0.7, (0.1, 0.85)),
+    )
+    question = _asked("bridge cost and how late is the library open on sunday", passages)
+    rarity = {"librari": 0.9, "sunday": 0.3, "late": 0.3, "open": 0.2, "bridg": 0.6, "cost": 0.3}
+    answer = compose_answer(question, passages, rarity=rarity)
+    assert {q.article.id for q in answer.quotes} == {BRIDGE_ARTICLE.id, LIBRARY_ARTICLE.id}
+    assert answer.uncovered == ()
+
+
 def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     passages = _parts_passages((BRIDGE_ARTICLE, 0.8, (0.9, 0.2)), (GARDEN_ARTICLE, 0.5, (0.1, 0.4)))
     answer = compose_answer(_asked("bridge cost and when does the zoo reopen", passages), passages)

@@ -51,6 +51,14 @@ def test_a_chat_question_asking_for_a_result_leaves_the_word_out_of_its_topic() 
     assert "result" in long.wanted
 
 
+def test_a_measure_asked_with_how_is_not_part_of_the_topic() -> None:
+    # An article counting the layoffs answers "how bad were they" without the word "bad".
+    assert read_question("how bad were the ferry layoffs", OUTLETS).wanted == {"ferri", "layoff"}
+    assert read_question("how serious is the bridge crack", OUTLETS).wanted == {"bridg", "crack"}
+    # Elsewhere the word is what is asked about.
+    assert "bad" in read_question("bad weather closes the bridge", OUTLETS).wanted
+
+
 def test_control_characters_never_reach_search() -> None:
     question = read_question("what\x00 happened\x00-1\x00 to\tftx", OUTLETS)
     assert question.text == "what happened -1 to ftx"
