@@ -419,9 +419,15 @@ def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> lis
     breaks = [m for m in _CASUAL_BREAK.finditer(text) if m.end() < len(text)]
     if breaks and _words_of(text[breaks[-1].end() :]) & _EVERY_PART:
         # "..., what happened w both": asks for the parts before it, is not one itself.
-        before = split(text[: breaks[-1].start()])
+        head, tail = text[: breaks[-1].start()], text[breaks[-1].end() :]
+        before = split(head)
         if len(before) >= 2:
             parts = before
+        else:
+            # "uber and nike earnings, did either miss revenue": the question asks it of each.
+            names = _each_name(split(head, min_words=1, breaks=_NAMES_BREAK))
+            if len(names) >= 2:
+                return [f"{name} {tail}" for name in names]
     if len(parts) < 2:
         return parts
     subject = _WORD.findall(_PLACEHOLDER.sub(" ", parts[0]))
@@ -433,6 +439,19 @@ def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> lis
             part = f"{subject[0]} {part}"
         carried.append(part)
     return carried
+
+
+def _each_name(names: Sequence[str]) -> list[str]:
+    """Names joined before a shared noun, each with the noun: "uber and nike earnings" reads
+    as "uber earnings" and "nike earnings" when the first name is one word and the last has
+    more (a name of several words, "man utd and real madrid", shares nothing)."""
+    if len(names) < 2 or any(_informative(n) > _MAX_TOPIC_WORDS for n in names):
+        return []
+    first, last = names[0].split(), names[-1].split()
+    if len(first) != 1 or len(last) < 2:
+        return list(names)
+    shared = " ".join(last[1:])
+    return [*(f"{name} {shared}" for name in names[:-1]), names[-1]]
 
 
 def _cut_before_outlets(piece: str, kept: Sequence[str], outlets: Sequence[str]) -> list[str]:

@@ -149,6 +149,16 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "ferry strike and the bridge vote, what happened w both",
             ["ferry strike", "the bridge vote"],
         ),
+        # A question asked of each of two names before it: one part for each, a noun after
+        # the names shared by both.
+        (
+            "ruiz and okafor pay plans, did either back down",
+            ["ruiz pay plans did either back down", "okafor pay plans did either back down"],
+        ),
+        (
+            "ruiz and okafor, did either back down",
+            ["ruiz did either back down", "okafor did either back down"],
+        ),
         # One match, one pair of names, one outlet pair: one part.
         ("who scored for rovers vs united on saturday", []),
         ("ruiz and okafor debate", []),
