@@ -73,16 +73,26 @@ class Library:
             if self.is_open:
                 return
             store = Store(self.data_dir / DATABASE_FILE)
-            dim = self._prepare_vectors(store)
-            path = self.data_dir / VECTORS_FILE
-            # Reading a large vector file takes seconds (1.6 s at 1M passages) outside Python's
-            # lock: it runs beside reading the passage ids and checking the lexical index.
-            with ThreadPoolExecutor(1, thread_name_prefix="newsbot-vectors") as pool:
-                loading = pool.submit(_read_vectors, path, dim)
-                stored = set(store.chunk_ids())
-                self._lexical = self._open_lexical(store, stored)
-                loaded = loading.result()
-            self._vectors = self._finish_vectors(store, loaded, dim, stored)
+            try:
+                dim = self._prepare_vectors(store)
+                path = self.data_dir / VECTORS_FILE
+                # Reading a large vector file takes seconds (1.6 s at 1M passages) outside
+                # Python's lock: it runs beside reading the passage ids and checking the
+                # lexical index.
+                with ThreadPoolExecutor(1, thread_name_prefix="newsbot-vectors") as pool:
+                    loading = pool.submit(_read_vectors, path, dim)
+                    stored = set(store.chunk_ids())
+                    self._lexical = self._open_lexical(store, stored)
+                    loaded = loading.result()
+                self._vectors = self._finish_vectors(store, loaded, dim, stored)
+            except BaseException:
+                # A failed open (a damaged index, a full disk) leaves nothing open behind it:
+                # the next attempt, or another process, finds the files free.
+                if self._lexical is not None:
+                    self._lexical.close()
+                    self._lexical = None
+                store.close()
+                raise
             self._store = store
 
     def close(self) -> None:

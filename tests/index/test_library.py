@@ -57,6 +57,34 @@ def test_a_deleted_index_file_is_rebuilt_from_the_database(settings: Settings) -
         assert engine.search("ferry route 4", 1)[0].article.title == "Harbour story 4"
 
 
+def test_an_open_that_fails_midway_closes_what_it_opened_and_can_be_retried(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Engine(settings, encoder=HashingEncoder()) as engine:
+        engine.add_drafts([_draft(n) for n in range(3)])
+    closed: list[str] = []
+    store_close = library_module.Store.close
+
+    def record_close(store: library_module.Store) -> None:
+        closed.append("store")
+        store_close(store)
+
+    def fail(*_: object) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(library_module.Store, "close", record_close)
+    with monkeypatch.context() as failing:
+        failing.setattr(library_module.Library, "_finish_vectors", fail)
+        engine = Engine(settings, encoder=HashingEncoder())
+        with pytest.raises(OSError, match="No space left"):
+            engine.open()
+    assert closed == ["store"]
+    assert not engine.library.is_open
+    # The lexical index it had opened was let go too: opening again works.
+    with engine.open():
+        assert engine.stats().articles == 3
+
+
 def test_variants_share_the_corpus_and_leave_the_original_untouched(engine: Engine) -> None:
     engine.add_drafts([_draft(n) for n in range(3)])
     variant = engine.with_params(search=type(engine.search_params)(dense_weight=1.0))
