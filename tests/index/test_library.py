@@ -13,6 +13,7 @@ from index.embed_onnx import encoder_for
 from index.library import VECTORS_FILE
 from index.models import ArticleDraft
 from index.settings import DEFAULT_MODEL
+from index.store import Store
 from tests.conftest import NamedEncoder
 
 
@@ -63,16 +64,16 @@ def test_an_open_that_fails_midway_closes_what_it_opened_and_can_be_retried(
     with Engine(settings, encoder=HashingEncoder()) as engine:
         engine.add_drafts([_draft(n) for n in range(3)])
     closed: list[str] = []
-    store_close = library_module.Store.close
+    store_close = Store.close
 
-    def record_close(store: library_module.Store) -> None:
+    def record_close(store: Store) -> None:
         closed.append("store")
         store_close(store)
 
     def fail(*_: object) -> None:
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(library_module.Store, "close", record_close)
+    monkeypatch.setattr(Store, "close", record_close)
     with monkeypatch.context() as failing:
         failing.setattr(library_module.Library, "_finish_vectors", fail)
         engine = Engine(settings, encoder=HashingEncoder())
