@@ -107,8 +107,12 @@ class AnswerParams:
     # and ranks at least this share of its best (`index.parts.choose_per_part`).
     part_other_story_ratio: float = 0.7
     # A question in another language than the articles' (with a multilingual model) shares no
-    # words with them: only the cosine can say whether a passage answers it.
+    # words with them: only the model can say whether a sentence answers it. Its sentences
+    # from this many of the best passages are compared with the question, and the closest is
+    # quoted when its cosine reaches `min_cross_lingual_dense` (the passage's cosine stands in
+    # where no `Similarity` is given).
     min_cross_lingual_dense: float = 0.85
+    cross_lingual_passages: int = 3
     # A decline names the closest stories only when the evidence came within this much of
     # `min_evidence`: far-off headlines are noise, not help.
     suggest_margin: float = 0.25
@@ -190,15 +194,12 @@ def compose_answer(
         return Answer(text, False, passages=passages, reason="My sources have nothing yet.")
     if not question.wanted:
         return Answer(text, False, passages=passages, reason="I could not find a question in that.")
-    ranked = _ranked(question, passages, params)
-    # A question in another language than the articles' is judged by the cosine alone (below).
     if question.language != "en":
-        similarity = None
+        return _across_languages(question, passages, params, similarity)
+    ranked = _ranked(question, passages, params)
     evidence = _weigh(question, passages, params, ranked, rarity, similarity)
     floor = params.min_short_evidence if _is_short(question, params) else params.min_evidence
     margin = evidence.score - floor
-    if question.language != "en":
-        margin = evidence.best_dense - params.min_cross_lingual_dense
     confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes = _choose_quotes(ranked, params, expected_answer(text)) if supported else []
@@ -247,6 +248,50 @@ def compose_answer(
         passages=passages,
         confidence=confidence,
         uncovered=uncovered,
+        language=question.language,
+    )
+
+
+def _across_languages(
+    question: Question,
+    passages: list[Passage],
+    params: AnswerParams,
+    similarity: Similarity | None,
+) -> Answer:
+    """A question in another language than the articles' (a multilingual model found them):
+    the sentence of the best passages closest to it in the model's eyes, quoted when close
+    enough, or a decline in the question's language. Their words cannot be compared."""
+    candidates = [
+        c for c in candidate_sentences(passages[: params.cross_lingual_passages]) if c.prose
+    ]
+    best: Candidate | None = None
+    closeness = max((p.dense for p in passages), default=0.0)
+    if candidates and similarity is not None:
+        cosines = similarity([_sentence(c) for c in candidates])
+        index = max(range(len(candidates)), key=lambda i: cosines[i])
+        best, closeness = candidates[index], float(cosines[index])
+    elif candidates:
+        best = candidates[0]
+    margin = closeness - params.min_cross_lingual_dense
+    confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
+    if best is None or margin < 0:
+        close = margin >= -params.suggest_margin
+        return Answer(
+            question.text,
+            False,
+            passages=passages,
+            reason=not_covered(question.language),
+            confidence=confidence,
+            suggestions=tuple(_closest(passages)) if close else (),
+            language=question.language,
+        )
+    quote = make_quote(best.article, best.span, params.short_sentence_words)
+    return Answer(
+        question.text,
+        True,
+        quotes=[quote],
+        passages=passages,
+        confidence=confidence,
         language=question.language,
     )
 

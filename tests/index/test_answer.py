@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index import AnswerParams, Engine, Settings
-from index.answer import compose_answer, weigh
+from index.answer import Similarity, compose_answer, weigh
 from index.chunk import sentence_spans
 from index.models import Article, Chunk, Passage
 from index.question import Question, read_question
@@ -350,6 +350,32 @@ def test_the_real_model_declines_near_misses_on_a_small_corpus(tmp_path: Path) -
             "dr ramaswamy nobel prize",
         ):
             assert not engine.ask(near_miss).answered, near_miss
+
+
+# -- questions in other languages ----------------------------------------------------------
+
+
+def test_a_question_in_another_language_quotes_the_sentence_the_model_finds_closest() -> None:
+    # Russian words share nothing with the English sentences: the model's cosine with each
+    # sentence (here a stand-in) picks the quote, and decides whether to answer at all.
+    passages = _passages((BRIDGE_ARTICLE, 2.0, 0.8), (LIBRARY_ARTICLE, 1.0, 0.6))
+    question = _asked("сколько будет стоить новый мост?", passages)
+    assert question.language == "ru"
+
+    def cosines(close: float) -> Similarity:
+        def similarity(texts: Sequence[str]) -> list[float]:
+            return [close if "40 million" in t else 0.5 for t in texts]
+
+        return similarity
+
+    answer = compose_answer(question, passages, similarity=cosines(0.9))
+    assert answer.answered and answer.language == "ru"
+    assert [q.text for q in answer.quotes] == [
+        "The bridge will cost 40 million dollars and is due to open in 2026."
+    ]
+    declined = compose_answer(question, passages, similarity=cosines(0.8))
+    assert not declined.answered and not declined.quotes
+    assert declined.language == "ru" and "источник" in declined.reason.lower()
 
 
 # -- questions in several parts ------------------------------------------------------------

