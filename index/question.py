@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from index.amounts import Amount, stated_amounts
 from index.cues import (
     PART_FILLER,
     REPORTING_WORDS,
@@ -73,6 +74,8 @@ class Question:
     names: tuple[str, ...]
     # Numbers as written ("16", "2024", "$32 billion"), each with a neighbouring word if any.
     numbers: tuple[tuple[str, str | None], ...]
+    # Figures it states ("$700m", "1,900"), which an answer's stories must have too.
+    amounts: tuple[Amount, ...]
     # Sources the question names ("a Bloomberg report") that no stored outlet matches.
     sources: tuple[str, ...]
     parts: tuple[Part, ...] = ()
@@ -122,6 +125,7 @@ def read_question(
         wanted=_wanted(topic, outlets, casual),
         names=_names(text, outlets),
         numbers=_numbers(text),
+        amounts=stated_amounts(text),
         sources=tuple(named_sources(text, outlets)),
         parts=parts,
         asked_at=asked_at,

@@ -352,6 +352,17 @@ def test_the_real_model_declines_near_misses_on_a_small_corpus(tmp_path: Path) -
             assert not engine.ask(near_miss).answered, near_miss
 
 
+def test_a_figure_no_close_story_states_is_declined_naming_it() -> None:
+    # The bridge story is close in every other way, but says 40 million, not 90.
+    passages = _passages((BRIDGE_ARTICLE, 2.0, 0.8), (LIBRARY_ARTICLE, 1.0, 0.3))
+    stated = compose_answer(_asked("did the harbour bridge cost $40 million", passages), passages)
+    assert stated.answered
+    other = compose_answer(_asked("did the harbour bridge cost $90 million", passages), passages)
+    assert not other.answered and not other.quotes
+    assert "$90 million" in other.reason
+    assert BRIDGE_ARTICLE in other.suggestions
+
+
 # -- questions in other languages ----------------------------------------------------------
 
 

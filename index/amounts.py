@@ -1,0 +1,110 @@
+"""Amounts a question states ("$700m", "1,900 jobs", "12%") and whether the sources state them:
+a near miss often names the right company with a figure no article has ("google 700m
+settlement"), and an answer about another figure would mislead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Amount", "amounts_in", "missing_amounts", "stated_amounts"]
+
+_SCALES = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+    "t": 1e12,
+    "tn": 1e12,
+    "trillion": 1e12,
+}
+_PERCENT = {"%", "percent", "per cent"}
+# A number not glued to letters before it ("h200", "gpt-5", "ps5" are names), with an optional
+# currency sign before and a scale or percent after ("$69bn", "700m", "1.5 million", "12%").
+_AMOUNT = re.compile(
+    r"(?<![\w.,-])(?P<sign>[$£€¥])?\s?(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?"
+    r"(?:\s?(?P<scale>k|mn|mln|m|bn|b|tn|t|thousand|millions?|billions?|trillion)\b"
+    r"|\s?(?P<percent>%|percent\b|per cent\b))?"
+    r"(?![\w-])",
+    re.I,
+)
+# "over 800 yards", "up to $2000": a bound, which a story may meet with another figure.
+_BOUND = re.compile(
+    r"\b(?:over|above|under|below|more than|less than|fewer than|almost|nearly|about|around|"
+    r"roughly|approximately|up to|at least|at most|some|circa)\s*$|~\s*$",
+    re.I,
+)
+# A four-digit number in this range reads as a year ("2023 goals", "the 1989 tour").
+_YEARS = range(1950, 2100)
+# A bare number under this is a count, a rank or a model ("game 3", "iphone 16"), not a figure.
+_MIN_BARE = 100
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A figure as typed and its value (a percentage is kept apart from a plain number)."""
+
+    text: str
+    value: float
+    percent: bool = False
+
+
+def _read(match: re.Match[str]) -> Amount:
+    value = float(match["number"].replace(",", "") + (match["fraction"] or ""))
+    if match["scale"]:
+        value *= _SCALES[match["scale"].lower()]
+    return Amount(match.group().strip(), value, bool(match["percent"]))
+
+
+def stated_amounts(text: str) -> tuple[Amount, ...]:
+    """The figures a question states exactly: with a currency sign, a scale or a percent
+    sign, or a bare number of at least three digits that is not a year; not a bound ("over
+    800", "up to $2000")."""
+    found: list[Amount] = []
+    for match in _AMOUNT.finditer(text):
+        if _BOUND.search(text, max(0, match.start() - 20), match.start()):
+            continue
+        marked = match["sign"] or match["scale"] or match["percent"]
+        if not marked:
+            number = match["number"]
+            year = "," not in number and int(number) in _YEARS
+            if match["fraction"] or int(number.replace(",", "")) < _MIN_BARE or year:
+                continue
+        found.append(_read(match))
+    return tuple(found)
+
+
+def amounts_in(text: str) -> set[tuple[float, bool]]:
+    """Every figure in `text` as (value, is a percentage)."""
+    found: set[tuple[float, bool]] = set()
+    for match in _AMOUNT.finditer(text):
+        amount = _read(match)
+        found.add((amount.value, amount.percent))
+    return found
+
+
+def missing_amounts(stated: Iterable[Amount], texts: Iterable[str]) -> list[Amount]:
+    """The stated figures that none of `texts` has ("$700 million" has "700m"; "1,900" has
+    "1900")."""
+    wanted = list(stated)
+    if not wanted:
+        return []
+    seen: set[tuple[float, bool]] = set()
+    for text in texts:
+        seen |= amounts_in(text)
+    return [a for a in wanted if not any(_same(a, value, pc) for value, pc in seen)]
+
+
+def _same(amount: Amount, value: float, percent: bool) -> bool:
+    if amount.percent != percent:
+        return False
+    return abs(amount.value - value) <= 1e-6 * max(1.0, abs(amount.value))

@@ -1,0 +1,44 @@
+"""Figures a question states, found in the sources however they are written."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.amounts import missing_amounts, stated_amounts
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("google 700m settlement with states", ["700m"]),
+        ("is microsoft laying off 1900 people", ["1900"]),
+        ("x $1 fee", ["$1"]),
+        ("did rates hit 7.5%", ["7.5%"]),
+        ("2,000 layoffs at the port", ["2,000"]),
+        # Years, small counts and model names are not figures; nor are bounds.
+        ("who won the 2023 final", []),
+        ("world series game 3 result", []),
+        ("iphone 16 price", []),
+        ("nvidia h200 and gpt-5", []),
+        ("amassed over 800 yards", []),
+        ("a welcome bonus of up to $2000", []),
+    ],
+)
+def test_a_question_states_figures_not_years_counts_names_or_bounds(
+    question: str, figures: list[str]
+) -> None:
+    assert [a.text for a in stated_amounts(question)] == figures
+
+
+def test_a_figure_is_found_however_the_story_writes_it() -> None:
+    def missing(question: str, text: str) -> list[str]:
+        return [a.text for a in missing_amounts(stated_amounts(question), [text])]
+
+    assert missing("google 700m settlement", "Google will pay $700 million to the states.") == []
+    assert missing("laying off 1900", "Microsoft is cutting 1,900 jobs.") == []
+    assert missing("a $69bn deal", "the $69 billion deal closed") == []
+    assert missing("rates at 7.5%", "rates reached 7.5 percent") == []
+    assert missing("google 700m settlement", "Google settled for $70 million.") == ["700m"]
+    # A percentage is not the plain number.
+    assert missing("a 12% rise", "12 new stores opened") == ["12%"]
+    assert missing("what happened", "nothing stated") == []
