@@ -209,7 +209,9 @@ def compose_answer(
         question.amounts,
         {p.article.id: p.article.text for p in passages[: params.quote_passages]}.values(),
     )
-    quotes = _choose_quotes(ranked, params, expected_answer(text)) if supported else []
+    quotes: list[Quote] = []
+    if supported:
+        quotes = _choose_quotes(ranked, params, expected_answer(text), _is_short(question, params))
     if missing:
         quotes = []
     uncovered: tuple[str, ...] = ()
@@ -325,10 +327,13 @@ def _choose_quotes(
     ranked: Sequence[tuple[float, Candidate]],
     params: AnswerParams,
     expects: Sequence[re.Pattern[str]] = (),
+    other_story_for_kind: bool = False,
 ) -> list[Quote]:
     """The best sentence overall, maybe a second from its article (one with what the question
     `expects` when the best lacks it), and the best sentence of each other article that scores
-    almost as well; grouped by article, in article order."""
+    almost as well; grouped by article, in article order. With `other_story_for_kind`, when
+    no chosen sentence has any kind of fact expected ("when" answered without a date), the best
+    sentence of another story that has one is added, at the second quote's share."""
     if not ranked:
         return []
     best = ranked[0][0]
@@ -351,6 +356,8 @@ def _choose_quotes(
             len(chosen) < params.max_articles and value >= params.relative_article_score * best
         ):
             chosen[article] = [candidate]
+    if other_story_for_kind and expects:
+        _add_story_with_kind(ranked, chosen, expects, params.second_quote_ratio * best)
     quotes: list[Quote] = []
     for group in chosen.values():
         for candidate in sorted(group, key=lambda c: c.span.start):
@@ -359,6 +366,28 @@ def _choose_quotes(
                     make_quote(candidate.article, candidate.span, params.short_sentence_words)
                 )
     return without_repeats(quotes)
+
+
+def _add_story_with_kind(
+    ranked: Sequence[tuple[float, Candidate]],
+    chosen: dict[int, list[Candidate]],
+    expects: Sequence[re.Pattern[str]],
+    floor: float,
+) -> None:
+    """Add to `chosen` the best sentence at or above `floor` from another story that has a
+    kind of fact `expects`, when no chosen sentence has any."""
+
+    def has_kind(candidate: Candidate) -> bool:
+        return any(kind.search(_sentence(candidate)) for kind in expects)
+
+    if any(has_kind(c) for group in chosen.values() for c in group):
+        return
+    for value, candidate in ranked:
+        if value < floor:
+            return
+        if candidate.article.id not in chosen and candidate.prose and has_kind(candidate):
+            chosen[candidate.article.id] = [candidate]
+            return
 
 
 def _sentence(candidate: Candidate) -> str:

@@ -47,11 +47,18 @@ _DATE = re.compile(
     r"|Thursday|Friday|Saturday|Sunday|today|tonight|tomorrow|(?:19|20)\d\d)\b"
 )
 _CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)", re.I)
+# A count or sum, in digits or in words ("seven counts", "a dozen", "two million").
+_AMOUNT_STATED = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?)\b",
+    re.I,
+)
 # What a question asks for, and the kinds of fact a sentence that gives it has.
 _ASKS = (
     (
         re.compile(r"\b(?:how (?:many|much)|price|cost|costs|worth|paid|fined?|raised?)\b", re.I),
-        (re.compile(r"\d"),),
+        (_AMOUNT_STATED,),
     ),
     (
         re.compile(r"\b(?:when|what time|what date|release date|what day)\b", re.I),

@@ -14,6 +14,7 @@ from index.answer import Similarity, compose_answer, weigh
 from index.chunk import sentence_spans
 from index.models import Article, Chunk, Passage
 from index.question import Question, read_question
+from index.quotes import expected_answer, kinds_lacking
 from tests.conftest import SEED_ARTICLE, require
 
 # Every engine test here runs on the embedded store and on the shared PostgreSQL one.
@@ -118,6 +119,36 @@ def test_a_second_sentence_with_what_the_question_asks_for_is_quoted_too() -> No
     # A question that asks for no time or number gets the best sentence only.
     answer = compose_answer(_asked("is there a night ferry?", passages), passages)
     assert len(answer.quotes) == 1
+
+
+def test_a_count_in_words_answers_how_many() -> None:
+    kinds = expected_answer("how many counts was he charged with")
+    assert kinds_lacking("He was found guilty on seven counts.", kinds) == []
+    assert kinds_lacking("He was found guilty on 7 counts.", kinds) == []
+    assert kinds_lacking("He was found guilty.", kinds) == list(kinds)
+
+
+def test_a_when_question_whose_best_story_gives_no_date_gets_a_story_that_does() -> None:
+    # The explainer ranks first but never says when; the schedule story, close behind, does.
+    explainer_text = (
+        "Night ferry explained\n\n"
+        "The night ferry to the island has been years in the making for Harbour Ferries. "
+        "Islanders had asked the night ferry company for a later crossing for a decade."
+    )
+    schedule_text = (
+        "Ferry timetable\n\n"
+        "The first night ferry to the island sails on March 1, the timetable shows. "
+        "Fares are unchanged."
+    )
+    explainer = _article(8, explainer_text, "Island News", "Night ferry explained")
+    schedule = _article(9, schedule_text, "City News", "Ferry timetable")
+    passages = _passages((explainer, 2.0, 0.8), (schedule, 1.6, 0.7))
+    answer = compose_answer(_asked("when does the night ferry start?", passages), passages)
+    assert [a.id for a, _ in answer.quotes_by_article()] == [explainer.id, schedule.id]
+    assert "March 1" in answer.quotes[-1].text
+    # Without the question asking "when", the best story alone.
+    answer = compose_answer(_asked("night ferry to the island history", passages), passages)
+    assert [a.id for a, _ in answer.quotes_by_article()] == [explainer.id]
 
 
 def test_weak_evidence_is_declined_with_the_closest_headlines() -> None:
