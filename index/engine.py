@@ -40,6 +40,7 @@ from index.models import (
 from index.period import asks_only_for_news, settled_after
 from index.question import CASUAL_TERMS, Question, read_question
 from index.search import Searcher, SearchParams
+from index.sentence_cache import SentenceVectors
 from index.settings import Settings
 from index.spelling import mend_typos
 from index.store import Store
@@ -77,6 +78,7 @@ class Engine:
         self.feeds = Feeds(self.library, self.ingester, settings, clock or SystemClock())
         self.library.clock = self.feeds.clock
         self.initials = LibraryCorpus(self.library)
+        self.sentences = SentenceVectors(self.encoder)
 
     def with_params(
         self, search: SearchParams | None = None, answer: AnswerParams | None = None
@@ -290,7 +292,7 @@ class Engine:
                 return []
             if not vector:
                 vector.append(self.encoder.encode_queries([question.text])[0])
-            return [float(c) for c in self.encoder.encode(list(texts)) @ vector[0]]
+            return [float(c) for c in self.sentences.encode(list(texts)) @ vector[0]]
 
         return cosines
 
