@@ -27,7 +27,6 @@ _SCALES = {
     "tn": 1e12,
     "trillion": 1e12,
 }
-_PERCENT = {"%", "percent", "per cent"}
 # A number not glued to letters before it ("h200", "gpt-5", "ps5" are names), with an optional
 # currency sign before and a scale or percent after ("$69bn", "700m", "1.5 million", "12%").
 _AMOUNT = re.compile(

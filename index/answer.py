@@ -210,10 +210,8 @@ def compose_answer(
         {p.article.id: p.article.text for p in passages[: params.quote_passages]}.values(),
     )
     quotes: list[Quote] = []
-    if supported:
+    if supported and not missing:
         quotes = _choose_quotes(ranked, params, expected_answer(text), _is_short(question, params))
-    if missing:
-        quotes = []
     uncovered: tuple[str, ...] = ()
     # Parts are answered one by one for short questions only: the clauses of a long, detailed
     # question describe one story (measured on MultiHop-RAG: per-part quotes from other
