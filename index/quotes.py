@@ -105,8 +105,30 @@ def candidate_sentences(passages: Sequence[Passage]) -> list[Candidate]:
     return found
 
 
+# Shouted lines are headlines of other stories, promotions and score boxes ("CLICK HERE TO GET
+# THE APP", "WEEK 10 STANDARD RANKINGS"): at least three capitalised words of four letters or
+# more, and a quarter of the words in capitals. Photo captions open with their agency ("via
+# Getty") or carry a capitalised dateline ("LAS VEGAS, NEVADA – JUNE 29:").
+_SHOUTED_MIN_WORDS = 3
+_SHOUTED_SHARE = 0.25
+_CAPTION = re.compile(
+    r"^via [A-Z]\w+\b|\b[A-Z]{2,}(?:[ ,]+[A-Z]{2,})* [–-] (?:JANUARY|FEBRUARY|MARCH|APRIL|MAY"
+    r"|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER) \d{1,2}:"
+)
+
+
+def _shouted(sentence: str) -> bool:
+    words = [w for w in _TOKEN.findall(sentence) if len(w) > 1 and not w.isdigit()]
+    capitals = [w for w in words if w.isupper()]
+    long_capitals = sum(1 for w in capitals if len(w) >= 4)
+    return long_capitals >= _SHOUTED_MIN_WORDS and len(capitals) >= _SHOUTED_SHARE * len(words)
+
+
 def _is_prose(sentence: str) -> bool:
-    """Whether a sentence reads as prose rather than a list, credit or score line."""
+    """Whether a sentence reads as prose rather than a list, credit, caption, score line or a
+    shouted headline of another story."""
+    if _CAPTION.search(sentence) or _shouted(sentence):
+        return False
     words = [w for w in _TOKEN.findall(sentence.lower()) if len(w) > 1]  # not the "a" of "N/A"
     if len(words) < _PROSE_WORDS:
         return True

@@ -517,6 +517,21 @@ def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     assert answer.uncovered == ("when does the zoo reopen",)
 
 
+def test_a_photo_caption_or_a_shouted_promotion_is_not_quoted_before_prose() -> None:
+    fight = (
+        "Harbour title fight\n\n"
+        "via Getty HARBOUR CITY, NORTHVALE – JUNE 29: Ana Ruiz and Lena Okafor face off at the "
+        "harbour arena weigh-in before the title fight.\n\n"
+        "CLICK HERE FOR HARBOUR FIGHT NIGHT TICKETS AND THE RUIZ OKAFOR TITLE FIGHT REPLAY\n\n"
+        "Ana Ruiz kept her harbour title, beating Lena Okafor on points after twelve rounds."
+    )
+    article = _article(6, fight, "The Gazette", "Harbour title fight")
+    passages = _passages((article, 2.0, 0.8))
+    answer = compose_answer(_asked("ruiz okafor title fight result", passages), passages)
+    assert answer.answered
+    assert [q.text[:31] for q in answer.quotes] == ["Ana Ruiz kept her harbour title"]
+
+
 def test_a_score_box_or_credit_line_is_not_quoted_before_prose() -> None:
     review = (
         "Harbour Ferry Pro review\n\n"
