@@ -1,6 +1,8 @@
-"""Amounts a question states ("$700m", "1,900 jobs", "12%") and whether the sources state them:
-a near miss often names the right company with a figure no article has ("google 700m
-settlement"), and an answer about another figure would mislead.
+"""Figures a question states and whether the sources state them: amounts ("$700m", "1,900
+jobs", "12%") and names with a number ("gpt-5", "ps5", "cop28"). A near miss often names the
+right company with a figure or a model no article has ("google 700m settlement", "when does
+gpt-5 drop"), and an answer about another figure or model would mislead. Digits and Latin
+names read the same in a question in any language.
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from index.text import STOPWORDS
 
 __all__ = ["Amount", "amounts_in", "missing_amounts", "stated_amounts"]
 
@@ -36,6 +40,13 @@ _AMOUNT = re.compile(
     r"(?![\w-])",
     re.I,
 )
+# A name with a number glued or hyphenated to it: "gpt-5", "ps5", "h200", "cop28", "q3" (not
+# "game 3" or "iphone 16", which articles write with other words between as often).
+_NUMBERED_NAME = re.compile(r"(?<![\w-])(?P<name>[^\W\d_]+)-?(?P<number>\d{1,4})(?![\w-])")
+_NOT_NAMES = frozenset(
+    "top post pre mid non anti sub over under ex age aged day days week weeks year years "
+    "game games round rounds week no number".split()
+)
 # "over 800 yards", "up to $2000": a bound, which a story may meet with another figure.
 _BOUND = re.compile(
     r"\b(?:over|above|under|below|more than|less than|fewer than|almost|nearly|about|around|"
@@ -55,6 +66,8 @@ class Amount:
     text: str
     value: float
     percent: bool = False
+    # For a name with a number ("gpt-5"): the name and number as one lower-case word ("gpt5").
+    name: str = ""
 
 
 def _read(match: re.Match[str]) -> Amount:
@@ -79,7 +92,16 @@ def stated_amounts(text: str) -> tuple[Amount, ...]:
             if match["fraction"] or int(number.replace(",", "")) < _MIN_BARE or year:
                 continue
         found.append(_read(match))
+    for match in _NUMBERED_NAME.finditer(text):
+        name = match["name"].lower()
+        # "cop28", not a Cyrillic word glued to a number; "under-30", "top-10" are no names.
+        if name.isascii() and name not in STOPWORDS and name not in _NOT_NAMES:
+            found.append(Amount(match.group(), float(match["number"]), name=_named(match)))
     return tuple(found)
+
+
+def _named(match: re.Match[str]) -> str:
+    return f"{match['name'].lower()}{int(match['number'])}"
 
 
 def amounts_in(text: str) -> set[tuple[float, bool]]:
@@ -93,14 +115,20 @@ def amounts_in(text: str) -> set[tuple[float, bool]]:
 
 def missing_amounts(stated: Iterable[Amount], texts: Iterable[str]) -> list[Amount]:
     """The stated figures that none of `texts` has ("$700 million" has "700m"; "1,900" has
-    "1900")."""
+    "1900"; "GPT-5" has "gpt-5" and "gpt5", "GPT-4" has neither)."""
     wanted = list(stated)
     if not wanted:
         return []
     seen: set[tuple[float, bool]] = set()
+    names: set[str] = set()
     for text in texts:
         seen |= amounts_in(text)
-    return [a for a in wanted if not any(_same(a, value, pc) for value, pc in seen)]
+        names |= {_named(m) for m in _NUMBERED_NAME.finditer(text)}
+    return [
+        a
+        for a in wanted
+        if (a.name not in names if a.name else not any(_same(a, v, pc) for v, pc in seen))
+    ]
 
 
 def _same(amount: Amount, value: float, percent: bool) -> bool:

@@ -258,10 +258,9 @@ class Engine:
                 reason=english_only(question.language),
                 language=question.language,
             )
-        if question.language == "en":
-            year = settled_after(question.text, lambda: self.library.holdings().last_published)
-            if year is not None:
-                return after_sources(question, year, self.library.holdings())
+        year = settled_after(question.text, lambda: self.library.holdings().last_published)
+        if year is not None:
+            return after_sources(question, year, self.library.holdings())
         timed = question.period is not None or question.cues.recent
         if timed and asks_only_for_news(question.wanted):
             # "What happened today?", "any news this week?": no topic, only a time.

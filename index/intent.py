@@ -11,6 +11,7 @@ topics, so they do not decline real news questions that mention the same things.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "not_covered",
     "read_intent",
     "reply_for",
+    "sources_end",
 ]
 
 
@@ -246,6 +248,24 @@ _NOT_COVERED = {
     "ru": "Мои источники об этом не пишут.",
     "uk": "Мої джерела про це не пишуть.",
 }
+
+
+def sources_end(language: str, year: int, last: datetime | None) -> str:
+    """The decline for how an event of `year` went, later than the newest article (`last`)."""
+    if language == "ru":
+        ended = f"от {last:%d.%m.%Y}" if last else "более ранняя"
+        return (
+            f"Моя самая свежая статья {ended}: как что-либо прошло в {year} году, "
+            "мои источники сказать не могут."
+        )
+    if language == "uk":
+        ended = f"від {last:%d.%m.%Y}" if last else "давніша"
+        return (
+            f"Моя найсвіжіша стаття {ended}: як будь-що пройшло у {year} році, "
+            "мої джерела сказати не можуть."
+        )
+    ended = f"{last.day} {last:%B %Y}" if last else "before that"
+    return f"My newest article is from {ended}: my sources can't say how anything in {year} went."
 
 
 def not_covered(language: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from index.chunk import sentence_spans
-from index.intent import not_covered
+from index.intent import not_covered, sources_end
 from index.models import Answer, Article, Holdings, Quote
 from index.period import asks_only_for_news
 from index.question import Question, read_question
@@ -96,9 +96,7 @@ def nothing_from_period(question: Question, holdings: Holdings) -> Answer:
 def after_sources(question: Question, year: int, holdings: Holdings) -> Answer:
     """The decline for how an event turned out that is later than every article held: it
     says where the sources end (`index.period.settled_after`)."""
-    last = holdings.last_published
-    ended = f"{last.day} {last:%B %Y}" if last else "before that"
-    reason = f"My newest article is from {ended}: my sources can't say how anything in {year} went."
+    reason = sources_end(question.language, year, holdings.last_published)
     return Answer(
         question.text, False, reason=reason, language=question.language, holdings=holdings
     )

@@ -135,12 +135,21 @@ def _utc(moment: datetime) -> datetime:
 # do discuss.
 _EVENT_YEAR = re.compile(
     r"(?<!\bin )(?<!\bfor )(?<!\babout )(?<!\bby )(?<!\buntil )(?<!\bthrough )(?<!\binto )"
+    # The same in Russian and Ukrainian: "в 2024", "на 2024", "до 2024", "у 2024", "к 2024".
+    r"(?<!\bв )(?<!\bна )(?<!\bдо )(?<!\bу )(?<!\bк )"
     r"\b(?P<year>(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-# Words that ask how something turned out, rather than what is expected of it.
+# Words that ask how something turned out, rather than what is expected of it (English,
+# Russian, Ukrainian: "who won", "кто выиграл", "хто виграв", "чем закончился").
 _SETTLED = re.compile(
-    r"\b(won|winners?|results?|happened|announced|was|were|did|lost|beat|ended)\b", re.IGNORECASE
+    r"\b(won|winners?|results?|happened|announced|was|were|did|lost|beat|ended"
+    r"|выиграл[аи]?|победил[аи]?|победител[ьи]|проиграл[аи]?|результаты?|итоги?|сч[её]т"
+    r"|закончил(?:ся|ась|ось|ись)|кончил(?:ся|ась|ось|ись)|случилось|прош[её]л|прошл[аио]"
+    r"|виграв|виграла|виграли|переміг|перемогла|перемогли|переможц?[ьяі]|програв|програла"
+    r"|програли|результати?|підсумки?|рахунок|закінчив(?:ся)?|закінчила(?:ся)?|закінчил[оа]ся"
+    r"|сталося|пройшов|пройшла|пройшли)\b",
+    re.IGNORECASE,
 )
 
 

@@ -15,16 +15,21 @@ from index.amounts import missing_amounts, stated_amounts
         ("x $1 fee", ["$1"]),
         ("did rates hit 7.5%", ["7.5%"]),
         ("2,000 layoffs at the port", ["2,000"]),
-        # Years, small counts and model names are not figures; nor are bounds.
+        # Years, small counts and names with a number apart are not figures; nor are bounds.
         ("who won the 2023 final", []),
         ("world series game 3 result", []),
         ("iphone 16 price", []),
-        ("nvidia h200 and gpt-5", []),
         ("amassed over 800 yards", []),
         ("a welcome bonus of up to $2000", []),
+        # Names with a number glued or hyphenated to it, in a question in any language.
+        ("when does gpt-5 drop", ["gpt-5"]),
+        ("ps5 pro specs", ["ps5"]),
+        ("nvidia h200 and gpt-5", ["h200", "gpt-5"]),
+        ("чем кончился cop28", ["cop28"]),
+        ("an under-30 founder in the top-10", []),
     ],
 )
-def test_a_question_states_figures_not_years_counts_names_or_bounds(
+def test_a_question_states_figures_and_numbered_names_not_years_counts_or_bounds(
     question: str, figures: list[str]
 ) -> None:
     assert [a.text for a in stated_amounts(question)] == figures
@@ -42,3 +47,5 @@ def test_a_figure_is_found_however_the_story_writes_it() -> None:
     # A percentage is not the plain number.
     assert missing("a 12% rise", "12 new stores opened") == ["12%"]
     assert missing("what happened", "nothing stated") == []
+    assert missing("when does gpt-5 drop", "OpenAI is training GPT-5 now.") == []
+    assert missing("when does gpt-5 drop", "OpenAI released GPT-4 Turbo.") == ["gpt-5"]

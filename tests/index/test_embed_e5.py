@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +56,12 @@ def test_an_engine_with_it_quotes_the_english_sentence_a_russian_question_asks_a
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data", embedding_model=MULTILINGUAL_MODEL)
     with Engine(settings) as engine:
-        engine.add_text(BRIDGE_STORY, title="Harbour bridge approved", url="https://x.example/1")
+        engine.add_text(
+            BRIDGE_STORY,
+            title="Harbour bridge approved",
+            url="https://x.example/1",
+            published_at=datetime(2024, 11, 17, tzinfo=UTC),
+        )
         # On a two-sentence corpus the model's cosines are lower than over a library of news;
         # the threshold is a parameter, set here between the related and unrelated sentences.
         asking = engine.with_params(
@@ -68,3 +74,9 @@ def test_an_engine_with_it_quotes_the_english_sentence_a_russian_question_asks_a
         assert cost.quotes[0].text.startswith("The bridge will cost 40 million dollars")
         unrelated = asking.ask("кто выиграл чемпионат мира по футболу?")
         assert not unrelated.answered and unrelated.language == "ru"
+        # A figure no story states, and an outcome later than every article: declined in
+        # Russian, whatever the cosine.
+        figure = asking.ask("правда что мост стоит $90 million?")
+        assert not figure.answered and figure.language == "ru"
+        later = asking.ask("кто выиграл выборы 2031?")
+        assert not later.answered and "2031" in later.reason and "источники" in later.reason

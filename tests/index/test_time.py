@@ -185,6 +185,11 @@ def test_a_topic_with_nothing_in_the_period_is_declined_saying_so(engine: Engine
         ("what did the union say about pay in 2026", None),
         # A year the sources cover.
         ("who won the 2024 election", None),
+        # Asked in Russian or Ukrainian (a multilingual model answers them).
+        ("кто выиграл евро 2028", 2028),
+        ("хто виграв євро 2028", 2028),
+        ("чем закончился саммит 2026", 2026),
+        ("что ждать от выборов в 2026", None),
     ],
 )
 def test_the_outcome_of_an_event_after_the_newest_article_is_recognised(
