@@ -14,6 +14,7 @@ from typing import Any
 from bench import crash, profile, speed, start, stress
 from bench.dataset import default_data_dir, repo_root
 from bench.fit import cmd_eval_fit
+from bench.fit_languages import cmd_eval_fit_languages
 from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
 from bench.report import format_text, write_results
 from bench.run import run_multihop
@@ -177,3 +178,27 @@ def register_cli(commands: Any) -> None:
         "collecting (collecting asks every question and takes minutes)",
     )
     fit.set_defaults(handler=cmd_eval_fit, standalone=True)
+    languages = benchmarks.add_parser(
+        "fit-languages",
+        help="fit the cosine at which a question in another language is answered",
+        description="Ask the Russian/Ukrainian questions of each set once over its corpus "
+        "sample with the configured multilingual model, and print what each threshold on the "
+        "quoted sentence's cosine would give, and the one answering most questions right "
+        "within the allowed share of wrong answers.",
+    )
+    languages.add_argument("--data", type=Path, default=default_data_dir())
+    languages.add_argument(
+        "--set",
+        action="append",
+        required=True,
+        metavar="QUESTIONS:WORK_DIR",
+        help="a question file and the scratch directory of its corpus sample (repeatable)",
+    )
+    languages.add_argument("--corpus-sample", type=int, default=100, metavar="N")
+    languages.add_argument(
+        "--max-errors",
+        type=float,
+        default=0.10,
+        help="the largest share of the news questions that may get a wrong answer (0.10)",
+    )
+    languages.set_defaults(handler=cmd_eval_fit_languages, standalone=True)
