@@ -102,7 +102,21 @@ def candidate_sentences(passages: Sequence[Passage]) -> list[Candidate]:
                 continue
             seen.add(key)
             found.append(Candidate(passage, span, frozenset(terms(sentence)), _is_prose(sentence)))
-    return found
+    return _without_furniture(found)
+
+
+def _without_furniture(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates without the sentences that recur word for word in articles of different
+    stories: a site's furniture ("We use Google reCaptcha to protect our website", a newsletter
+    pitch), not news. (Copies of one wire story share their story.)"""
+
+    def said(candidate: Candidate) -> str:
+        return " ".join(candidate.article.text[candidate.span.start : candidate.span.end].split())
+
+    stories: dict[str, set[int]] = {}
+    for candidate in candidates:
+        stories.setdefault(said(candidate), set()).add(candidate.article.story)
+    return [c for c in candidates if len(stories[said(c)]) == 1]
 
 
 # Shouted lines are headlines of other stories, promotions and score boxes ("CLICK HERE TO GET

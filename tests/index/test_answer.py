@@ -532,6 +532,20 @@ def test_a_photo_caption_or_a_shouted_promotion_is_not_quoted_before_prose() -> 
     assert [q.text[:31] for q in answer.quotes] == ["Ana Ruiz kept her harbour title"]
 
 
+def test_a_sentence_two_stories_share_word_for_word_is_site_furniture_not_news() -> None:
+    pitch = "Sign up to the harbour newsletter for the ferry and bridge news that matters to you."
+    ferry = _article(
+        6, f"Ferry fares\n\n{pitch} Ferry fares to the island will rise in March.", "Gazette", "F"
+    )
+    bridge = _article(
+        7, f"Bridge delay\n\n{pitch} The harbour bridge will open a year late.", "Gazette", "B"
+    )
+    passages = _passages((ferry, 2.0, 0.8), (bridge, 1.9, 0.7))
+    answer = compose_answer(_asked("harbour ferry news", passages), passages)
+    assert answer.answered
+    assert all(pitch not in q.text for q in answer.quotes)
+
+
 def test_a_score_box_or_credit_line_is_not_quoted_before_prose() -> None:
     review = (
         "Harbour Ferry Pro review\n\n"
