@@ -517,21 +517,6 @@ def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     assert answer.uncovered == ("when does the zoo reopen",)
 
 
-def test_a_photo_caption_or_a_shouted_promotion_is_not_quoted_before_prose() -> None:
-    fight = (
-        "Harbour title fight\n\n"
-        "via Getty HARBOUR CITY, NORTHVALE – JUNE 29: Ana Ruiz and Lena Okafor face off at the "
-        "harbour arena weigh-in before the title fight.\n\n"
-        "CLICK HERE FOR HARBOUR FIGHT NIGHT TICKETS AND THE RUIZ OKAFOR TITLE FIGHT REPLAY\n\n"
-        "Ana Ruiz kept her harbour title, beating Lena Okafor on points after twelve rounds."
-    )
-    article = _article(6, fight, "The Gazette", "Harbour title fight")
-    passages = _passages((article, 2.0, 0.8))
-    answer = compose_answer(_asked("ruiz okafor title fight result", passages), passages)
-    assert answer.answered
-    assert [q.text[:31] for q in answer.quotes] == ["Ana Ruiz kept her harbour title"]
-
-
 def test_a_sentence_two_stories_share_word_for_word_is_site_furniture_not_news() -> None:
     pitch = "Sign up to the harbour newsletter for the ferry and bridge news that matters to you."
     ferry = _article(
@@ -546,17 +531,38 @@ def test_a_sentence_two_stories_share_word_for_word_is_site_furniture_not_news()
     assert all(pitch not in q.text for q in answer.quotes)
 
 
-def test_a_score_box_or_credit_line_is_not_quoted_before_prose() -> None:
-    review = (
-        "Harbour Ferry Pro review\n\n"
-        "Harbour Ferry Pro SCORE 89 Gazette 89 Critics - Not yet scored N/A Users - Not yet "
-        "scored N/A Pros Quiet engine.\n\n"
-        "The Harbour Ferry Pro is the quietest ferry the city has ever run, and its engine "
-        "barely hums at full speed."
-    )
-    article = _article(5, review, "The Gazette", "Harbour Ferry Pro review")
+@pytest.mark.parametrize(
+    ("text", "question", "quoted", "not_quoted"),
+    [
+        (
+            "Harbour Ferry Pro review\n\n"
+            "Harbour Ferry Pro SCORE 89 Gazette 89 Critics - Not yet scored N/A Users - Not yet "
+            "scored N/A Pros Quiet engine.\n\n"
+            "The Harbour Ferry Pro is the quietest ferry the city has ever run, and its engine "
+            "barely hums at full speed.",
+            "harbour ferry pro review score",
+            "The Harbour Ferry Pro is the quietest ferry",
+            "Not yet scored",
+        ),
+        # A photo caption and a shouted promotion.
+        (
+            "Harbour title fight\n\n"
+            "via Getty HARBOUR CITY, NORTHVALE – JUNE 29: Ana Ruiz and Lena Okafor face off at "
+            "the harbour arena weigh-in before the title fight.\n\n"
+            "CLICK HERE FOR HARBOUR FIGHT NIGHT TICKETS AND THE RUIZ OKAFOR TITLE FIGHT REPLAY\n\n"
+            "Ana Ruiz kept her harbour title, beating Lena Okafor on points after twelve rounds.",
+            "ruiz okafor title fight result",
+            "Ana Ruiz kept her harbour title",
+            "HARBOUR",
+        ),
+    ],
+)
+def test_a_score_box_credit_caption_or_shouted_line_is_not_quoted_before_prose(
+    text: str, question: str, quoted: str, not_quoted: str
+) -> None:
+    article = _article(5, text, "The Gazette", text.split("\n")[0])
     passages = _passages((article, 2.0, 0.8))
-    answer = compose_answer(_asked("harbour ferry pro review score", passages), passages)
+    answer = compose_answer(_asked(question, passages), passages)
     assert answer.answered
-    assert answer.quotes[0].text.startswith("The Harbour Ferry Pro is the quietest ferry")
-    assert all("Not yet scored" not in q.text for q in answer.quotes)
+    assert answer.quotes[0].text.startswith(quoted)
+    assert all(not_quoted not in q.text for q in answer.quotes)
