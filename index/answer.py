@@ -211,7 +211,7 @@ def compose_answer(
     evidence = _weigh(question, passages, params, ranked, rarity, similarity)
     floor = params.min_short_evidence if _is_short(question, params) else params.min_evidence
     margin = evidence.score - floor
-    confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
+    confidence = _confidence(margin, params)
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes: list[Quote] = []
     if supported and not missing:
@@ -247,17 +247,7 @@ def compose_answer(
                 f"I have nothing from {_listing(evidence.unknown_sources)}, "
                 "and my other sources don't cover that."
             )
-        close = margin >= -params.suggest_margin
-        suggestions = tuple(_closest(passages)) if close else ()
-        return Answer(
-            text,
-            False,
-            passages=passages,
-            reason=reason,
-            confidence=confidence,
-            suggestions=suggestions,
-            language=question.language,
-        )
+        return _declined(question, passages, reason, margin, params)
     return Answer(
         text,
         True,
@@ -292,25 +282,37 @@ def _across_languages(
     elif candidates:
         best = candidates[0]
     margin = closeness - params.min_cross_lingual_dense
-    confidence = 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
     if best is None or margin < 0 or figure_missing:
-        close = margin >= -params.suggest_margin
-        return Answer(
-            question.text,
-            False,
-            passages=passages,
-            reason=not_covered(question.language),
-            confidence=confidence,
-            suggestions=tuple(_closest(passages)) if close else (),
-            language=question.language,
-        )
+        return _declined(question, passages, not_covered(question.language), margin, params)
     quote = make_quote(best.article, best.span, params.short_sentence_words)
     return Answer(
         question.text,
         True,
         quotes=[quote],
         passages=passages,
-        confidence=confidence,
+        confidence=_confidence(margin, params),
+        language=question.language,
+    )
+
+
+def _confidence(margin: float, params: AnswerParams) -> float:
+    """The evidence's margin over the bar to answer, as a 0..1 confidence."""
+    return 1.0 / (1.0 + math.exp(-params.confidence_slope * margin))
+
+
+def _declined(
+    question: Question, passages: list[Passage], reason: str, margin: float, params: AnswerParams
+) -> Answer:
+    """A decline with its reason, naming the closest stories only when the evidence came
+    within `suggest_margin` of the bar."""
+    close = margin >= -params.suggest_margin
+    return Answer(
+        question.text,
+        False,
+        passages=passages,
+        reason=reason,
+        confidence=_confidence(margin, params),
+        suggestions=tuple(_closest(passages)) if close else (),
         language=question.language,
     )
 

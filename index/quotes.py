@@ -110,13 +110,11 @@ def _without_furniture(candidates: list[Candidate]) -> list[Candidate]:
     stories: a site's furniture ("We use Google reCaptcha to protect our website", a newsletter
     pitch), not news. (Copies of one wire story share their story.)"""
 
-    def said(candidate: Candidate) -> str:
-        return " ".join(candidate.article.text[candidate.span.start : candidate.span.end].split())
-
+    keys = [" ".join(c.article.text[c.span.start : c.span.end].split()) for c in candidates]
     stories: dict[str, set[int]] = {}
-    for candidate in candidates:
-        stories.setdefault(said(candidate), set()).add(candidate.article.story)
-    return [c for c in candidates if len(stories[said(c)]) == 1]
+    for key, candidate in zip(keys, candidates, strict=True):
+        stories.setdefault(key, set()).add(candidate.article.story)
+    return [c for key, c in zip(keys, candidates, strict=True) if len(stories[key]) == 1]
 
 
 # Shouted lines are headlines of other stories, promotions and score boxes ("CLICK HERE TO GET
