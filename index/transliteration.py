@@ -1,0 +1,81 @@
+"""Names compared across scripts: a Russian or Ukrainian word and an English name match when
+their consonants, transliterated, agree ("Альтманом" and "Altman", "Блекберна" and
+"Blackburn").
+
+A question in Cyrillic shares no words with English articles, but it shares names. Each word
+becomes a key: the Cyrillic word loses a case ending ("альтманом" → "альтман"), is spelt in
+Latin letters ("altman") and keeps only its consonants, with the letters that spell one sound
+several ways merged ("c", "k", "q" → k; "w", "v" → v; "x" → ks), doubled letters once and
+"h" dropped, so "Chelsea" and "челсі" both give "kls". Keys shorter than three letters are
+left out: two consonants match too much. English text gives keys for its capitalised words
+only (names), so a Russian word that happens to share an English common word's consonants
+does not count.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["english_name_keys", "name_keys"]
+
+_LATIN_OF = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    "є": "ye", "і": "i", "ї": "yi", "ґ": "g",
+}  # fmt: skip
+# Case and number endings of Russian and Ukrainian nouns and adjectives, longest first; one
+# is taken off a word that keeps at least three letters.
+_ENDINGS = sorted(
+    (
+        "ами ями ого его ому ему ыми ими ой ей ом ем ым им ах ях ов ев ам ям ую юю ая яя ое ее "
+        "ые ие а я о е у ю ы и і ї ь й"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+_MIN_STEM = 3
+_MIN_KEY = 3
+# One sound, several spellings: merged before the vowels go.
+_SAME_SOUND = (
+    ("shch", "sh"), ("dzh", "j"), ("zh", "j"), ("ph", "f"), ("ck", "k"), ("kh", "h"),
+    ("ts", "s"), ("tz", "s"), ("x", "ks"), ("w", "v"), ("c", "k"), ("q", "k"),
+)  # fmt: skip
+_NOT_CONSONANT = re.compile(r"[aeiouyh]|[^a-z]")
+_DOUBLED = re.compile(r"(.)\1+")
+_WORD = re.compile(r"[а-яёєіїґ]+|[a-z]+", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
+
+
+def _without_ending(word: str) -> str:
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+def _key(latin: str) -> str:
+    key = latin.lower()
+    for spelling, sound in _SAME_SOUND:
+        key = key.replace(spelling, sound)
+    return _DOUBLED.sub(r"\1", _NOT_CONSONANT.sub("", key))
+
+
+def name_keys(text: str) -> frozenset[str]:
+    """The keys of a question's words: Cyrillic words without their ending, transliterated;
+    Latin words (a typed "sbf", "chatgpt") as they are."""
+    keys: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        if not word.isascii():
+            word = "".join(_LATIN_OF.get(ch, ch) for ch in _without_ending(word))
+        key = _key(word)
+        if len(key) >= _MIN_KEY:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def english_name_keys(text: str) -> frozenset[str]:
+    """The keys of the capitalised words of English `text`."""
+    keys = {_key(word) for word in _CAPITALISED.findall(text)}
+    return frozenset(key for key in keys if len(key) >= _MIN_KEY)
