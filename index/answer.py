@@ -298,8 +298,6 @@ def _across_languages(
         best, closeness = candidates[index], scores[index]
     elif candidates:
         best = candidates[0]
-    elif names:
-        closeness = 0.0  # no sentence of the best passages names what the question names
     margin = closeness - params.min_cross_lingual_dense
     if best is None or margin < 0 or figure_missing:
         return _declined(question, passages, not_covered(question.language), margin, params)

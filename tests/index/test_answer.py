@@ -444,12 +444,13 @@ def test_a_question_in_another_language_quotes_a_sentence_naming_whom_it_names()
         "Councillor Petra Lindqvist said the toll would be too high for families."
     ]
     # Named in the articles but in none of the best passages' sentences: declined, however
-    # close the model finds the others.
+    # close the model finds the others, naming the stories that name her.
     elsewhere = _passages((BRIDGE_ARTICLE, 2.0, 0.8), (COUNCIL_ARTICLE, 1.0, 0.6))
     asked = _asked("что сказала линдквист о мосте?", elsewhere)
     params = AnswerParams(cross_lingual_passages=1)
     declined = compose_answer(asked, elsewhere, params, similarity=lambda t: [0.95] * len(t))
     assert not declined.answered and declined.language == "ru"
+    assert COUNCIL_ARTICLE in declined.suggestions
 
 
 # -- questions in several parts ------------------------------------------------------------
