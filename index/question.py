@@ -151,7 +151,7 @@ def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozense
     leaving them out there took MultiHop-RAG's null questions declined from 0.968 to 0.959."""
     wanted = terms(_HOW.sub("how", text))
     if casual:
-        wanted -= _OUTCOME_TERMS
+        wanted -= _OUTCOME_TERMS | _CHAT_FILLER
     named: set[str] = set()
     for outlet in named_outlets(text, outlets):
         named |= terms(outlet) | (_REPORTING_TERMS if casual else frozenset())
@@ -160,6 +160,16 @@ def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozense
 
 _REPORTING_TERMS = frozenset(stem(word) for word in REPORTING_WORDS)
 _OUTCOME_TERMS = frozenset(stem(word) for word in ("result", "results", "outcome"))
+# What a chat adds to a question that no article writes: shorthand for a tone or an aside
+# ("scorsese internet slang thing lol", "is it still on rn") and emphasis ("when did they
+# actually start dating").
+_CHAT_FILLER = frozenset(
+    stem(word)
+    for word in (
+        "lol lmao lmfao rofl rn smh ngl tbh btw imo imho fyi idk omg bruh pls plz thx tho cuz "
+        "actually really literally basically honestly seriously"
+    ).split()
+)
 
 
 def _part_wanted(part: str, outlets: Sequence[str], casual: bool) -> frozenset[str]:

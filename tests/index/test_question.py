@@ -51,6 +51,12 @@ def test_a_chat_question_asking_for_a_result_leaves_the_word_out_of_its_topic() 
     assert "result" in long.wanted
 
 
+def test_chat_shorthand_and_emphasis_are_not_words_an_answer_must_have() -> None:
+    # No article writes "lol" or "rn": an answer need not cover them.
+    assert read_question("harbour bridge toll lol", OUTLETS).wanted == {"harbour", "bridg", "toll"}
+    assert read_question("is the ferry actually closing rn", OUTLETS).wanted == {"ferri", "clos"}
+
+
 def test_a_measure_asked_with_how_is_not_part_of_the_topic() -> None:
     # An article counting the layoffs answers "how bad were they" without the word "bad".
     assert read_question("how bad were the ferry layoffs", OUTLETS).wanted == {"ferri", "layoff"}
