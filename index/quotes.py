@@ -136,10 +136,19 @@ def _shouted(sentence: str) -> bool:
     return long_capitals >= _SHOUTED_MIN_WORDS and len(capitals) >= _SHOUTED_SHARE * len(words)
 
 
+# A link to another story, as sites label it ("MORE: Recap the match ...", "Also Read: IND vs
+# NZ live streaming ...").
+_LINK_LINE = re.compile(
+    r"^(?:more|read more|also read|read also|related(?: stories| articles| coverage)?|see also"
+    r"|watch|watch more|listen|recommended|don'?t miss|must read|click here)\s*[:|—–]",
+    re.I,
+)
+
+
 def _is_prose(sentence: str) -> bool:
-    """Whether a sentence reads as prose rather than a list, credit, caption, score line or a
-    shouted headline of another story."""
-    if _CAPTION.search(sentence) or _shouted(sentence):
+    """Whether a sentence reads as prose rather than a list, credit, caption, score line, a
+    link to another story or a shouted headline of another story."""
+    if _CAPTION.search(sentence) or _LINK_LINE.match(sentence) or _shouted(sentence):
         return False
     words = [w for w in _TOKEN.findall(sentence.lower()) if len(w) > 1]  # not the "a" of "N/A"
     if len(words) < _PROSE_WORDS:

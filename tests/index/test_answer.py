@@ -588,9 +588,20 @@ def test_a_sentence_two_stories_share_word_for_word_is_site_furniture_not_news()
             "Ana Ruiz kept her harbour title",
             "HARBOUR",
         ),
+        # Links to other stories, as sites label them.
+        (
+            "Harbour derby\n\n"
+            "MORE: Recap the harbour derby with commentary, highlights and more from Northvale.\n\n"
+            "Also Read: Harbour derby live streaming: when and how to watch Northvale vs Port "
+            "Ellery.\n\n"
+            "Northvale won the harbour derby 3-1 after two late goals from their captain.",
+            "harbour derby northvale result",
+            "Northvale won the harbour derby 3-1",
+            "Recap",
+        ),
     ],
 )
-def test_a_score_box_credit_caption_or_shouted_line_is_not_quoted_before_prose(
+def test_a_score_box_credit_caption_link_or_shouted_line_is_not_quoted_before_prose(
     text: str, question: str, quoted: str, not_quoted: str
 ) -> None:
     article = _article(5, text, "The Gazette", text.split("\n")[0])
