@@ -243,7 +243,7 @@ class Engine:
         if not question.text:
             return Answer(question.text, False, reason="Ask me a question about the news.")
         if not question.is_news:
-            reply = reply_for(question.intent, question.language)
+            reply = reply_for(question.intent, question.language, question.text)
             return Answer(
                 question.text,
                 False,

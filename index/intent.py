@@ -224,10 +224,36 @@ _REPLIES = {
 }
 
 
-def reply_for(intent: Intent, language: str) -> str:
-    """The short reply to a message that is not a news question, in the person's language."""
+# Small talk opens with what it answers: thanks get "you're welcome", a goodbye a goodbye.
+_THANKS = re.compile(
+    r"\b(?:thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|appreciated?|helpful|useful"
+    r"|спасибо|спс|благодарю|дякую|спасибі)\b",
+    re.IGNORECASE,
+)
+_FAREWELL = re.compile(
+    r"\b(?:bye|goodbye|good bye|see (?:you|ya|u)|cya|later|take care|ttyl|good night|gn"
+    r"|пока|до свидания|спокойной ночи|всего доброго|бувай\w*|до побачення|на добраніч)\b",
+    re.IGNORECASE,
+)
+_OPENERS = {
+    "thanks": {"en": "You're welcome! ", "ru": "Пожалуйста! ", "uk": "Будь ласка! "},
+    "farewell": {"en": "Bye for now! ", "ru": "До встречи! ", "uk": "До зустрічі! "},
+}
+
+
+def reply_for(intent: Intent, language: str, text: str = "") -> str:
+    """The short reply to a message that is not a news question, in the person's language;
+    small talk (`text`) is answered in kind: thanks with "you're welcome", a goodbye with a
+    goodbye, anything else with a hello."""
     replies = _REPLIES.get(intent, _REPLIES[Intent.SMALL_TALK])
-    return replies.get(language, replies["en"])
+    reply = replies.get(language, replies["en"])
+    if intent != Intent.SMALL_TALK:
+        return reply
+    kind = "thanks" if _THANKS.search(text) else "farewell" if _FAREWELL.search(text) else None
+    if kind is None:
+        return reply
+    about = _ABOUT.get(language, _ABOUT["en"])
+    return _OPENERS[kind].get(language, _OPENERS[kind]["en"]) + about
 
 
 _ENGLISH_ONLY = {

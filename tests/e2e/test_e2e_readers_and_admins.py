@@ -80,6 +80,37 @@ async def test_a_reader_cannot_add_and_nothing_is_added(
     assert (await asyncio.to_thread(engine.stats)).articles == 0
 
 
+async def test_small_talk_gets_a_friendly_reply_in_the_persons_language_and_no_quote(
+    bot: NewsbotApp, telegram: FakeTelegram, web: ArticleServer, engine: Engine
+) -> None:
+    url = web.url("/local/tidal-barrier")
+    await asyncio.to_thread(engine.add_html, ARTICLE_HTML, url)
+    for message, opening, about in [
+        ("hello there", "Hi!", "I answer questions about the news"),
+        ("thanks a lot!!", "You're welcome!", "I answer questions about the news"),
+        ("привет, ты кто", "Привет!", "Я отвечаю на вопросы о новостях"),
+        ("дякую", "Будь ласка!", "Я відповідаю на запитання про новини"),
+    ]:
+        (reply,) = await ask(telegram, READER, message)
+        text = visible_text(reply.text)
+        assert text.startswith(opening), message
+        assert about in text and "<blockquote>" not in reply.text, message
+
+    # In a group, small talk not addressed to the bot gets nothing; addressed, a reply.
+    group = FakeTelegram.group_chat(-100501)
+    mark = telegram.mark()
+    unaddressed = telegram.send(group, READER, "thanks everyone")
+    addressed = telegram.send(group, OTHER_READER, f"@{BOT_USERNAME} thanks!")
+    reply = await telegram.wait_for("sendMessage", lambda c: c.chat_id == group["id"], after=mark)
+    assert reply.params["reply_parameters"]["message_id"] == addressed["message_id"]
+    assert visible_text(reply.text).startswith("You're welcome!")
+    replied_to = {
+        c.params["reply_parameters"]["message_id"]
+        for c in telegram.sent_to(group["id"], after=mark)
+    }
+    assert unaddressed["message_id"] not in replied_to
+
+
 async def test_in_groups_the_bot_answers_only_when_addressed(
     bot: NewsbotApp, telegram: FakeTelegram, web: ArticleServer, engine: Engine
 ) -> None:

@@ -128,3 +128,22 @@ def test_replies_come_in_the_persons_language_and_say_what_the_bot_does() -> Non
     assert "новост" in reply_for(Intent.SMALL_TALK, "ru")
     assert "новин" in reply_for(Intent.ADVICE, "uk")
     assert reply_for(Intent.LIVE_DATA, "de") == reply_for(Intent.LIVE_DATA, "en")
+
+
+@pytest.mark.parametrize(
+    ("message", "language", "opening"),
+    [
+        ("thanks a lot!!", "en", "You're welcome!"),
+        ("thank u bot", "en", "You're welcome!"),
+        ("спасибо большое", "ru", "Пожалуйста!"),
+        ("дякую", "uk", "Будь ласка!"),
+        ("ok bye", "en", "Bye for now!"),
+        ("пока", "ru", "До встречи!"),
+        ("hi there", "en", "Hi!"),
+        ("who are you", "en", "Hi!"),
+    ],
+)
+def test_small_talk_is_answered_in_kind(message: str, language: str, opening: str) -> None:
+    reply = reply_for(Intent.SMALL_TALK, language, message)
+    assert reply.startswith(opening)
+    assert reply.endswith(reply_for(Intent.SMALL_TALK, language).split("! ", 1)[1])
