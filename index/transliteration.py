@@ -76,6 +76,12 @@ def name_keys(text: str) -> frozenset[str]:
 
 
 def english_name_keys(text: str) -> frozenset[str]:
-    """The keys of the capitalised words of English `text`."""
-    keys = {_key(word) for word in _CAPITALISED.findall(text)}
+    """The keys of the capitalised words of English `text`. A name with a "w" has two: Russian
+    writes it as a consonant in some names ("Swift", "Свифт") and as a vowel in others
+    ("Wilson", "Уилсон"; "Newcastle", "Ньюкасл")."""
+    keys: set[str] = set()
+    for word in _CAPITALISED.findall(text):
+        keys.add(_key(word))
+        if "w" in word.lower():
+            keys.add(_key(re.sub("w", "", word, flags=re.IGNORECASE)))
     return frozenset(key for key in keys if len(key) >= _MIN_KEY)

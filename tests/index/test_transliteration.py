@@ -17,6 +17,9 @@ from index.transliteration import english_name_keys, name_keys
         ("сколько беккер сидел в тюрьме", "Boris Becker"),
         ("хто батько мікаели шиффрін", "Mikaela Shiffrin"),
         ("когда приговор sbf", "SBF"),  # a Latin word typed in the question
+        ("что с уилсоном", "Russell Wilson"),  # "w" written as a vowel
+        ("уайлдер проиграл", "Deontay Wilder"),
+        ("що написав свіфт", "Taylor Swift"),  # and as a consonant
     ],
 )
 def test_a_name_written_in_cyrillic_matches_the_english_name(question: str, english: str) -> None:
