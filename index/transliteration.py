@@ -15,6 +15,7 @@ does not count.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["english_name_keys", "name_keys"]
 
@@ -55,6 +56,7 @@ def _without_ending(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65_536)  # names recur across articles and questions
 def _key(latin: str) -> str:
     key = latin.lower()
     for spelling, sound in _SAME_SOUND:
