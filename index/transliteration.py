@@ -66,14 +66,20 @@ def _key(latin: str) -> str:
 
 def name_keys(text: str) -> frozenset[str]:
     """The keys of a question's words: Cyrillic words without their ending, transliterated;
-    Latin words (a typed "sbf", "chatgpt") as they are."""
+    Latin words (a typed "sbf", "chatgpt") as they are. A Cyrillic "г" spells an English "g"
+    ("Гугл") or "h" ("Гарбо" for Harbaugh, "Гамільтон"): such a word has a key for each."""
     keys: set[str] = set()
     for word in _WORD.findall(text.lower()):
+        spellings = [word]
         if not word.isascii():
-            word = "".join(_LATIN_OF.get(ch, ch) for ch in _without_ending(word))
-        key = _key(word)
-        if len(key) >= _MIN_KEY:
-            keys.add(key)
+            stem = _without_ending(word)
+            spellings = ["".join(_LATIN_OF.get(ch, ch) for ch in stem)]
+            if "г" in stem:
+                spellings.append("".join(_LATIN_OF.get(ch, ch) for ch in stem.replace("г", "х")))
+        for spelling in spellings:
+            key = _key(spelling)
+            if len(key) >= _MIN_KEY:
+                keys.add(key)
     return frozenset(keys)
 
 

@@ -20,6 +20,8 @@ from index.transliteration import english_name_keys, name_keys
         ("что с уилсоном", "Russell Wilson"),  # "w" written as a vowel
         ("уайлдер проиграл", "Deontay Wilder"),
         ("що написав свіфт", "Taylor Swift"),  # and as a consonant
+        ("що сказав гамільтон", "Lewis Hamilton"),  # "г" for an English "h"
+        ("новости про гугл и нвидиа", "Nvidia"),
     ],
 )
 def test_a_name_written_in_cyrillic_matches_the_english_name(question: str, english: str) -> None:
