@@ -5,7 +5,8 @@ their consonants, transliterated, agree ("Альтманом" and "Altman", "Б�
 A question in Cyrillic shares no words with English articles, but it shares names. Each word
 becomes a key: the Cyrillic word loses a case ending ("альтманом" → "альтман"), is spelt in
 Latin letters ("altman") and keeps only its consonants, with the letters that spell one sound
-several ways merged ("c", "k", "q" → k; "w", "v" → v; "x" → ks), doubled letters once and
+several ways merged ("c", "k", "q" → k; "w", "v" → v; "x" → ks; "z", "s" → s: "Israel" is
+"Израиль"), doubled letters once and
 "h" dropped, so "Chelsea" and "челсі" both give "kls". Keys shorter than three letters are
 left out: two consonants match too much. English text gives keys for its capitalised words
 only (names), so a Russian word that happens to share an English common word's consonants
@@ -41,7 +42,7 @@ _MIN_KEY = 3
 # One sound, several spellings: merged before the vowels go.
 _SAME_SOUND = (
     ("shch", "sh"), ("dzh", "j"), ("zh", "j"), ("ph", "f"), ("ck", "k"), ("kh", "h"),
-    ("ts", "s"), ("tz", "s"), ("x", "ks"), ("w", "v"), ("c", "k"), ("q", "k"),
+    ("ts", "s"), ("tz", "s"), ("x", "ks"), ("w", "v"), ("c", "k"), ("q", "k"), ("z", "s"),
 )  # fmt: skip
 _NOT_CONSONANT = re.compile(r"[aeiouyh]|[^a-z]")
 _DOUBLED = re.compile(r"(.)\1+")

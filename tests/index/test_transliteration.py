@@ -22,6 +22,7 @@ from index.transliteration import english_name_keys, name_keys
         ("що написав свіфт", "Taylor Swift"),  # and as a consonant
         ("що сказав гамільтон", "Lewis Hamilton"),  # "г" for an English "h"
         ("новости про гугл и нвидиа", "Nvidia"),
+        ("когда израиль закрыл границу", "Israel"),  # an English "s" said as "z"
     ],
 )
 def test_a_name_written_in_cyrillic_matches_the_english_name(question: str, english: str) -> None:
