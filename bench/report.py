@@ -144,7 +144,12 @@ def write_results(report: EvalReport, path: Path, command: str) -> None:
 
 
 def write_with_json(path: Path, text: str, data: object) -> None:
-    """A results file: `text` (Markdown) at `path` and `data` as its .json twin; says where."""
+    """A results file: `text` (Markdown) at `path`, with the hand-written notes it already had
+    (`kept_notes`), and `data` as its .json twin; says where."""
+    notes = kept_notes(path)
+    if notes:
+        text = f"{text.rstrip()}\n\n{notes}"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     path.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"Results written to {path}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.profile import STAGES, format_profile, profile_questions
+from bench.report import NOTES_MARKER, write_with_json
 from index import ArticleDraft, Engine, HashingEncoder, Settings, answer
 from index import engine as engine_module
 from index.cli import main
@@ -59,3 +60,15 @@ def test_the_command_needs_a_corpus(tmp_path: Path, capsys: pytest.CaptureFixtur
     )
     assert code == 1
     assert "There is no corpus" in capsys.readouterr().err
+
+
+def test_a_rewritten_results_file_keeps_its_hand_written_notes(tmp_path: Path) -> None:
+    path = tmp_path / "results" / "profile-x.md"
+    write_with_json(path, "# First run\n\n| a |\n", {"run": 1})
+    notes = f"{NOTES_MARKER}\n## Notes\n\nWhy the first run was slow.\n"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + notes, encoding="utf-8")
+    write_with_json(path, "# Second run\n\n| b |\n", {"run": 2})
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Second run") and "| a |" not in text
+    assert text.endswith(notes)
+    assert path.with_suffix(".json").read_text(encoding="utf-8").strip().endswith("}")
