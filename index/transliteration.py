@@ -27,12 +27,13 @@ _LATIN_OF = {
     "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
     "є": "ye", "і": "i", "ї": "yi", "ґ": "g",
 }  # fmt: skip
-# Case and number endings of Russian and Ukrainian nouns and adjectives, longest first; one
+# Case and number endings of Russian and Ukrainian nouns and adjectives (Ukrainian "Японією",
+# "Маскові", "інвесторів"), longest first; one
 # is taken off a word that keeps at least three letters.
 _ENDINGS = sorted(
     (
         "ами ями ого его ому ему ыми ими ой ей ом ем ым им ах ях ов ев ам ям ую юю ая яя ое ее "
-        "ые ие а я о е у ю ы и і ї ь й"
+        "ые ие ою ею ові еві ів їв а я о е у ю ы и і ї ь й"
     ).split(),
     key=len,
     reverse=True,

@@ -23,6 +23,7 @@ from index.transliteration import english_name_keys, name_keys
         ("що сказав гамільтон", "Lewis Hamilton"),  # "г" for an English "h"
         ("новости про гугл и нвидиа", "Nvidia"),
         ("когда израиль закрыл границу", "Israel"),  # an English "s" said as "z"
+        ("що єс закидає маскові", "Elon Musk"),  # a Ukrainian dative
     ],
 )
 def test_a_name_written_in_cyrillic_matches_the_english_name(question: str, english: str) -> None:
