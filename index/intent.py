@@ -39,7 +39,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_LETTERS = re.compile(r"[іїєґ]", re.I)
 _UKRAINIAN_WORDS = frozenset(
     """що як де чи це хто коли чому який яка яке які було буде зараз сьогодні вчора новини
-    привіт дякую будь ласка війна україна україни києві київ тиждень""".split()
+    привіт дякую будь ласка війна україна україни києві київ тиждень гарного гарний добрий
+    бувай""".split()
 )
 _RUSSIAN_LETTERS = re.compile(r"[ыэъё]", re.I)
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -68,7 +69,10 @@ def detect_language(text: str) -> str:
 
 _SMALL_TALK_PHRASES = [
     # greetings and farewells
-    r"hi+|hey+|hello+|hallo|hiya|howdy|yo|sup|wassup|whats? up|heya|greetings|hola|salut",
+    r"hi+|hey+|hello+|hallo|hiya|howdy|yo|sup|wassup|what(?:'?s| is)? up|heya|greetings|hola|"
+    r"salut",
+    r"have a (?:nice|good|great|lovely) (?:day|evening|night|weekend|one)|"
+    r"хорош\w* (?:дня|вечера|выходных)|удачи|гарн\w* (?:дня|вечора|вихідних)|гарного|хорошего",
     r"good (?:morning|afternoon|evening|night|day)|morning|evening|gm|gn|night|nite",
     r"bye|goodbye|good bye|see (?:you|ya|u)(?: later| soon)?|cya|later|take care|ttyl",
     r"привет\w*|здравствуй\w*|здрасьте|добр\w+ (?:утро|день|вечер|ночи)|доброе утро|хай|ку|"
@@ -78,18 +82,26 @@ _SMALL_TALK_PHRASES = [
     # thanks, acknowledgements, laughter, reactions
     r"thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|much appreciated|appreciate it|"
     r"(?:that )?(?:was|is) (?:helpful|useful|great|interesting)",
+    # what the thanks are for ("thanks for the answer", "спасибо за ответ")
+    r"for (?:the|your|this|that|all the)? ?(?:answer|answers|help|info|reply|quote|quotes|"
+    r"update|news|quick answer)|"
+    r"за (?:ответ|ответы|помощь|информацию|инфу|новости|відповідь|відповіді|допомогу|"
+    r"інформацію|новини)",
+    r"благодарю|thank",
     r"ok(?:ay)?|k+|kk|alright|all right|sure|cool|nice|great|awesome|perfect|got it|i see|"
     r"understood|fine|good|wow|oh|ah|hmm+|yes|yeah|yep|no|nope|nah|true|right|interesting|"
     r"amazing|fair enough|makes sense|lol+|lmao|rofl|haha\w*|hehe\w*|xd|omg|wtf|bruh|meh",
     r"спасибо|спс|благодарю|ок|окей|понятно|ясно|хорошо|круто|супер|класс|отлично|ага|да|"
-    r"нет|ладно|норм|ха\w*|лол",
-    r"дякую|дуже дякую|спасибі|зрозуміло|добре|гаразд|чудово|клас|так|ні|ага|норм",
+    r"нет|ладно|норм|ха\w*|лол|понял\w*|тебя|вас",
+    r"дякую|дуже дякую|спасибі|зрозуміло|зрозумів|зрозуміла|добре|гаразд|чудово|клас|так|ні|"
+    r"ага|норм|тобі|вам",
     # about the bot itself
     r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what (?:can|do) (?:you|u) do|"
     r"what (?:do|can) (?:you|u) know|how (?:do|does) (?:you|u|this|it) work|"
     r"(?:are|r) (?:you|u) (?:a |an )?(?:real|human|person|bot|robot|ai|alive|there|ok|okay)"
     r"(?: (?:person|human|bot|being))?|what is this|what is this bot|who made (?:you|u)|"
-    r"what(?:'s| is) your name|help|start",
+    r"what(?:'s| is) your name|what(?:'s| is) your (?:purpose|job|deal)|what are you for|help|"
+    r"start",
     r"how (?:are|r) (?:you|u)(?: doing)?|how(?:'s| is) it going|how you doing|"
     r"whats? new with (?:you|u)",
     r"(?:tell me|say) (?:a |something )?(?:joke|funny)|make me laugh|i(?:'m| am) bored|"
@@ -98,9 +110,11 @@ _SMALL_TALK_PHRASES = [
     r"(?:useless|stupid|dumb|smart|clever|great|awesome|cool|helpful|funny|the best|amazing|"
     r"annoying|slow|fast|weird|broken|bad|good|a bot|an idiot|nice)(?: bot)?",
     r"good bot|bad bot|nice bot|cool bot|great bot",
-    r"кто (?:ты|вы)|ты кто|вы кто|что (?:ты|вы) (?:умеешь|умеете|можешь|можете)|ты бот|"
+    r"кто (?:ты|вы)(?: такой| такая| такие)?|(?:ты|вы) кто(?: такой| такая| такие)?|"
+    r"что (?:ты|вы) (?:умеешь|умеете|можешь|можете)|ты бот|"
     r"ты человек|как (?:дела|ты|поживаешь|жизнь)|что нового|расскажи анекдот|пошути",
-    r"хто (?:ти|ви)|ти хто|що (?:ти|ви) (?:вмієш|вмієте|можеш|можете)|ти бот|як (?:справи|ти)|"
+    r"хто (?:ти|ви)(?: такий| така| такі)?|(?:ти|ви) хто(?: такий| така| такі)?|"
+    r"що (?:ти|ви) (?:вмієш|вмієте|можеш|можете)|ти бот|як (?:справи|ти)|"
     r"що нового|розкажи анекдот|пожартуй",
 ]
 _FILLER = (
@@ -232,7 +246,8 @@ _THANKS = re.compile(
 )
 _FAREWELL = re.compile(
     r"\b(?:bye|goodbye|good bye|see (?:you|ya|u)|cya|later|take care|ttyl|good night|gn"
-    r"|пока|до свидания|спокойной ночи|всего доброго|бувай\w*|до побачення|на добраніч)\b",
+    r"|have a (?:nice|good|great|lovely) \w+|пока|до свидания|спокойной ночи|всего доброго"
+    r"|хорошего \w+|удачи|бувай\w*|до побачення|на добраніч|гарного \w+)\b",
     re.IGNORECASE,
 )
 _OPENERS = {
