@@ -67,34 +67,43 @@ def detect_language(text: str) -> str:
 # A message is small talk when, once these phrases and filler words are taken out, nothing is
 # left: "hi there bot", "thanks a lot!!", "ok cool lol", "привет, ты кто".
 
+# Thanks and goodbyes, in English, Russian and Ukrainian: small talk, and what the reply
+# answers in kind (`reply_for`).
+_THANKS_WORDS = (
+    r"thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|much appreciated|appreciate it|"
+    r"appreciated|(?:that )?(?:was|is) (?:helpful|useful)|спасибо|спс|благодарю|дякую|"
+    r"дуже дякую|спасибі"
+)
+_FAREWELL_WORDS = (
+    r"bye|goodbye|good bye|see (?:you|ya|u)(?: later| soon)?|cya|later|take care|ttyl|"
+    r"good night|gn|have a (?:nice|good|great|lovely) (?:day|evening|night|weekend|one)|"
+    r"пока|до свидания|спокойной ночи|всего доброго|хорош\w* (?:дня|вечера|выходных)|удачи|"
+    r"бувай\w*|до побачення|на добраніч|гарн\w* (?:дня|вечора|вихідних)"
+)
 _SMALL_TALK_PHRASES = [
     # greetings and farewells
     r"hi+|hey+|hello+|hallo|hiya|howdy|yo|sup|wassup|what(?:'?s| is)? up|heya|greetings|hola|"
     r"salut",
-    r"have a (?:nice|good|great|lovely) (?:day|evening|night|weekend|one)|"
-    r"хорош\w* (?:дня|вечера|выходных)|удачи|гарн\w* (?:дня|вечора|вихідних)|гарного|хорошего",
-    r"good (?:morning|afternoon|evening|night|day)|morning|evening|gm|gn|night|nite",
-    r"bye|goodbye|good bye|see (?:you|ya|u)(?: later| soon)?|cya|later|take care|ttyl",
+    r"good (?:morning|afternoon|evening|night|day)|morning|evening|gm|night|nite|гарного|"
+    r"хорошего",
+    _FAREWELL_WORDS,
     r"привет\w*|здравствуй\w*|здрасьте|добр\w+ (?:утро|день|вечер|ночи)|доброе утро|хай|ку|"
-    r"салют|пока|до свидания|спокойной ночи|всего доброго",
-    r"привіт\w*|вітаю|добр\w+ (?:ранку|ранок|день|дня|вечір|вечора|ночі)|бувай\w*|"
-    r"до побачення|на добраніч",
+    r"салют",
+    r"привіт\w*|вітаю|добр\w+ (?:ранку|ранок|день|дня|вечір|вечора|ночі)",
     # thanks, acknowledgements, laughter, reactions
-    r"thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|much appreciated|appreciate it|"
-    r"(?:that )?(?:was|is) (?:helpful|useful|great|interesting)",
+    _THANKS_WORDS,
+    r"thank|(?:that )?(?:was|is) (?:great|interesting)",
     # what the thanks are for ("thanks for the answer", "спасибо за ответ")
     r"for (?:the|your|this|that|all the)? ?(?:answer|answers|help|info|reply|quote|quotes|"
     r"update|news|quick answer)|"
     r"за (?:ответ|ответы|помощь|информацию|инфу|новости|відповідь|відповіді|допомогу|"
     r"інформацію|новини)",
-    r"благодарю|thank",
     r"ok(?:ay)?|k+|kk|alright|all right|sure|cool|nice|great|awesome|perfect|got it|i see|"
     r"understood|fine|good|wow|oh|ah|hmm+|yes|yeah|yep|no|nope|nah|true|right|interesting|"
     r"amazing|fair enough|makes sense|lol+|lmao|rofl|haha\w*|hehe\w*|xd|omg|wtf|bruh|meh",
-    r"спасибо|спс|благодарю|ок|окей|понятно|ясно|хорошо|круто|супер|класс|отлично|ага|да|"
-    r"нет|ладно|норм|ха\w*|лол|понял\w*|тебя|вас",
-    r"дякую|дуже дякую|спасибі|зрозуміло|зрозумів|зрозуміла|добре|гаразд|чудово|клас|так|ні|"
-    r"ага|норм|тобі|вам",
+    r"ок|окей|понятно|ясно|хорошо|круто|супер|класс|отлично|ага|да|нет|ладно|норм|ха\w*|лол|"
+    r"понял\w*|тебя|вас",
+    r"зрозуміло|зрозумів|зрозуміла|добре|гаразд|чудово|клас|так|ні|ага|норм|тобі|вам",
     # about the bot itself
     r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what (?:can|do) (?:you|u) do|"
     r"what (?:do|can) (?:you|u) know|how (?:do|does) (?:you|u|this|it) work|"
@@ -239,17 +248,8 @@ _REPLIES = {
 
 
 # Small talk opens with what it answers: thanks get "you're welcome", a goodbye a goodbye.
-_THANKS = re.compile(
-    r"\b(?:thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|appreciated?|helpful|useful"
-    r"|спасибо|спс|благодарю|дякую|спасибі)\b",
-    re.IGNORECASE,
-)
-_FAREWELL = re.compile(
-    r"\b(?:bye|goodbye|good bye|see (?:you|ya|u)|cya|later|take care|ttyl|good night|gn"
-    r"|have a (?:nice|good|great|lovely) \w+|пока|до свидания|спокойной ночи|всего доброго"
-    r"|хорошего \w+|удачи|бувай\w*|до побачення|на добраніч|гарного \w+)\b",
-    re.IGNORECASE,
-)
+_THANKS = re.compile(rf"\b(?:{_THANKS_WORDS}|helpful|useful)\b", re.IGNORECASE)
+_FAREWELL = re.compile(rf"\b(?:{_FAREWELL_WORDS})\b", re.IGNORECASE)
 _OPENERS = {
     "thanks": {"en": "You're welcome! ", "ru": "Пожалуйста! ", "uk": "Будь ласка! "},
     "farewell": {"en": "Bye for now! ", "ru": "До встречи! ", "uk": "До зустрічі! "},

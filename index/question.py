@@ -151,7 +151,7 @@ def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozense
     leaving them out there took MultiHop-RAG's null questions declined from 0.968 to 0.959."""
     wanted = terms(_HOW.sub("how", text))
     if casual:
-        wanted -= _OUTCOME_TERMS | _CHAT_FILLER
+        wanted -= _NOT_ASKED_IN_CHAT
     named: set[str] = set()
     for outlet in named_outlets(text, outlets):
         named |= terms(outlet) | (_REPORTING_TERMS if casual else frozenset())
@@ -170,6 +170,7 @@ _CHAT_FILLER = frozenset(
         "actually really literally basically honestly seriously"
     ).split()
 )
+_NOT_ASKED_IN_CHAT = _OUTCOME_TERMS | _CHAT_FILLER
 
 
 def _part_wanted(part: str, outlets: Sequence[str], casual: bool) -> frozenset[str]:
