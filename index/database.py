@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import StorageError
+from index.models import Article
 
 __all__ = ["ARTICLE_COLUMNS", "MIGRATIONS", "Database", "iso", "parse_time"]
 
@@ -162,6 +163,8 @@ class Database:
         self.path = path
         self._lock = threading.RLock()
         self._outlets: tuple[int, list[str]] | None = None
+        self._heads: dict[int, Article] = {}
+        self._heads_version: object = None
         # Bumped by every change to the stored articles, so readers can tell a cache is stale.
         self.generation = 0
         try:

@@ -277,6 +277,8 @@ class PostgresStore(Store):
         self._connections: list[_Connection] = []
         self._connections_lock = threading.Lock()
         self._outlets: tuple[int, list[str]] | None = None
+        self._heads: dict[int, Article] = {}
+        self._heads_version: object = None
         self._migrate()
 
     # -- connection -----------------------------------------------------------------------
@@ -395,6 +397,9 @@ class PostgresStore(Store):
         # `self.generation += 1` after a committed change: bump the shared counter.
         with self._lock:
             self._live().execute("SELECT nextval('changes')")
+
+    def _articles_version(self) -> object:
+        return self.generation  # shared by every process and machine
 
     def outlets(self) -> list[str]:
         generation = self.generation

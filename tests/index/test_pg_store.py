@@ -78,6 +78,20 @@ def test_what_one_process_adds_or_removes_the_others_see_at_once(shared: Setting
         assert first.library.holdings().articles == 0
 
 
+def test_article_heads_remembered_by_one_process_follow_anothers_changes(
+    database_url: str,
+) -> None:
+    first, second = PostgresStore(database_url), PostgresStore(database_url)
+    try:
+        ferry = _store_text(first, 1, FERRY, np.ones(4))
+        assert first.get_article_heads([ferry.id])[ferry.id].title == ferry.title
+        second.remove_article(ferry.id)
+        assert first.get_article_heads([ferry.id]) == {}
+    finally:
+        first.close()
+        second.close()
+
+
 def test_the_same_article_added_by_racing_processes_is_stored_once(shared: Settings) -> None:
     engines = [_engine(shared) for _ in range(4)]
     outcomes: list[str] = []

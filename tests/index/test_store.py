@@ -262,3 +262,30 @@ def test_the_stored_outlets_are_read_from_their_index_not_the_articles(store: St
         )
     )
     assert "COVERING INDEX articles_outlet" in plan, plan
+
+
+def test_article_heads_are_remembered_until_this_or_another_connection_changes_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsbot.sqlite3"
+    store, other = Store(path), Store(path)
+    first, _ = store.add_article(_draft(), "x.example/ferry", "hash1", SPANS, _vectors(2))
+    heads = store.get_article_heads([first.id, 999])
+    assert list(heads) == [first.id] and heads[first.id].title == "Ferry back after storm"
+    assert heads[first.id].text == ""  # a head is read without the article's text
+    assert store.get_article_heads([first.id]) == heads  # the second time from memory
+    # Another process's change is seen at once, as this connection's own is.
+    other.remove_article(first.id)
+    assert store.get_article_heads([first.id]) == {}
+    second, _ = other.add_article(
+        _draft("A new pier opens in May.", url="https://x.example/pier"),
+        "x.example/pier",
+        "hash2",
+        [Span(0, 24)],
+        _vectors(1),
+    )
+    assert store.get_article_heads([second.id])[second.id].url == "https://x.example/pier"
+    store.remove_article(second.id)
+    assert store.get_article_heads([second.id]) == {}
+    store.close()
+    other.close()
