@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +38,8 @@ __all__ = ["register_cli", "run_benchmark"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "multihop-rag"
+# Questions in the `newsbot ask FILE` run that measures what each further question costs.
+ASK_MARGINAL_QUESTIONS = 50
 FALLBACK_QUESTIONS = [
     "What did the central bank decide about interest rates?",
     "Who is accused of fraud in the crypto trial?",
@@ -224,21 +226,52 @@ def measure_ask_wall(env: dict[str, str], question: str, runs: int = 3) -> float
     the runtime, opens the data directory, answers and exits. One uncounted run first leaves
     Python's bytecode cache of the checkout, as any run on a user's machine does (this one may
     set PYTHONDONTWRITEBYTECODE, which would recompile the project's modules in every run)."""
-    env = dict(env)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    times = []
-    for run in range(runs + 1):
-        began = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "index", "ask", question],
-            env=env,
-            cwd=REPO_ROOT,
-            capture_output=True,
-            check=True,
-        )
-        if run:
-            times.append(time.perf_counter() - began)
+    env = _with_bytecode_cache(env)
+    times = [_ask_seconds(env, [question]) for _ in range(runs + 1)][1:]
     return round(percentile(times, 50), 2)
+
+
+def measure_ask_marginal(
+    env: dict[str, str],
+    questions: list[str],
+    work: Path,
+    runs: int = 3,
+    ask: Callable[[dict[str, str], list[str]], float] | None = None,
+) -> float | None:
+    """Milliseconds each further question adds to one `newsbot ask FILE` run: the median wall
+    time of a file of all `questions`, less that of a file of the first alone, over the
+    questions beyond the first (start-up and loading counted once, as in a script that asks
+    many). None with fewer than two questions."""
+    if len(questions) < 2:
+        return None
+    ask = ask or _ask_seconds
+    env = _with_bytecode_cache(env)
+    files = []
+    for name, chosen in (("one", questions[:1]), ("many", questions)):
+        path = work / f"ask-{name}.txt"
+        path.write_text("".join(" ".join(q.split()) + "\n" for q in chosen), encoding="utf-8")
+        files.append(str(path))
+    ask(env, [files[0]])  # uncounted: leaves the bytecode cache
+    one = percentile([ask(env, [files[0]]) for _ in range(runs)], 50)
+    many = percentile([ask(env, [files[1]]) for _ in range(runs)], 50)
+    return round((many - one) / (len(questions) - 1) * 1000, 1)
+
+
+def _with_bytecode_cache(env: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _ask_seconds(env: dict[str, str], arguments: list[str]) -> float:
+    """Wall seconds of one `newsbot ask ARGUMENTS` process, start to exit."""
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "index", "ask", *arguments],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - began
 
 
 def _recall_at_10(engine: Engine, questions: list[str]) -> tuple[float | None, float | None]:
@@ -421,6 +454,9 @@ def _measure_in_child(
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["ask_wall_seconds"] = measure_ask_wall(env, questions[0])
+    result["ask_marginal_ms"] = measure_ask_marginal(
+        env, questions[:ASK_MARGINAL_QUESTIONS], questions_file.parent
+    )
     return result
 
 
@@ -513,8 +549,8 @@ def format_report(report: dict[str, Any]) -> str:
         "| passages | encoder | lexical | torch imported | cold start s | RSS after open MiB "
         "| peak RSS MiB | p50 ms | p95 ms | embed p50 ms | lexical p50 ms | lexical p95 ms "
         "| questions | index | recall@10 | recall@10 (texts) | corpus build s "
-        "| `newsbot ask` wall s |",
-        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| `newsbot ask` wall s | `newsbot ask` ms a further question |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for size in report["sizes"]:
         lines.append(
@@ -525,7 +561,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"{size.get('lexical_p50_ms', '')} | {size.get('lexical_p95_ms', '')} | "
             f"{size['questions']} | {size['index_type']} | {size.get('recall_at_10', '')} | "
             f"{size.get('recall_at_10_texts', '')} | "
-            f"{size.get('build_seconds', '')} | {size.get('ask_wall_seconds', '')} |"
+            f"{size.get('build_seconds', '')} | {size.get('ask_wall_seconds', '')} | "
+            f"{size.get('ask_marginal_ms') or ''} |"
         )
     lines += [
         "",
@@ -565,7 +602,10 @@ def format_report(report: dict[str, Any]) -> str:
         "= copying the passages and building the vector index (HNSW from "
         f"{APPROXIMATE_FROM:,} passages). `newsbot ask` wall = the median of three runs of "
         "`newsbot ask QUESTION` in a new process, start to exit, after one uncounted run that "
-        "leaves Python's bytecode cache (as any earlier run on a user's machine has). Rows with "
+        "leaves Python's bytecode cache (as any earlier run on a user's machine has); a "
+        "further question = what each question beyond the first adds to one `newsbot ask FILE` "
+        f"run of the first {ASK_MARGINAL_QUESTIONS} questions (the median wall time of that "
+        "file less that of a file of the first question alone, over the rest). Rows with "
         "lexical "
         "`postgresql` ran on the shared backend (`--database-url`): the same corpus copied in "
         "with `newsbot migrate` (its seconds, HNSW build included, in the corpus build column "

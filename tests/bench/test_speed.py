@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from bench.hnsw_recall import jittered_copies
-from bench.speed import _backends, _name_vectors, _recall_at_10, build_synthetic, format_report
+from bench.speed import (
+    _backends,
+    _name_vectors,
+    _recall_at_10,
+    build_synthetic,
+    format_report,
+    measure_ask_marginal,
+)
 from index import Engine, HashingEncoder, Settings
 from index.embed import Vectors
 from index.library import DATABASE_FILE, VECTORS_FILE
@@ -71,6 +78,7 @@ def test_report_lists_every_size() -> None:
     }
     text = format_report(report)
     assert "| 10,000 | onnx | tantivy | no | 3.4 |" in text
+    assert "| `newsbot ask` ms a further question |" in text and "a further question = " in text
     assert "| 100,000 | torch | fts5 |" in text
     assert "| onnx | 2 | 9 |" in text and "3.10 / 3.50 / 3.40" in text and "noisy" in text
     quiet = format_report({**report, "load": "0.20 / 0.40 / 0.50"})
@@ -147,3 +155,24 @@ def test_jittered_copies_reach_the_size_asked_for_as_unit_vectors() -> None:
     assert np.allclose(copies[:4], base)  # the originals first, then jittered copies
     assert np.allclose(np.linalg.norm(copies, axis=1), 1.0, atol=1e-5)
     assert not np.allclose(copies[4:8], base)
+
+
+def test_a_further_question_costs_the_many_file_less_the_one_file_over_the_rest(
+    tmp_path: Path,
+) -> None:
+    asked: list[list[str]] = []
+
+    def ask(env: dict[str, str], arguments: list[str]) -> float:
+        assert "PYTHONDONTWRITEBYTECODE" not in env  # runs keep the bytecode cache
+        (path,) = arguments
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        asked.append(lines)
+        return 0.5 + 0.02 * (len(lines) - 1)  # half a second to start, 20 ms a further question
+
+    questions = ["Who won?", "What did the\ncourt decide?", "Why?"]
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "NEWSBOT_DATA_DIR": "x"}
+    assert measure_ask_marginal(env, questions, tmp_path, runs=2, ask=ask) == 20.0
+    # one question per line, each as asked (a line break in one would split it in two)
+    assert asked[-1] == ["Who won?", "What did the court decide?", "Why?"]
+    assert asked[0] == ["Who won?"] and len(asked) == 5  # one uncounted run, then two each
+    assert measure_ask_marginal(env, questions[:1], tmp_path, ask=ask) is None
