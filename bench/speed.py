@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from bench.metrics import percentile
+from bench.start import run_start
 from index.chunk import Span
 from index.engine import Engine
 from index.library import DATABASE_FILE, VECTORS_FILE
@@ -38,6 +39,8 @@ __all__ = ["register_cli", "run_benchmark"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "multihop-rag"
+# Starts of the bot measured for each size and backend (after an uncounted one).
+START_RUNS = 3
 # Questions in the `newsbot ask FILE` run that measures what each further question costs.
 ASK_MARGINAL_QUESTIONS = 50
 FALLBACK_QUESTIONS = [
@@ -457,6 +460,10 @@ def _measure_in_child(
     result["ask_marginal_ms"] = measure_ask_marginal(
         env, questions[:ASK_MARGINAL_QUESTIONS], questions_file.parent
     )
+    start = run_start(target, START_RUNS, log=lambda _line: None, env=env)
+    result["bot_polling_seconds"] = start["polling_seconds_median"]
+    result["bot_answer_seconds"] = start["answer_seconds_median"]
+    result["bot_rss_peak_mb"] = start["rss_peak_mb_median"]
     return result
 
 
@@ -549,8 +556,10 @@ def format_report(report: dict[str, Any]) -> str:
         "| passages | encoder | lexical | torch imported | cold start s | RSS after open MiB "
         "| peak RSS MiB | p50 ms | p95 ms | embed p50 ms | lexical p50 ms | lexical p95 ms "
         "| questions | index | recall@10 | recall@10 (texts) | corpus build s "
-        "| `newsbot ask` wall s | `newsbot ask` ms a further question |",
-        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| `newsbot ask` wall s | `newsbot ask` ms a further question "
+        "| bot to polling s | bot to first answer s | bot peak RSS MiB |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:"
+        "|---:|---:|---:|",
     ]
     for size in report["sizes"]:
         lines.append(
@@ -562,7 +571,8 @@ def format_report(report: dict[str, Any]) -> str:
             f"{size['questions']} | {size['index_type']} | {size.get('recall_at_10', '')} | "
             f"{size.get('recall_at_10_texts', '')} | "
             f"{size.get('build_seconds', '')} | {size.get('ask_wall_seconds', '')} | "
-            f"{size.get('ask_marginal_ms') or ''} |"
+            f"{size.get('ask_marginal_ms') or ''} | {size.get('bot_polling_seconds') or ''} | "
+            f"{size.get('bot_answer_seconds') or ''} | {size.get('bot_rss_peak_mb') or ''} |"
         )
     lines += [
         "",
@@ -605,7 +615,11 @@ def format_report(report: dict[str, Any]) -> str:
         "leaves Python's bytecode cache (as any earlier run on a user's machine has); a "
         "further question = what each question beyond the first adds to one `newsbot ask FILE` "
         f"run of the first {ASK_MARGINAL_QUESTIONS} questions (the median wall time of that "
-        "file less that of a file of the first question alone, over the rest). Rows with "
+        "file less that of a file of the first question alone, over the rest); bot = "
+        f"`python -m bot` started {START_RUNS} times after an uncounted start (`newsbot bench "
+        "start`: a fake Bot API server on loopback, a question already waiting), the medians "
+        "of the seconds from the spawn to its first poll and to its answer, and of the "
+        "process's peak resident size once it has answered. Rows with "
         "lexical "
         "`postgresql` ran on the shared backend (`--database-url`): the same corpus copied in "
         "with `newsbot migrate` (its seconds, HNSW build included, in the corpus build column "

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,14 +54,22 @@ def _telegram_class() -> Any:
     return StartTelegram
 
 
-def measure_start(data_dir: Path, question: str = QUESTION, timeout: float = 300.0) -> StartRun:
-    """Start the bot on `data_dir` once, a question waiting; stop it after it answers."""
+def measure_start(
+    data_dir: Path,
+    question: str = QUESTION,
+    timeout: float = 300.0,
+    env: Mapping[str, str] | None = None,
+) -> StartRun:
+    """Start the bot on `data_dir` once, a question waiting; stop it after it answers. `env`:
+    more variables for the bot (its encoder, its lexical index)."""
     telegram_class = _telegram_class()
     with telegram_class() as telegram:
         reader = telegram.user(READER_ID, "Reader")
         message = telegram.send(telegram.private_chat(reader), reader, question)
-        env = {
-            **os.environ,
+        # The bot's own database unless `env` names a shared one; always the fake server.
+        variables = {
+            **{k: v for k, v in os.environ.items() if k != "NEWSBOT_DATABASE_URL"},
+            **(env or {}),
             "TELEGRAM_BOT_TOKEN": telegram.token,
             "TELEGRAM_API_BASE_URL": telegram.base_url,
             "TELEGRAM_API_BASE_FILE_URL": telegram.base_file_url,
@@ -68,15 +77,14 @@ def measure_start(data_dir: Path, question: str = QUESTION, timeout: float = 300
             "NEWSBOT_LOG_LEVEL": "INFO",
             "HF_HUB_OFFLINE": "1",
         }
-        env.pop("NEWSBOT_DATABASE_URL", None)
         # The warm-up run leaves Python's bytecode cache, as any earlier start on a user's
         # machine has; this machine's PYTHONDONTWRITEBYTECODE would recompile every start.
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        variables.pop("PYTHONDONTWRITEBYTECODE", None)
         spawned = time.monotonic()
         child = subprocess.Popen(
             [sys.executable, "-m", "bot"],
             cwd=repo_root(),
-            env=env,
+            env=variables,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -88,6 +96,7 @@ def measure_start(data_dir: Path, question: str = QUESTION, timeout: float = 300
                 if child.poll() is not None:
                     break
                 time.sleep(0.01)
+            peak = _peak_rss_mb(child.pid)
         finally:
             _, stderr = interrupt(child, 60)
         if key not in telegram.replies:
@@ -100,13 +109,31 @@ def measure_start(data_dir: Path, question: str = QUESTION, timeout: float = 300
         answer_seconds=round(answered - spawned, 3),
         answer=text.splitlines()[0][:120] if text else "",
         exit_code=child.returncode,
+        rss_peak_mb=peak,
     )
 
 
+def _peak_rss_mb(pid: int) -> float | None:
+    """A running process's peak resident size (Linux's VmHWM), None where it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return None
+
+
 def run_start(
-    data_dir: Path, runs: int, question: str = QUESTION, log: Any = print
+    data_dir: Path,
+    runs: int,
+    question: str = QUESTION,
+    log: Any = print,
+    env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """`runs` starts in a row (the first warms the page cache, as any restart finds it)."""
+    """`runs` starts in a row after an uncounted one (which warms the page cache, as any
+    restart finds it); `env` as for `measure_start`."""
     if not (data_dir / "newsbot.sqlite3").is_file():
         raise EvalError(
             f"There is no data directory at {data_dir}: ingest some articles into it first "
@@ -114,7 +141,7 @@ def run_start(
         )
     measured: list[StartRun] = []
     for number in range(runs + 1):
-        run = measure_start(data_dir, question)
+        run = measure_start(data_dir, question, env=env)
         kind = "warm-up" if number == 0 else f"run {number}"
         log(
             f"{kind}: polling after {run['polling_seconds']} s, answer after "
@@ -133,7 +160,13 @@ def run_start(
             r["polling_seconds"] for r in measured if r["polling_seconds"] is not None
         ),
         "answer_seconds_median": statistics.median(r["answer_seconds"] for r in measured),
+        "rss_peak_mb_median": _median_or_none([r.get("rss_peak_mb") for r in measured]),
     }
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def _passages(data_dir: Path) -> int:
@@ -158,16 +191,19 @@ def format_start(report: dict[str, Any]) -> str:
         "open. An uncounted warm-up start comes first: it fills the page cache and leaves "
         "Python's bytecode cache, as any earlier start on a user's machine has.",
         "",
-        "| run | to polling s | to the first answer s | answer (first line) |",
-        "|---|---|---|---|",
+        "| run | to polling s | to the first answer s | peak resident MiB | answer (first line) |",
+        "|---|---|---|---|---|",
     ]
     for number, run in enumerate(report["runs"], start=1):
         lines.append(
             f"| {number} | {run['polling_seconds']} | {run['answer_seconds']} | "
-            f"{run['answer'].replace('|', '/')} |"
+            f"{run.get('rss_peak_mb') or ''} | {run['answer'].replace('|', '/')} |"
         )
     lines += [
-        f"| median | {report['polling_seconds_median']} | {report['answer_seconds_median']} | |",
+        f"| median | {report['polling_seconds_median']} | {report['answer_seconds_median']} | "
+        f"{report.get('rss_peak_mb_median') or ''} | |",
+        "",
+        "Peak resident = the bot process's peak resident size (VmHWM) once it has answered.",
         "",
     ]
     return "\n".join(lines)

@@ -72,14 +72,24 @@ def test_report_lists_every_size() -> None:
             }
         ],
         "sizes": [
-            {**size, "encoder": "onnx", "lexical": "tantivy", "torch_imported": False},
+            {
+                **size,
+                "encoder": "onnx",
+                "lexical": "tantivy",
+                "torch_imported": False,
+                "bot_polling_seconds": 0.4,
+                "bot_answer_seconds": 0.8,
+                "bot_rss_peak_mb": 250,
+            },
             {**size, "passages": 100_000, "p50_ms": 300.0, "encoder": "torch", "lexical": "fts5"},
         ],
     }
     text = format_report(report)
     assert "| 10,000 | onnx | tantivy | no | 3.4 |" in text
     assert "| `newsbot ask` ms a further question |" in text and "a further question = " in text
+    assert "| bot to polling s | bot to first answer s | bot peak RSS MiB |" in text
     assert "| 100,000 | torch | fts5 |" in text
+    assert "| 0.4 | 0.8 | 250 |" in text
     assert "| onnx | 2 | 9 |" in text and "3.10 / 3.50 / 3.40" in text and "noisy" in text
     quiet = format_report({**report, "load": "0.20 / 0.40 / 0.50"})
     assert "noisy" not in quiet and "idle" in quiet

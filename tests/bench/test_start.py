@@ -39,11 +39,14 @@ def test_bench_start_reports_polling_and_the_waiting_questions_answer(tmp_path: 
         runs=1,
         question="what did the court decide about the harbour toll",
         log=lines.append,
+        # The bench passes its whole environment: a real token or server in it must not win.
+        env={"TELEGRAM_BOT_TOKEN": "123:real", "TELEGRAM_API_BASE_URL": "https://127.0.0.2/"},
     )
     (run,) = report["runs"]
     assert "appeals court decided" in run["answer"]
     assert run["exit_code"] == 0
     assert 0 < run["polling_seconds"] <= run["answer_seconds"]
+    assert run["rss_peak_mb"] > 0 and report["rss_peak_mb_median"] == run["rss_peak_mb"]
     assert report["passages"] == 1
     assert len(lines) == 2  # the warm-up start and the measured one
     assert "| median |" in format_start(report)
