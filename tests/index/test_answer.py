@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from index import AnswerParams, Engine, Settings
+from index import quotes as quotes_module
 from index.answer import Similarity, compose_answer, weigh
 from index.chunk import sentence_spans
 from index.models import Article, Chunk, Passage
 from index.question import Question, read_question
-from index.quotes import expected_answer, kinds_lacking
+from index.quotes import candidate_sentences, expected_answer, kinds_lacking
 from tests.conftest import SEED_ARTICLE, require
 
 # Every engine test here runs on the embedded store and on the shared PostgreSQL one.
@@ -610,3 +611,30 @@ def test_a_score_box_credit_caption_link_or_shouted_line_is_not_quoted_before_pr
     assert answer.answered
     assert answer.quotes[0].text.startswith(quoted)
     assert all(not_quoted not in q.text for q in answer.quotes)
+
+
+def test_a_passages_sentences_are_read_once_and_a_changed_text_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads: list[str] = []
+    real = quotes_module._read_sentences
+
+    def counted(text: str, start: int, end: int) -> Iterator[quotes_module._Sentence]:
+        reads.append(text[start:end])
+        return real(text, start, end)
+
+    monkeypatch.setattr(quotes_module, "_read_sentences", counted)
+    monkeypatch.setattr(quotes_module, "_SENTENCES", quotes_module._PassageSentences(capacity=1))
+    first = candidate_sentences(_passages((BRIDGE_ARTICLE, 1.0, 0.5)))
+    assert [c.terms for c in candidate_sentences(_passages((BRIDGE_ARTICLE, 1.0, 0.5)))] == [
+        c.terms for c in first
+    ]
+    assert len(reads) == 1  # the second question's passage came from memory
+    # The same ids with another text (an article replaced, an id reused) are read again.
+    changed = _article(1, BRIDGE.replace("Monday", "Tuesday"), "The Gazette", "Bridge")
+    later = candidate_sentences(_passages((changed, 1.0, 0.5)))
+    assert len(reads) == 2 and any("tuesday" in c.terms for c in later)
+    # Beyond its capacity the least recently used passage is forgotten.
+    candidate_sentences(_passages((LIBRARY_ARTICLE, 1.0, 0.5)))
+    candidate_sentences(_passages((changed, 1.0, 0.5)))
+    assert len(reads) == 4
