@@ -3,13 +3,12 @@ with the quoted story's best sentences, and a story asked about again costs no m
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
 from index.embed import Encoder, Vectors
+from index.recent import RecentlyUsed
 
 __all__ = ["SentenceVectors"]
 
@@ -20,29 +19,21 @@ class SentenceVectors:
     def __init__(self, encoder: Encoder, capacity: int = 10_000) -> None:
         self.encoder = encoder
         self.capacity = capacity
-        self._kept: OrderedDict[str, Vectors] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept: RecentlyUsed[str, Vectors] = RecentlyUsed(capacity)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """One vector per text, as `encoder.encode` gives it; only unseen texts are encoded."""
         found: dict[str, Vectors] = {}
-        with self._lock:
-            for text in texts:
-                vector = self._kept.get(text)
-                if vector is not None:
-                    self._kept.move_to_end(text)
-                    found[text] = vector
+        for text in texts:
+            vector = self._kept.get(text)
+            if vector is not None:
+                found[text] = vector
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            # Outside the lock: another question's sentences need not wait for the model.
+            # Unlocked: another question's sentences need not wait for the model.
             for text, vector in zip(missing, self.encoder.encode(missing), strict=True):
                 found[text] = vector
-            with self._lock:
-                for text in missing:
-                    self._kept[text] = found[text]
-                    self._kept.move_to_end(text)
-                while len(self._kept) > self.capacity:
-                    self._kept.popitem(last=False)
+                self._kept.put(text, vector)
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
