@@ -42,6 +42,7 @@ from index.question import CASUAL_TERMS, Question, read_question
 from index.search import Searcher, SearchParams
 from index.sentence_cache import SentenceVectors
 from index.settings import Settings
+from index.shorthand import spell_out_shorthand
 from index.spelling import mend_typos
 from index.store import Store
 
@@ -217,13 +218,15 @@ class Engine:
 
     def read(self, text: str) -> Question:
         """`text` read once as a question, knowing the stored outlets; in an English news
-        question, typing slips are mended from the corpus's words and initials are spelt out
-        from the articles that use them (small talk is left alone)."""
+        question, typing slips are mended from the corpus's words, and chat shorthand ("utd")
+        and initials are spelt out where the articles write them in full (small talk is left
+        alone)."""
         outlets = self.library.store.outlets()
         question = read_question(text, outlets, asked_at=self.clock.now())
         if not question.is_news or question.language != "en":
             return question
-        mended = mend_typos(question.text, self.library.lexical.document_frequency, outlets)
+        frequencies = self.library.lexical.document_frequency
+        mended = spell_out_shorthand(mend_typos(question.text, frequencies, outlets), frequencies)
         initials: dict[str, str] = {}
         if len(question.wanted) <= CASUAL_TERMS:
             # A chat question's initials; a long, detailed question names what it asks about.

@@ -1,0 +1,89 @@
+"""Chat shorthand in a question spelt out ("man utd" -> "man united", "late pen" -> "late
+penalty") when the corpus writes those words in full more often than the shorthand.
+
+People type on a phone the way they talk about the news: clubs, tickers and tournaments by
+their short forms. Articles write the words out, so the shorthand finds nothing in the lexical
+index and is a word the answer "must cover" that no sentence has. Only a lower-case word of
+`SHORTHAND` standing alone is looked at, and it is replaced only when each word of its full form
+is used by at least `MIN_PASSAGES` passages, more than use the shorthand itself: where the
+sources write "pen" as often as "penalty", "pen" is their word too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+__all__ = ["MIN_PASSAGES", "SHORTHAND", "spell_out_shorthand"]
+
+MIN_PASSAGES = 3
+
+# Shorthand common in English chat about the news, and what it stands for. Only forms with one
+# reading in a news question: "gov" (government or governor), "admin", "ko", "td" and the like
+# are left out.
+SHORTHAND: dict[str, str] = {
+    # teams, competitions, sport
+    "utd": "united",
+    "wc": "world cup",
+    "ucl": "champions league",
+    "epl": "premier league",
+    "prem": "premier league",
+    "pen": "penalty",
+    "pens": "penalties",
+    "champs": "champions",
+    # government and institutions
+    "govt": "government",
+    "pres": "president",
+    "prez": "president",
+    "intl": "international",
+    "dept": "department",
+    "mgmt": "management",
+    "econ": "economy",
+    # quantities and time
+    "mil": "million",
+    "bn": "billion",
+    "yr": "year",
+    "yrs": "years",
+    "mins": "minutes",
+    "bday": "birthday",
+    "ppl": "people",
+    # stock tickers typed as names
+    "msft": "microsoft",
+    "aapl": "apple",
+    "goog": "google",
+    "googl": "google",
+    "amzn": "amazon",
+    "tsla": "tesla",
+    "nvda": "nvidia",
+    "nflx": "netflix",
+}
+
+# A lower-case word standing alone: not part of a hyphenated word, a handle, an address or a
+# number.
+_WORD = re.compile(r"(?<![\w'’./@#-])[a-z]+(?![\w'’/@-]|\.\w)")
+
+# How many passages use each word (as the lexical index counts them).
+Frequencies = Callable[[Iterable[str]], dict[str, int]]
+
+
+def spell_out_shorthand(text: str, frequencies: Frequencies) -> str:
+    """`text` with each word of `SHORTHAND` the sources write in full replaced by its full
+    form; everything else as typed."""
+    found = [m for m in _WORD.finditer(text) if m.group() in SHORTHAND]
+    if not found:
+        return text
+    shorthand = {m.group() for m in found}
+    words = shorthand | {w for short in shorthand for w in SHORTHAND[short].split()}
+    counts = frequencies(words)
+
+    def written_out(short: str) -> bool:
+        used = [counts.get(w, 0) for w in SHORTHAND[short].split()]
+        return min(used) >= MIN_PASSAGES and min(used) > counts.get(short, 0)
+
+    pieces: list[str] = []
+    end = 0
+    for match in found:
+        if written_out(match.group()):
+            pieces += [text[end : match.start()], SHORTHAND[match.group()]]
+            end = match.end()
+    return "".join(pieces) + text[end:]
