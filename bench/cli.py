@@ -18,6 +18,7 @@ from bench.fit_languages import cmd_eval_fit_languages
 from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
 from bench.report import format_text, write_results
 from bench.run import run_multihop
+from index.cli import day_argument
 from index.settings import Settings
 
 __all__ = ["register_cli"]
@@ -159,6 +160,13 @@ def register_cli(commands: Any) -> None:
         metavar="N",
         help="ingest only the chosen questions' gold articles and N others drawn at random "
         "(fixed seed), for a model too slow for the whole corpus; use another --work-dir",
+    )
+    natural.add_argument(
+        "--as-of",
+        type=day_argument,
+        metavar="YYYY-MM-DD",
+        help="ask as if it were that day (default: the day of the corpus's newest article, "
+        "as the questions ask about its stories as current news)",
     )
     natural.set_defaults(handler=cmd_eval_natural, standalone=True)
     fit = benchmarks.add_parser(

@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "default_data_dir",
     "load_corpus",
     "load_json",
+    "newest_day",
     "open_corpus_engine",
     "repo_root",
     "sample_corpus",
@@ -92,6 +94,13 @@ class Corpus:
             spans = chunking.chunk_spans(draft.text)
             digest.update(f"{len(draft.text)}:{[(s.start, s.end) for s in spans]}".encode())
         return digest.hexdigest()
+
+
+def newest_day(corpus: Corpus) -> date | None:
+    """The day the corpus's newest article was published: when questions written about its
+    stories are asked ("this week", "this year" and "latest" read from that day, not today)."""
+    days = [d.published_at for d in corpus.drafts if d.published_at is not None]
+    return max(days).astimezone(UTC).date() if days else None
 
 
 def sample_corpus(corpus: Corpus, keep: set[str], others: int, seed: int = 0) -> Corpus:

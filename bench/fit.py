@@ -23,9 +23,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bench.dataset import load_corpus, load_json, open_corpus_engine, repo_root
+from bench.dataset import load_corpus, load_json, newest_day, open_corpus_engine, repo_root
 from bench.natural import DEFAULT_QUESTIONS, load_questions
 from index.answer import AnswerParams, weigh
+from index.clock import as_of
 from index.engine import Engine
 from index.evidence import EvidenceWeights
 from index.settings import Settings
@@ -208,6 +209,9 @@ def collect_samples(
     engine, _ = open_corpus_engine(
         settings, corpus, work_dir or repo_root() / ".eval" / "multihop", log
     )
+    asked_on = newest_day(corpus)  # as `newsbot eval natural` asks them
+    if asked_on is not None:
+        engine.clock = as_of(asked_on)
     try:
         return collect(engine, multihop, natural_file)
     finally:

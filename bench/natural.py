@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from bench.dataset import (
     EvalError,
     Ingest,
     load_corpus,
+    newest_day,
     open_corpus_engine,
     repo_root,
     sample_corpus,
@@ -29,6 +30,7 @@ from bench.dataset import (
 from bench.metrics import percentile, squash
 from bench.report import cell, kept_notes
 from bench.run import engine_description
+from index.clock import as_of
 from index.engine import Engine
 from index.models import Answer
 from index.settings import Settings
@@ -234,6 +236,8 @@ class NaturalReport:
     # What was asked over what, when not every question over the whole corpus.
     languages: tuple[str, ...] = ()
     corpus_sample: int | None = None
+    # The day the questions were asked as if on (YYYY-MM-DD).
+    asked_on: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -244,6 +248,7 @@ class NaturalReport:
             "ingest": asdict(self.ingest),
             "languages": list(self.languages),
             "corpus_sample": self.corpus_sample,
+            "asked_on": self.asked_on,
             "groups": {name: asdict(group) for name, group in self.groups.items()},
             "results": [asdict(r) for r in self.results],
         }
@@ -258,22 +263,28 @@ def run_natural(
     engine_factory: Callable[[Settings], Engine] = Engine,
     languages: Collection[str] = (),
     corpus_sample: int | None = None,
+    asked_on: date | None = None,
 ) -> NaturalReport:
     """Ingest (or reuse) the MultiHop-RAG corpus, ask every natural question, score answers.
 
     `languages` keeps only the questions in those languages; `corpus_sample` keeps only their
     gold articles and that many others drawn at random, for a model too slow to embed the whole
-    corpus (compare models on the same sample, not with whole-corpus figures).
+    corpus (compare models on the same sample, not with whole-corpus figures). The questions
+    are asked as if on `asked_on` (by default the day of the corpus's newest article: they were
+    written about its stories as current news).
     """
     questions = load_questions(questions_file)
     if languages:
         questions = [q for q in questions if q.lang in languages]
     corpus = load_corpus(data_dir / "corpus.json")
+    asked_on = asked_on or newest_day(corpus)
     if corpus_sample is not None:
         gold = {g.url for q in questions for g in q.gold}
         corpus = sample_corpus(corpus, gold, corpus_sample)
     work_dir = work_dir or repo_root() / ".eval" / "multihop"
     engine, ingest = open_corpus_engine(settings, corpus, work_dir, log, engine_factory)
+    if asked_on is not None:
+        engine.clock = as_of(asked_on)
     results: list[NaturalResult] = []
     try:
         engine.ask("warm up")
@@ -294,6 +305,7 @@ def run_natural(
         results=results,
         languages=tuple(languages),
         corpus_sample=corpus_sample,
+        asked_on=asked_on.isoformat() if asked_on else None,
     )
 
 
@@ -330,7 +342,8 @@ def format_natural_markdown(report: NaturalReport, command: str, notes: str = ""
         "",
         f"Measured {report.date} with `{command}`; questions `{report.questions_file}`; "
         f"model {report.model}; corpus {report.ingest.articles} articles, "
-        f"{report.ingest.passages} passages.{_selection(report)}",
+        f"{report.ingest.passages} passages; asked as if on {report.asked_on or 'the day run'}."
+        f"{_selection(report)}",
         "",
         "Gold story quoted, gold fact in top 10 and wrong answers are over answerable and",
         "two-story questions; both stories over two-story questions; declined (no quote given)",
@@ -373,6 +386,7 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
         log,
         languages=languages,
         corpus_sample=args.corpus_sample,
+        asked_on=args.as_of,
     )
     print(format_natural_text(report))
     if args.results is not None and str(args.results) != "-":
@@ -383,6 +397,8 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
             command += f" --languages {','.join(languages)}"
         if args.corpus_sample is not None:
             command += f" --corpus-sample {args.corpus_sample}"
+        if args.as_of is not None:
+            command += f" --as-of {args.as_of.isoformat()}"
         markdown = format_natural_markdown(report, command, kept_notes(path))
         path.write_text(markdown, encoding="utf-8")
         path.with_suffix(".json").write_text(

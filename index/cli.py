@@ -22,7 +22,7 @@ from index.errors import IngestError, NewsbotError
 from index.models import Answer, ArticleDraft, IngestOutcome, Stage
 from index.settings import Settings, parse_database_url
 
-__all__ = ["answer_to_json", "build_parser", "main", "run"]
+__all__ = ["answer_to_json", "build_parser", "day_argument", "main", "run"]
 
 log = logging.getLogger("newsbot")
 MODEL_COMMANDS = {"ingest", "ask"}
@@ -214,7 +214,7 @@ def cmd_ingest(engine: Engine, args: argparse.Namespace) -> int:
     return 1 if failed and not added and not duplicates else 0
 
 
-def _day(text: str) -> date:
+def day_argument(text: str) -> date:
     """An `--as-of` value: a day as YYYY-MM-DD."""
     try:
         return date.fromisoformat(text)
@@ -407,7 +407,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     ask.add_argument("--top", type=int, default=10, help="passages to retrieve (default 10)")
     ask.add_argument(
         "--as-of",
-        type=_day,
+        type=day_argument,
         metavar="YYYY-MM-DD",
         help="answer as if it were that day (the engine's clock reads its last moment, UTC)",
     )

@@ -156,3 +156,37 @@ def test_a_corpus_sample_keeps_the_gold_articles_and_draws_the_same_others() -> 
     assert [d.url for d in sample_corpus(corpus, gold, others=5).drafts] == urls
     assert sample.fingerprint("model") != corpus.fingerprint("model")
     assert len(sample_corpus(corpus, gold, others=100).drafts) == 40
+
+
+def test_questions_are_asked_as_of_the_corpus_newest_day_unless_told(tmp_path: Path) -> None:
+    from datetime import date
+
+    from bench.natural import run_natural
+    from index.settings import Settings
+    from tests.bench.test_multihop import _benchmark, _fake_engine
+
+    data = _benchmark(tmp_path / "multihop")  # newest article: 9 October 2023
+    questions = tmp_path / "questions.jsonl"
+    library = {"url": "https://example.org/library", "fact": "stay open until nine"}
+    questions.write_text(
+        json.dumps(
+            {
+                "id": "ans-1",
+                "kind": "answerable",
+                "lang": "en",
+                "question": "library opening hours news this week",
+                "gold": [library],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=tmp_path / "unused")
+    work = tmp_path / "work"
+    report = run_natural(settings, data, questions, work, engine_factory=_fake_engine)
+    assert report.asked_on == "2023-10-09"
+    assert report.results[0].gold_quoted  # "this week" is the week of the newest article
+    later = run_natural(
+        settings, data, questions, work, engine_factory=_fake_engine, asked_on=date(2026, 1, 5)
+    )
+    assert later.asked_on == "2026-01-05" and not later.results[0].answered
