@@ -182,7 +182,12 @@ def _said(
 
 
 def _is_short(question: Question, params: AnswerParams) -> bool:
-    return len(question.wanted) <= params.short_question_terms
+    """A question as people type it: few informative words, or typed all in lower case as in
+    a chat (`Question.typed_in_chat`); `short_question_terms` 0 judges every question by the
+    rule for long ones."""
+    if params.short_question_terms <= 0:
+        return False
+    return len(question.wanted) <= params.short_question_terms or question.typed_in_chat
 
 
 def compose_answer(

@@ -303,6 +303,9 @@ _CASUAL_BREAK = re.compile(
 )
 # Names before a colon or dash are cut at "vs" too ("sbf vs cz - what did each get").
 _NAMES_BREAK = re.compile(_CASUAL_BREAK.pattern + r"|\s+(?:vs\.?|versus)\s+", re.I)
+# "A vs B" compares two stories when each side has at least this many informative words.
+_VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
+_MIN_COMPARED_WORDS = 4
 # A short topic before a colon or a dash ("housing market: rates + sales") belongs to every part.
 _TOPIC = re.compile(r"^(?P<topic>[^:]+?)(?:\s*:\s+|\s+[-–—]+\s+)(?P<rest>.+)$", re.S)
 _MAX_TOPIC_WORDS = 4
@@ -416,6 +419,8 @@ def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> lis
         if len(names) >= 2 and len(rest) == 1:
             return [f"{name} {rest[0]}" for name in names]
     parts = split(text)
+    if len(parts) < 2:
+        parts = _compared(text) or parts
     breaks = [m for m in _CASUAL_BREAK.finditer(text) if m.end() < len(text)]
     if breaks and _words_of(text[breaks[-1].end() :]) & _EVERY_PART:
         # "..., what happened w both": asks for the parts before it, is not one itself.
@@ -439,6 +444,16 @@ def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> lis
             part = f"{subject[0]} {part}"
         carried.append(part)
     return carried
+
+
+def _compared(text: str) -> list[str]:
+    """The two sides of one "vs" between two long phrases ("softbank's cubic telecom deal
+    size vs palo alto's israeli startup buys"): two stories set side by side. Teams or fighters
+    ("rovers vs united score", "grimsby town vs port vale cup tie result") are one match."""
+    sides = _VERSUS.split(text)
+    if len(sides) == 2 and all(_informative(side) >= _MIN_COMPARED_WORDS for side in sides):
+        return [side.strip() for side in sides]
+    return []
 
 
 def _each_name(names: Sequence[str]) -> list[str]:

@@ -228,7 +228,7 @@ class Engine:
         frequencies = self.library.lexical.document_frequency
         mended = spell_out_shorthand(mend_typos(question.text, frequencies, outlets), frequencies)
         initials: dict[str, str] = {}
-        if len(question.wanted) <= CASUAL_TERMS:
+        if len(question.wanted) <= CASUAL_TERMS or question.typed_in_chat:
             # A chat question's initials; a long, detailed question names what it asks about.
             initials = find_initials(mended, self.initials, outlets)
         if mended == question.text and not initials:

@@ -315,6 +315,16 @@ def test_short_questions_are_judged_by_the_rule_fitted_on_short_questions() -> N
     assert compose_answer(_asked("harbour bridge cost?", passages), passages).answered
     far = _passages((BRIDGE_ARTICLE, 2.0, 0.3))
     assert not compose_answer(_asked("harbour bridge cost?", far), far).answered
+    # A longer question typed all in lower case is a chat question too; with capitals, the
+    # rule for long questions judges it.
+    typed = "harbour bridge cost, cable design engineers chose, ferry operators fears, opening"
+    chat = weigh(_asked(typed, passages), passages, params)
+    assert len(_asked(typed, passages).wanted) > params.short_question_terms
+    assert chat.score == pytest.approx(
+        0.6 + weights.coverage * chat.coverage + weights.said * chat.said
+    )
+    written = weigh(_asked(typed.capitalize(), passages), passages, params)
+    assert written.score != pytest.approx(chat.score)
 
 
 def test_a_near_miss_is_declined_when_no_sentence_says_what_was_asked() -> None:

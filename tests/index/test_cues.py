@@ -159,6 +159,13 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "ruiz and okafor, did either back down",
             ["ruiz did either back down", "okafor did either back down"],
         ),
+        # Two long things set against each other are two stories; two teams are one match.
+        (
+            "harbour ferry strike pay offer vs city bridge toll rise, numbers?",
+            ["harbour ferry strike pay offer", "city bridge toll rise, numbers?"],
+        ),
+        ("rovers vs united score", []),
+        ("grimsby town vs port vale cup tie result", []),
         # One match, one pair of names, one outlet pair: one part.
         ("who scored for rovers vs united on saturday", []),
         ("ruiz and okafor debate", []),

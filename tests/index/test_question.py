@@ -51,6 +51,22 @@ def test_a_chat_question_asking_for_a_result_leaves_the_word_out_of_its_topic() 
     assert "result" in long.wanted
 
 
+def test_a_longer_question_typed_in_lower_case_is_still_read_as_a_chat_question() -> None:
+    # Twelve informative words set two stories side by side: typed in a chat, two parts.
+    typed = "harbour ferry strike pay offer size vs city council bridge toll rise, numbers?"
+    question = read_question(typed, OUTLETS)
+    assert len(question.wanted) > 10 and question.typed_in_chat
+    assert [p.text for p in question.parts] == [
+        "harbour ferry strike pay offer size",
+        "city council bridge toll rise, numbers?",
+    ]
+    # Written with capitals it reads as one detailed question, as the benchmark's long ones.
+    written = read_question(
+        "Harbour ferry strike pay offer size vs City Council bridge toll rise, numbers?", OUTLETS
+    )
+    assert not written.typed_in_chat and written.parts == ()
+
+
 def test_chat_shorthand_and_emphasis_are_not_words_an_answer_must_have() -> None:
     # No article writes "lol" or "rn": an answer need not cover them.
     assert read_question("harbour bridge toll lol", OUTLETS).wanted == {"harbour", "bridg", "toll"}
