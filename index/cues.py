@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from index.text import STOPWORDS
+from index.text import STOPWORDS, UNAPOSTROPHED
 
 __all__ = [
     "PART_FILLER",
@@ -320,6 +320,7 @@ PART_FILLER = (
         "news story stories study studies latest update updates info pls please plz thx".split()
     )
     | _EVERY_PART
+    | UNAPOSTROPHED
 )
 _BEFORE_OUTLET = re.compile(
     r"(?:\b(?:and|or|with|to|from|by|in|of|the|a|an|both)\s+|['‘\"]\s*)*$", re.I

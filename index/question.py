@@ -24,7 +24,7 @@ from index.cues import (
 from index.initials import spell_out
 from index.intent import Intent, detect_language, read_intent
 from index.period import Period, read_period
-from index.text import STOPWORDS, stem, terms
+from index.text import STOPWORDS, UNAPOSTROPHED, stem, terms
 
 __all__ = ["CASUAL_TERMS", "MAX_PERIOD_TERMS", "Part", "Question", "read_question"]
 
@@ -171,15 +171,16 @@ def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozense
 _REPORTING_TERMS = frozenset(stem(word) for word in REPORTING_WORDS)
 _OUTCOME_TERMS = frozenset(stem(word) for word in ("result", "results", "outcome"))
 # What a chat adds to a question that no article writes: shorthand for a tone or an aside
-# ("scorsese internet slang thing lol", "is it still on rn") and emphasis ("when did they
-# actually start dating").
+# ("scorsese internet slang thing lol", "is it still on rn"), emphasis and hedges ("when did
+# they actually start dating", "went up to like 44k"), and question words and negations typed
+# without their apostrophe ("whats", "didnt"), which are stop words when typed with it.
 _CHAT_FILLER = frozenset(
     stem(word)
     for word in (
         "lol lmao lmfao rofl rn smh ngl tbh btw imo imho fyi idk omg bruh pls plz thx tho cuz "
-        "actually really literally basically honestly seriously"
+        "actually really literally basically honestly seriously like"
     ).split()
-)
+) | frozenset(stem(word) for word in UNAPOSTROPHED)
 _NOT_ASKED_IN_CHAT = _OUTCOME_TERMS | _CHAT_FILLER
 
 

@@ -45,6 +45,8 @@ SHORTHAND: dict[str, str] = {
     "yr": "year",
     "yrs": "years",
     "mins": "minutes",
+    "qtr": "quarter",
+    "wknd": "weekend",
     "bday": "birthday",
     "ppl": "people",
     # stock tickers typed as names
@@ -56,6 +58,9 @@ SHORTHAND: dict[str, str] = {
     "tsla": "tesla",
     "nvda": "nvidia",
     "nflx": "netflix",
+    # crypto tickers
+    "btc": "bitcoin",
+    "eth": "ethereum",
 }
 
 # A lower-case word standing alone: not part of a hyphenated word, a handle, an address or a

@@ -23,6 +23,12 @@ STOPWORDS = frozenset(
     just also any all again against because below down further once here off until above
     through yes""".split()
 )
+# Question words and negations typed in a chat without their apostrophe ("whats", "didnt"):
+# stop words there, as they are with it.
+UNAPOSTROPHED = frozenset(
+    """whats hows whos wheres whens whys thats theres dont didnt doesnt isnt wasnt werent arent
+    cant couldnt wont wouldnt shouldnt havent hasnt im ive youre""".split()
+)
 _SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "es", "s", "ly")
 
 

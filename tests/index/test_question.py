@@ -71,6 +71,11 @@ def test_chat_shorthand_and_emphasis_are_not_words_an_answer_must_have() -> None
     # No article writes "lol" or "rn": an answer need not cover them.
     assert read_question("harbour bridge toll lol", OUTLETS).wanted == {"harbour", "bridg", "toll"}
     assert read_question("is the ferry actually closing rn", OUTLETS).wanted == {"ferri", "clos"}
+    # Question words and negations typed without their apostrophe are stop words as with it,
+    # and make no part of their own.
+    assert read_question("why didnt the ferry run", OUTLETS).wanted == {"ferri", "run"}
+    fares = read_question("ferry fares went up to like 5 quid? whats going on", OUTLETS)
+    assert "what" not in fares.wanted and "like" not in fares.wanted and fares.parts == ()
 
 
 def test_a_measure_asked_with_how_is_not_part_of_the_topic() -> None:
