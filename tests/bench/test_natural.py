@@ -120,14 +120,26 @@ def test_a_malformed_question_file_names_its_line(tmp_path: Path) -> None:
 
 
 def test_the_committed_questions_are_sound_against_the_corpus() -> None:
-    corpus = json.loads(require(MULTIHOP_CORPUS).read_text(encoding="utf-8"))
-    bodies = {record["url"]: record["body"] for record in corpus}
     questions = load_questions(DEFAULT_QUESTIONS)
     assert len({q.id for q in questions}) == len(questions) >= 250
     kinds = Counter(q.kind for q in questions)
     assert kinds["answerable"] >= 100 and kinds["two_story"] >= 40 and kinds["out_of_scope"] >= 80
     assert sum(q.subkind == "near_miss" for q in questions) >= 25
     assert sum(q.lang in ("ru", "uk") for q in questions) >= 30
+    _assert_sound(questions)
+
+
+def test_the_second_set_is_sound_and_shares_no_id_with_the_first() -> None:
+    second = load_questions(DEFAULT_QUESTIONS.with_name("second.jsonl"))
+    assert len({q.id for q in second}) == len(second) >= 100
+    assert not {q.id for q in second} & {q.id for q in load_questions(DEFAULT_QUESTIONS)}
+    _assert_sound(second)
+
+
+def _assert_sound(questions: list[NaturalQuestion]) -> None:
+    """Every gold fact is in its article's body; two-story gold names both parts, apart."""
+    corpus = json.loads(require(MULTIHOP_CORPUS).read_text(encoding="utf-8"))
+    bodies = {record["url"]: record["body"] for record in corpus}
     for question in questions:
         assert question.answerable == bool(question.gold), question.id
         for gold in question.gold:
