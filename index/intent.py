@@ -43,6 +43,13 @@ _UKRAINIAN_WORDS = frozenset(
     бувай""".split()
 )
 _RUSSIAN_LETTERS = re.compile(r"[ыэъё]", re.I)
+# Question words, prepositions and conjunctions that frame a Russian or Ukrainian sentence.
+_CYRILLIC_FRAME = frozenset(
+    """что кто какой какая какое какие где когда почему зачем сколько как ли у в во на с со о
+    об про по за из для от до это и а но не чем чего кому кого там есть был была было были
+    будет будут ещё уже що хто який яка яке які де коли чому навіщо скільки як чи з зі із від
+    це й але є буде будуть вже ще""".split()
+)
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -53,13 +60,15 @@ def detect_language(text: str) -> str:
     """
     letters = _LETTERS.findall(text)
     cyrillic = sum(1 for c in letters if _CYRILLIC.match(c))
-    if not letters or cyrillic < len(letters) / 2:
+    words = set(re.findall(r"\w+", text.lower()))
+    # Names are often typed in Latin letters ("какой экран у steam deck oled"): a question
+    # whose question words or prepositions are Cyrillic is asked in Russian or Ukrainian.
+    if not letters or (cyrillic < len(letters) / 2 and not words & _CYRILLIC_FRAME):
         return "en"
     if _UKRAINIAN_LETTERS.search(text):
         return "uk"
     if _RUSSIAN_LETTERS.search(text):
         return "ru"
-    words = set(re.findall(r"\w+", text.lower()))
     return "uk" if words & _UKRAINIAN_WORDS else "ru"
 
 

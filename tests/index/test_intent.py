@@ -131,6 +131,11 @@ def test_news_questions_that_share_their_words_stay_news(message: str) -> None:
         ("що сталося з ftx?", "uk"),
         ("хто переміг", "uk"),
         ("кто победил", "ru"),
+        # Product and company names typed in Latin letters in a Russian or Ukrainian question.
+        ("какой экран у steam deck oled", "ru"),
+        ("що нового у apple vision pro headset", "uk"),
+        # An English question naming something in Cyrillic stays English.
+        ("what did the kremlin say about Навальный", "en"),
         ("Was ist mit FTX passiert?", "en"),
         ("", "en"),
     ],
