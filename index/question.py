@@ -178,7 +178,8 @@ _CHAT_FILLER = frozenset(
     stem(word)
     for word in (
         "lol lmao lmfao rofl rn smh ngl tbh btw imo imho fyi idk omg bruh pls plz thx tho cuz "
-        "actually really literally basically honestly seriously like"
+        "actually really literally basically honestly seriously like "
+        "go goes went gone going get gets got gotten getting"
     ).split()
 ) | frozenset(stem(word) for word in UNAPOSTROPHED)
 _NOT_ASKED_IN_CHAT = _OUTCOME_TERMS | _CHAT_FILLER

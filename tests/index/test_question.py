@@ -76,6 +76,9 @@ def test_chat_shorthand_and_emphasis_are_not_words_an_answer_must_have() -> None
     assert read_question("why didnt the ferry run", OUTLETS).wanted == {"ferri", "run"}
     fares = read_question("ferry fares went up to like 5 quid? whats going on", OUTLETS)
     assert "what" not in fares.wanted and "like" not in fares.wanted and fares.parts == ()
+    # "go up", "got docked": light verbs that find "let go of 1,300 employees", not the rise.
+    assert read_question("how much did ferry fares go up", OUTLETS).wanted == {"ferri", "fare"}
+    assert read_question("how many days did the strike get", OUTLETS).wanted == {"days", "strik"}
 
 
 def test_a_measure_asked_with_how_is_not_part_of_the_topic() -> None:
