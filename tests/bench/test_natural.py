@@ -129,11 +129,12 @@ def test_the_committed_questions_are_sound_against_the_corpus() -> None:
     _assert_sound(questions)
 
 
-def test_the_second_set_is_sound_and_shares_no_id_with_the_first() -> None:
-    second = load_questions(DEFAULT_QUESTIONS.with_name("second.jsonl"))
-    assert len({q.id for q in second}) == len(second) >= 100
-    assert not {q.id for q in second} & {q.id for q in load_questions(DEFAULT_QUESTIONS)}
-    _assert_sound(second)
+@pytest.mark.parametrize("name", ["second.jsonl", "third.jsonl"])
+def test_the_further_sets_are_sound_and_share_no_id_with_the_first(name: str) -> None:
+    further = load_questions(DEFAULT_QUESTIONS.with_name(name))
+    assert len({q.id for q in further}) == len(further) >= 100
+    assert not {q.id for q in further} & {q.id for q in load_questions(DEFAULT_QUESTIONS)}
+    _assert_sound(further)
 
 
 def _assert_sound(questions: list[NaturalQuestion]) -> None:
