@@ -393,6 +393,8 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
         path: Path = args.results
         path.parent.mkdir(parents=True, exist_ok=True)
         command = "newsbot eval natural"
+        if args.questions != DEFAULT_QUESTIONS:
+            command += f" --questions {report.questions_file}"
         if languages:
             command += f" --languages {','.join(languages)}"
         if args.corpus_sample is not None:
