@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from index.text import STOPWORDS, UNAPOSTROPHED
+from index.text import LIGHT_VERBS, STOPWORDS
 
 __all__ = [
     "PART_FILLER",
@@ -283,7 +283,7 @@ def time_matches(published: datetime | None, times: Sequence[tuple[int, int]]) -
 # a second question ("why was the watch banned and what did Apple show").
 _ASKING = (
     r"(?:what|why|how|who|whom|when|where|which|whether|did|does|do|is|are|was|were|has|have|"
-    r"had|will|would|can|could|should)\b"
+    r"had|will|would|can|could|should|whats|whos|hows|wheres|whens|whys)\b"
 )
 _PART_BREAK = re.compile(
     r"\s*[,;?]\s+|\s*\?$|\s+(?:while|whereas)\s+|\s+(?=(?:and|&|plus)\s+(?:also\s+)?"
@@ -320,7 +320,7 @@ PART_FILLER = (
         "news story stories study studies latest update updates info pls please plz thx".split()
     )
     | _EVERY_PART
-    | UNAPOSTROPHED
+    | LIGHT_VERBS
 )
 _BEFORE_OUTLET = re.compile(
     r"(?:\b(?:and|or|with|to|from|by|in|of|the|a|an|both)\s+|['‘\"]\s*)*$", re.I
@@ -387,6 +387,7 @@ def _split(
     for piece in breaks.split(text):
         if piece and piece.strip():
             pieces.extend(_cut_before_outlets(piece, kept, outlets))
+
     parts: list[str] = []
     for piece in pieces:
         if parts and _informative(parts[-1], filler) < min_words:

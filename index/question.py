@@ -24,7 +24,7 @@ from index.cues import (
 from index.initials import spell_out
 from index.intent import Intent, detect_language, read_intent
 from index.period import Period, read_period
-from index.text import STOPWORDS, UNAPOSTROPHED, stem, terms
+from index.text import LIGHT_VERBS, STOPWORDS, UNAPOSTROPHED, stem, terms
 
 __all__ = ["CASUAL_TERMS", "MAX_PERIOD_TERMS", "Part", "Question", "read_question"]
 
@@ -178,10 +178,9 @@ _CHAT_FILLER = frozenset(
     stem(word)
     for word in (
         "lol lmao lmfao rofl rn smh ngl tbh btw imo imho fyi idk omg bruh pls plz thx tho cuz "
-        "actually really literally basically honestly seriously like "
-        "go goes went gone going get gets got gotten getting"
+        "actually really literally basically honestly seriously like"
     ).split()
-) | frozenset(stem(word) for word in UNAPOSTROPHED)
+) | frozenset(stem(word) for word in UNAPOSTROPHED | LIGHT_VERBS)
 _NOT_ASKED_IN_CHAT = _OUTCOME_TERMS | _CHAT_FILLER
 
 

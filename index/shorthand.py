@@ -26,11 +26,13 @@ SHORTHAND: dict[str, str] = {
     "utd": "united",
     "wc": "world cup",
     "ucl": "champions league",
+    "cl": "champions league",
     "epl": "premier league",
     "prem": "premier league",
     "pen": "penalty",
     "pens": "penalties",
     "champs": "champions",
+    "aus": "australia",
     # government and institutions
     "govt": "government",
     "pres": "president",

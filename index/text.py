@@ -29,6 +29,9 @@ UNAPOSTROPHED = frozenset(
     """whats hows whos wheres whens whys thats theres dont didnt doesnt isnt wasnt werent arent
     cant couldnt wont wouldnt shouldnt havent hasnt im ive youre""".split()
 )
+# Verbs that carry little of what a chat question asks ("go up", "got docked", "whats going
+# on"): the words around them say it.
+LIGHT_VERBS = frozenset("go goes went gone going get gets got gotten getting".split())
 _SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "es", "s", "ly")
 
 

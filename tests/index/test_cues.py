@@ -159,6 +159,11 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "ruiz and okafor, did either back down",
             ["ruiz did either back down", "okafor did either back down"],
         ),
+        # A question joined on needs one word of its own ("whos" typed without its apostrophe).
+        (
+            "who did the harbour board hire and whos in the final",
+            ["who did the harbour board hire", "whos in the final"],
+        ),
         # Two long things set against each other are two stories; two teams are one match.
         (
             "harbour ferry strike pay offer vs city bridge toll rise, numbers?",
