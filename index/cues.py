@@ -387,7 +387,6 @@ def _split(
     for piece in breaks.split(text):
         if piece and piece.strip():
             pieces.extend(_cut_before_outlets(piece, kept, outlets))
-
     parts: list[str] = []
     for piece in pieces:
         if parts and _informative(parts[-1], filler) < min_words:
