@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from index import ArticleDraft, Engine
+from index import Engine
 from index.shorthand import MIN_PASSAGES, SHORTHAND, spell_out_shorthand
+from tests.support.stories import numbered_drafts
 
 # The engine test runs on the embedded store and on the shared PostgreSQL one.
 BOTH_BACKENDS = True
@@ -75,18 +76,9 @@ CLUB_STORIES = [
 ]
 
 
-def _club_story(number: int) -> ArticleDraft:
-    return ArticleDraft(
-        text=CLUB_STORIES[number],
-        title=f"Football report, part {number + 1}",
-        url=f"https://news.example/united-{number}",
-        outlet="Harbour Herald",
-    )
-
-
 def test_the_engine_spells_out_shorthand_in_a_news_question(engine: Engine) -> None:
     assert len(CLUB_STORIES) >= MIN_PASSAGES  # enough passages use "united"
-    engine.add_drafts([_club_story(n) for n in range(len(CLUB_STORIES))])
+    engine.add_drafts(numbered_drafts(CLUB_STORIES, "Football report", "united"))
     assert engine.read("man utd out of the champions league?").text == (
         "man united out of the champions league?"
     )

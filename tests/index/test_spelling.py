@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from index import ArticleDraft, Engine
+from index import Engine
 from index.spelling import MIN_PASSAGES, mend_typos, one_slip_away
+from tests.support.stories import numbered_drafts
 
 # The engine test runs on the embedded store and on the shared PostgreSQL one (whose document
 # frequencies of a slip's neighbours are counted in one query).
@@ -68,20 +69,11 @@ MORTGAGE_STORIES = [
 ]
 
 
-def _mortgage_story(number: int) -> ArticleDraft:
-    return ArticleDraft(
-        text=MORTGAGE_STORIES[number],
-        title=f"Housing report, part {number + 1}",
-        url=f"https://news.example/mortgage-{number}",
-        outlet="Harbour Herald",
-    )
-
-
 def test_the_engine_mends_a_news_question_but_not_small_talk_or_other_languages(
     engine: Engine,
 ) -> None:
     assert len(MORTGAGE_STORIES) >= MIN_PASSAGES  # enough passages use "mortgage"
-    engine.add_drafts([_mortgage_story(n) for n in range(len(MORTGAGE_STORIES))])
+    engine.add_drafts(numbered_drafts(MORTGAGE_STORIES, "Housing report", "mortgage"))
     assert engine.read("mortage rates highest in how long").text == (
         "mortgage rates highest in how long"
     )
