@@ -15,6 +15,7 @@ from bench import crash, profile, speed, start, stress
 from bench.dataset import default_data_dir, repo_root
 from bench.fit import cmd_eval_fit
 from bench.fit_languages import cmd_eval_fit_languages
+from bench.judge import QUESTION_SETS, cmd_eval_judge
 from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
 from bench.report import format_text, write_results
 from bench.run import run_multihop
@@ -168,6 +169,12 @@ def register_cli(commands: Any) -> None:
         help="ask as if it were that day (default: the day of the corpus's newest article, "
         "as the questions ask about its stories as current news)",
     )
+    natural.add_argument(
+        "--no-judge",
+        action="store_true",
+        help="ask without the answer judge (by default it is made in WORK_DIR when missing, "
+        "once, ~8 minutes; see `newsbot eval judge`)",
+    )
     natural.set_defaults(handler=cmd_eval_natural, standalone=True)
     fit = benchmarks.add_parser(
         "fit",
@@ -177,8 +184,22 @@ def register_cli(commands: Any) -> None:
         "left out, and print the weights and threshold fitted on all of them.",
     )
     fit.add_argument("--data", type=Path, default=default_data_dir())
-    fit.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    fit.add_argument(
+        "--questions",
+        type=Path,
+        nargs="+",
+        default=[DEFAULT_QUESTIONS],
+        metavar="FILE",
+        help="natural question files (default: the development set)",
+    )
     fit.add_argument("--work-dir", type=Path, default=repo_root() / ".eval" / "multihop")
+    fit.add_argument(
+        "--judge",
+        action="store_true",
+        help="fit the short rule with the answer judge too: each file's questions are judged "
+        "by a judge trained on the other files (made in WORK_DIR where missing, ~6 minutes "
+        "each); give every natural set",
+    )
     fit.add_argument(
         "--samples",
         type=Path,
@@ -186,6 +207,30 @@ def register_cli(commands: Any) -> None:
         "collecting (collecting asks every question and takes minutes)",
     )
     fit.set_defaults(handler=cmd_eval_fit, standalone=True)
+    judge = benchmarks.add_parser(
+        "judge",
+        help="make the answer judge from the natural questions over the corpus (~8 minutes)",
+        description="Rank the candidate sentences of every short English question of the "
+        "natural question sets over the MultiHop-RAG corpus, label them by the gold facts, and "
+        "fine-tune the bundled MiniLM on them as a cross-encoder: the answer judge, used by "
+        "the decision to answer when it is in the data directory's 'judge' (or "
+        "NEWSBOT_JUDGE_DIR).",
+    )
+    judge.add_argument("--data", type=Path, default=default_data_dir())
+    judge.add_argument(
+        "--questions",
+        type=Path,
+        nargs="+",
+        default=list(QUESTION_SETS),
+        metavar="FILE",
+        help="question files to learn from (default: every natural set)",
+    )
+    judge.add_argument("--work-dir", type=Path, default=repo_root() / ".eval" / "multihop")
+    judge.add_argument(
+        "--out", type=Path, help="where to write the judge (default: WORK_DIR/judge)"
+    )
+    judge.add_argument("--epochs", type=int, default=2)
+    judge.set_defaults(handler=cmd_eval_judge, standalone=True)
     languages = benchmarks.add_parser(
         "fit-languages",
         help="fit the cosine at which a question in another language is answered",

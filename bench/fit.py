@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, astuple, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,13 @@ import numpy as np
 import numpy.typing as npt
 
 from bench.dataset import load_corpus, load_json, newest_day, open_corpus_engine, repo_root
+from bench.judge import held_out_judges, set_name
 from bench.natural import DEFAULT_QUESTIONS, load_questions
 from index.answer import AnswerParams, weigh
 from index.clock import as_of
 from index.engine import Engine
 from index.evidence import EvidenceWeights
+from index.judge import Judge
 from index.settings import Settings
 
 __all__ = [
@@ -55,6 +57,7 @@ class Sample:
     features: tuple[float, ...]
     label: int  # 1: answering is right; 0: declining is right
     terms: int = 0  # informative words of the question: short casual or long detailed
+    set: str = ""  # "multihop", or the natural question file's set ("questions", "second", …)
 
 
 def _terms(engine: Engine, text: str) -> int:
@@ -71,12 +74,25 @@ def _gold_best(engine: Engine, text: str, gold: set[str]) -> tuple[tuple[float, 
         params,
         weights=replace(params.weights, said=1.0),
         short_weights=replace(params.short_weights, said=1.0),
+        judged_short_weights=replace(params.judged_short_weights, said=1.0, judged=1.0),
     )
     rarity = engine.searcher.rarity(question)
-    evidence = weigh(question, passages, measured, rarity, engine.similarity_to(question))
+    evidence = weigh(
+        question,
+        passages,
+        measured,
+        rarity,
+        engine.similarity_to(question),
+        engine.judgement_of(question),
+    )
     # What the answer would quote if it answered whatever the evidence.
     always = engine.with_params(
-        answer=replace(engine.answer_params, min_evidence=-1e9, min_short_evidence=-1e9)
+        answer=replace(
+            engine.answer_params,
+            min_evidence=-1e9,
+            min_short_evidence=-1e9,
+            min_judged_short_evidence=-1e9,
+        )
     )
     quoted = {q.article.url for q in always.ask(text).quotes}
     return evidence.features(), bool(quoted & gold)
@@ -85,31 +101,42 @@ def _gold_best(engine: Engine, text: str, gold: set[str]) -> tuple[tuple[float, 
 def collect(
     engine: Engine,
     multihop: Sequence[dict[str, Any]],
-    natural_file: Path,
-    progress: Callable[[int, int], None] = lambda done, total: None,
+    natural_files: Sequence[Path],
+    judges: Mapping[str, Judge | None] | None = None,
 ) -> list[Sample]:
     """The samples of every news question the engine would search (small talk and the like
-    are answered by rules and left out, as are questions in a language the model lacks)."""
+    are answered by rules and left out, as are questions in a language the model lacks).
+
+    With `judges`, each set's questions ("multihop", or a question file's name) are judged by
+    that set's judge: one that never saw them; without, by none.
+    """
     samples: list[Sample] = []
-    natural = load_questions(natural_file)
-    total = len(multihop) + len(natural)
-    for number, query in enumerate(multihop, start=1):
-        gold = {str(e["url"]).strip() for e in query.get("evidence_list") or []}
-        features, _ = _gold_best(engine, str(query["query"]), gold)
-        terms = _terms(engine, str(query["query"]))
-        kind = str(query["question_type"])
-        samples.append(Sample("multihop", kind, features, int(bool(gold)), terms))
-        progress(number, total)
-    for number, item in enumerate(natural, start=len(multihop) + 1):
-        question = engine.read(item.question)
-        if not question.is_news or (question.language != "en" and not engine.encoder.multilingual):
-            continue
-        gold = {g.url for g in item.gold}
-        features, right = _gold_best(engine, item.question, gold)
-        kind = item.subkind or item.kind
-        terms = _terms(engine, item.question)
-        samples.append(Sample("natural", kind, features, int(bool(gold) and right), terms))
-        progress(number, total)
+    loaded = engine.judge
+    judges = judges or {}
+    try:
+        engine.judge = judges.get("multihop")
+        for query in multihop:
+            gold = {str(e["url"]).strip() for e in query.get("evidence_list") or []}
+            features, _ = _gold_best(engine, str(query["query"]), gold)
+            terms = _terms(engine, str(query["query"]))
+            kind = str(query["question_type"])
+            samples.append(Sample("multihop", kind, features, int(bool(gold)), terms, "multihop"))
+        for path in natural_files:
+            engine.judge = judges.get(set_name(path))
+            for item in load_questions(path):
+                question = engine.read(item.question)
+                if not question.is_news or (
+                    question.language != "en" and not engine.encoder.multilingual
+                ):
+                    continue
+                gold = {g.url for g in item.gold}
+                features, right = _gold_best(engine, item.question, gold)
+                kind = item.subkind or item.kind
+                terms = _terms(engine, item.question)
+                label = int(bool(gold) and right)
+                samples.append(Sample("natural", kind, features, label, terms, set_name(path)))
+    finally:
+        engine.judge = loaded
     return samples
 
 
@@ -199,21 +226,25 @@ def cross_validate(
 def collect_samples(
     settings: Settings,
     data_dir: Path,
-    natural_file: Path = DEFAULT_QUESTIONS,
+    natural_files: Sequence[Path] = (DEFAULT_QUESTIONS,),
     work_dir: Path | None = None,
     log: Callable[[str], None] = lambda _: None,
+    judged: bool = False,
 ) -> list[Sample]:
-    """The samples of every development question, through the engine over the corpus."""
+    """The samples of every development question, through the engine over the corpus; with
+    `judged`, each question's `judged` signal comes from a judge that never saw its set
+    (`bench.judge.held_out_judges`, trained where missing)."""
     corpus = load_corpus(data_dir / "corpus.json")
     multihop = load_json(data_dir / "queries-dev.json")
-    engine, _ = open_corpus_engine(
-        settings, corpus, work_dir or repo_root() / ".eval" / "multihop", log
-    )
+    work_dir = work_dir or repo_root() / ".eval" / "multihop"
+    engine, _ = open_corpus_engine(settings, corpus, work_dir, log)
     asked_on = newest_day(corpus)  # as `newsbot eval natural` asks them
     if asked_on is not None:
         engine.clock = as_of(asked_on)
     try:
-        return collect(engine, multihop, natural_file)
+        judges = held_out_judges(engine, natural_files, work_dir, log) if judged else None
+        log("Asking every development question (takes minutes)")
+        return collect(engine, multihop, natural_files, judges)
     finally:
         engine.close()
 
@@ -252,60 +283,108 @@ def nested_cross_validation(
     """Held-out figures of the short-question rule (on `features`), weights and cut both
     fitted on the other folds, averaged over `repeats` shuffles."""
     x, y = _short_matrix(samples, features)
-    kinds = np.array([s.kind for s in samples])
-    out_of_scope = ~np.isin(kinds, ["answerable", "two_story"])
-    wrong = (y == 0) & ~out_of_scope
     rng = np.random.default_rng(0)
-    figures: list[tuple[float, float, float, float]] = []
+    figures: list[tuple[float, ...]] = []
     for _ in range(repeats):
         fold_of = np.empty(len(samples), dtype=int)
         fold_of[rng.permutation(len(samples))] = np.arange(len(samples)) % folds
         answered = np.zeros(len(samples), dtype=bool)
         for fold in range(folds):
             train = fold_of != fold
-            weights = fit_logistic(x[train], y[train])
-            cut = short_threshold(x[train] @ weights[:-1] + weights[-1], y[train])
-            answered[~train] = x[~train] @ weights[:-1] + weights[-1] >= cut
-        figures.append(
-            (
-                float(answered[y == 1].mean()),
-                float((~answered[out_of_scope]).mean()),
-                float((~answered[kinds == "near_miss"]).mean()),
-                float((~answered[wrong]).mean()),
-            )
-        )
+            answered[~train] = _fitted_rule(x[train], y[train])(x[~train])
+        figures.append(tuple(_short_figures(samples, answered).values()))
     mean = np.mean(figures, axis=0)
-    return {
-        "right answers answered": round(float(mean[0]), 3),
-        "out of scope declined (news-like only)": round(float(mean[1]), 3),
-        "near misses declined": round(float(mean[2]), 3),
-        "wrong answers declined": round(float(mean[3]), 3),
-    }
+    return {name: round(float(value), 3) for name, value in zip(_FIGURES, mean, strict=True)}
 
 
-def report_fit(samples: Sequence[Sample], short_terms: int = 10) -> dict[str, Any]:
-    """The short-question rule fitted on the short development questions, its nested
-    cross-validated figures, and how the long-question weights (the defaults) fare."""
+def held_out_sets(
+    samples: Sequence[Sample], features: Sequence[str] = SHORT_FEATURES
+) -> dict[str, dict[str, float]]:
+    """The short rule's figures on each natural set, weights and cut fitted on the others (the
+    benchmark's short questions among them): how it fares on questions written apart."""
+    x, y = _short_matrix(samples, features)
+    sets = np.array([s.set for s in samples])
+    report: dict[str, dict[str, float]] = {}
+    for name in sorted({s.set for s in samples if s.source == "natural" and s.set}):
+        test = sets == name
+        if test.all():
+            continue  # nothing else to fit on
+        answered = _fitted_rule(x[~test], y[~test])(x[test])
+        chosen = [s for s, t in zip(samples, test, strict=True) if t]
+        report[name] = {k: round(v, 3) for k, v in _short_figures(chosen, answered).items()}
+    return report
+
+
+_FIGURES = (
+    "right answers answered",
+    "out of scope declined (news-like only)",
+    "near misses declined",
+    "wrong answers declined",
+)
+
+
+def _fitted_rule(x: Matrix, y: Matrix) -> Callable[[Matrix], npt.NDArray[np.bool_]]:
+    """The short rule fitted on `x`, `y`: whether it answers each row of another matrix."""
+    weights = fit_logistic(x, y)
+    cut = short_threshold(x @ weights[:-1] + weights[-1], y)
+
+    def answers(rows: Matrix) -> npt.NDArray[np.bool_]:
+        result: npt.NDArray[np.bool_] = rows @ weights[:-1] + weights[-1] >= cut
+        return result
+
+    return answers
+
+
+def _short_figures(samples: Sequence[Sample], answered: npt.NDArray[np.bool_]) -> dict[str, float]:
+    y = np.array([s.label for s in samples])
+    kinds = np.array([s.kind for s in samples])
+    out_of_scope = ~np.isin(kinds, ["answerable", "two_story"])
+    wrong = (y == 0) & ~out_of_scope
+
+    def share(values: npt.NDArray[np.bool_]) -> float:
+        return float(values.mean()) if len(values) else float("nan")
+
+    return dict(
+        zip(
+            _FIGURES,
+            (
+                share(answered[y == 1]),
+                share(~answered[out_of_scope]),
+                share(~answered[kinds == "near_miss"]),
+                share(~answered[wrong]),
+            ),
+            strict=True,
+        )
+    )
+
+
+def report_fit(
+    samples: Sequence[Sample], short_terms: int = 10, features: Sequence[str] = SHORT_FEATURES
+) -> dict[str, Any]:
+    """The short-question rule on `features` fitted on the short development questions, its
+    nested cross-validated figures (and each natural set's, fitted on the others), and how
+    the long-question weights (the defaults) fare."""
     short = [s for s in samples if s.terms <= short_terms]
     long = [s for s in samples if s.terms > short_terms]
-    x, y = _short_matrix(short)
+    x, y = _short_matrix(short, features)
     weights = fit_logistic(x, y)
     cut = short_threshold(x @ weights[:-1] + weights[-1], y)
     scale = weights[0]
     report: dict[str, Any] = {
         "short questions": len(short),
         "long questions": len(long),
-        "short rule, nested cross-validation": nested_cross_validation(short),
+        "short rule": list(features),
+        "short rule, nested cross-validation": nested_cross_validation(short, features=features),
         # What each signal adds: the same rule fitted and cut without it.
         **{
             f"short rule without {name}": nested_cross_validation(
-                short, features=[f for f in SHORT_FEATURES if f != name]
+                short, features=[f for f in features if f != name]
             )
-            for name in SHORT_FEATURES
+            for name in features
         },
+        "short rule, each natural set fitted on the others": held_out_sets(short, features),
         "short weights": {
-            name: round(float(w / scale), 3)
-            for name, w in zip(SHORT_FEATURES, weights[:-1], strict=True)
+            name: round(float(w / scale), 3) for name, w in zip(features, weights[:-1], strict=True)
         },
         # On the adjusted-cosine scale: a short question is answered when weights · signals
         # reach this.
@@ -332,14 +411,21 @@ def cmd_eval_fit(settings: Settings, args: Any) -> int:
     if args.samples is not None and args.samples.is_file():
         records = json.loads(args.samples.read_text(encoding="utf-8"))
         samples = [
-            Sample(r["source"], r["kind"], tuple(r["features"]), r["label"], r["terms"])
+            Sample(r["source"], r["kind"], tuple(r["features"]), r["label"], r["terms"], r["set"])
             for r in records
         ]
-        report = report_fit(samples)
     else:
-        samples = collect_samples(settings, args.data, args.questions, args.work_dir, log)
+        samples = collect_samples(
+            settings, args.data, args.questions, args.work_dir, log, judged=args.judge
+        )
         if args.samples is not None:
             args.samples.write_text(json.dumps([asdict(s) for s in samples]), encoding="utf-8")
+    if args.judge:
+        report = {
+            "without the judge": report_fit(samples),
+            "with the judge": report_fit(samples, features=(*SHORT_FEATURES, "judged")),
+        }
+    else:
         report = report_fit(samples)
     print(json.dumps(report, indent=2))
     return 0

@@ -264,6 +264,7 @@ def run_natural(
     languages: Collection[str] = (),
     corpus_sample: int | None = None,
     asked_on: date | None = None,
+    judge: bool = True,
 ) -> NaturalReport:
     """Ingest (or reuse) the MultiHop-RAG corpus, ask every natural question, score answers.
 
@@ -271,7 +272,8 @@ def run_natural(
     gold articles and that many others drawn at random, for a model too slow to embed the whole
     corpus (compare models on the same sample, not with whole-corpus figures). The questions
     are asked as if on `asked_on` (by default the day of the corpus's newest article: they were
-    written about its stories as current news).
+    written about its stories as current news). Over the whole corpus, the answer judge is
+    made where missing (`bench.judge.ensure_judge`) unless `judge` is False, which asks without.
     """
     questions = load_questions(questions_file)
     if languages:
@@ -287,6 +289,12 @@ def run_natural(
         engine.clock = as_of(asked_on)
     results: list[NaturalResult] = []
     try:
+        if not judge:
+            engine.judge = None
+        elif corpus_sample is None:
+            from bench.judge import ensure_judge  # bench.judge reads this module's questions
+
+            ensure_judge(engine, log)
         engine.ask("warm up")
         for question in questions:
             started = time.perf_counter()
@@ -299,7 +307,7 @@ def run_natural(
         questions_file=str(questions_file.relative_to(repo_root()))
         if questions_file.is_relative_to(repo_root())
         else str(questions_file),
-        model=engine_description(settings),
+        model=engine_description(settings, engine.judge),
         ingest=ingest,
         groups=groups_of(results),
         results=results,
@@ -387,6 +395,7 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
         languages=languages,
         corpus_sample=args.corpus_sample,
         asked_on=args.as_of,
+        judge=not args.no_judge,
     )
     print(format_natural_text(report))
     if args.results is not None and str(args.results) != "-":
@@ -401,6 +410,8 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
             command += f" --corpus-sample {args.corpus_sample}"
         if args.as_of is not None:
             command += f" --as-of {args.as_of.isoformat()}"
+        if args.no_judge:
+            command += " --no-judge"
         markdown = format_natural_markdown(report, command, kept_notes(path))
         path.write_text(markdown, encoding="utf-8")
         path.with_suffix(".json").write_text(

@@ -27,6 +27,7 @@ from bench.metrics import (
 )
 from index import chunk as chunking
 from index.engine import Engine
+from index.judge import Judge
 from index.settings import Settings
 
 __all__ = ["ABLATIONS", "EvalReport", "Variant", "ask_all", "run_multihop", "run_variants"]
@@ -50,16 +51,17 @@ def ask_all(
     return results
 
 
-def engine_description(settings: Settings) -> str:
-    """The model and the backends a run used, for the results file's header."""
+def engine_description(settings: Settings, judge: Judge | None = None) -> str:
+    """The model, the backends and the answer judge a run used, for the results file's header."""
     if settings.database_url:
-        return (
-            f"{settings.embedding_model} ({settings.encoder} encoder, PostgreSQL: pgvector HNSW "
-            "and full-text candidates re-scored with BM25)"
-        )
-    return (
-        f"{settings.embedding_model} ({settings.encoder} encoder, {settings.lexical} lexical index)"
-    )
+        backends = "PostgreSQL: pgvector HNSW and full-text candidates re-scored with BM25"
+    else:
+        backends = f"{settings.lexical} lexical index"
+    judged = ""
+    if judge is not None:
+        sets = ", ".join(judge.about.get("sets", ())) or "unknown questions"
+        judged = f"; answer judge trained on {sets}"
+    return f"{settings.embedding_model} ({settings.encoder} encoder, {backends}){judged}"
 
 
 @dataclass
@@ -186,7 +188,7 @@ def run_multihop(
         return EvalReport(
             queries_file=queries_name,
             questions=len(queries),
-            model=engine_description(settings),
+            model=engine_description(settings, engine.judge),
             chunking=_chunking(),
             search_params=_params(engine.search_params),
             answer_params=_params(engine.answer_params),

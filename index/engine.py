@@ -25,6 +25,7 @@ from index.feeds import Feeds
 from index.ingest import Ingester
 from index.initials import LibraryCorpus, find_initials
 from index.intent import english_only, reply_for
+from index.judge import Judge, Judgement, load_judge
 from index.latest import after_sources, latest_articles, news_of_period, nothing_from_period
 from index.library import Library, open_library
 from index.models import (
@@ -67,6 +68,7 @@ class Engine:
         *,
         library: Library | None = None,
         clock: Clock | None = None,
+        judge: Judge | None = None,
     ) -> None:
         self.settings = settings
         self.encoder: Encoder = encoder or build_encoder(settings)
@@ -80,6 +82,11 @@ class Engine:
         self.library.clock = self.feeds.clock
         self.initials = LibraryCorpus(self.library)
         self.sentences = SentenceVectors(self.encoder)
+        self.judge: Judge | None = (
+            judge
+            if judge is not None
+            else load_judge(settings.judge_path, settings.encoder_threads)
+        )
 
     def with_params(
         self, search: SearchParams | None = None, answer: AnswerParams | None = None
@@ -96,6 +103,7 @@ class Engine:
             answer or self.answer_params,
             library=self.library,
             clock=self.clock,
+            judge=self.judge,
         )
 
     @property
@@ -134,10 +142,15 @@ class Engine:
         # The model loads beside the database and indexes (its loading is guarded by the
         # encoder's lock: a re-embedding at open waits for it).
         with ThreadPoolExecutor(1, thread_name_prefix="newsbot-model") as pool:
-            warming = pool.submit(self.encoder.warm_up)
+            warming = pool.submit(self._warm_up)
             self.library.open()
             warming.result()
         return self
+
+    def _warm_up(self) -> None:
+        self.encoder.warm_up()
+        if self.judge is not None:
+            self.judge.warm_up()
 
     def flush(self) -> None:
         """Save the vector index if it changed since the last save."""
@@ -277,10 +290,19 @@ class Engine:
         similarity = self.similarity_to(
             question, None if query_vectors is None else query_vectors[0]
         )
-        answer = compose_answer(question, passages, self.answer_params, rarity, similarity)
+        answer = compose_answer(
+            question, passages, self.answer_params, rarity, similarity, self.judgement_of(question)
+        )
         if answer.answered:
             return self._with_copies(answer)
         return replace(answer, holdings=self.library.holdings())
+
+    def judgement_of(self, question: Question) -> Judgement | None:
+        """The answer judge's scores of sentences against `question`, where a judge is loaded
+        that reads its language."""
+        if self.judge is None or question.language not in self.judge.languages:
+            return None
+        return self.judge.judgement(question.text)
 
     def similarity_to(
         self, question: Question, vector_of_question: Vectors | None = None

@@ -8,7 +8,8 @@ to the question: its rare words (weighted by how few passages in the whole corpu
 its names, and its numbers next to the word they count ("iPhone 16", "$32 billion"). And,
 when the model is at hand, whether one of the article's best sentences *says* what was asked: a
 near miss ("did Musk sue Media Matters") finds an article on the right names whose sentences are
-about something else.
+about something else. Where a judge is loaded (`index.judge`), it reads the question with those
+sentences and says how likely one answers it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class EvidenceWeights:
     rare_missing: float = 0.0
     numbers: float = 0.0
     said: float = 0.0
+    judged: float = 0.0
     unknown_source: float = -0.28
 
 
@@ -54,13 +56,14 @@ class Evidence:
     rare_missing: float  # rarity (0..1) of the rarest question word the article lacks
     numbers_found: float  # share of the question's numbers in the article (1 with none)
     said: float  # cosine of the question with the closest of the article's best sentences
+    judged: float  # the answer judge's likelihood that one answers, log-scaled (0 without one)
     unknown_sources: tuple[str, ...]  # sources the question names that no passage is from
     score: float = 0.0  # the weighted sum of the signals
 
     def features(self) -> tuple[float, ...]:
         """The signals in `EvidenceWeights` order, for fitting the weights."""
         values = astuple(self)
-        return (*values[:8], 1.0 if self.unknown_sources else 0.0)
+        return (*values[:9], 1.0 if self.unknown_sources else 0.0)
 
     def scored(self, weights: EvidenceWeights) -> Evidence:
         score = sum(w * f for w, f in zip(astuple(weights), self.features(), strict=True))
@@ -75,12 +78,14 @@ def gather(
     rarity: Mapping[str, float],
     weights: EvidenceWeights,
     said: float | None = None,
+    judged: float | None = None,
 ) -> Evidence:
     """The evidence for answering `question` from `best`: the article to quote and the span of
     its best sentence with the neighbours; `coverage` is the largest share of the question's
     words that one candidate sentence has. `rarity` maps the question's terms to 0..1 (unknown
     terms count 0.5); `said` is the cosine of the question with the closest of the article's
-    best sentences (unmeasured, a sentence is taken to be as close as the best passage)."""
+    best sentences (unmeasured, a sentence is taken to be as close as the best passage), and
+    `judged` how likely the answer judge finds it that one of them answers (`index.judge`)."""
     wanted = question.wanted
     best_dense = max((p.dense for p in passages), default=0.0)
     article: Article | None = None
@@ -103,6 +108,7 @@ def gather(
         rare_missing=max(missing, default=0.0),
         numbers_found=numbers_found(question, article.text if article else ""),
         said=best_dense if said is None else said,
+        judged=judged or 0.0,
         unknown_sources=unknown,
     ).scored(weights)
 

@@ -140,6 +140,10 @@ class Settings:
     # vectors (a corpus is re-embedded when switching) and a decline less sharp on near misses.
     encoder: str = "auto"
     cache_dir: Path | None = None
+    # The answer judge (`index.judge`): a cross-encoder made by `newsbot eval judge`, used for
+    # the decision to answer short questions when its directory holds one. None = `judge` in
+    # the data directory.
+    judge_dir: Path | None = None
     # The lexical index: "tantivy" (a separate index in the data directory, kept in step with
     # the database by the library; ~2.5 ms a query at 100k passages) or "fts5" (SQLite FTS5 in
     # the database file; ~170 ms there, because bm25() scores every matching row).
@@ -153,6 +157,11 @@ class Settings:
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
         """Settings from `NEWSBOT_*` variables; `.env` fills in what the environment lacks."""
         return EngineEnv.load(env_file).engine_settings()
+
+    @property
+    def judge_path(self) -> Path:
+        """Where the answer judge is looked for."""
+        return self.judge_dir or self.data_dir / "judge"
 
     @property
     def model_name_or_path(self) -> str:
@@ -199,6 +208,7 @@ class EngineEnv(BaseSettings):
     feed_min_interval: float | None = Field(None, validation_alias="NEWSBOT_FEED_MIN_INTERVAL")
     encoder: str | None = Field(None, validation_alias="NEWSBOT_ENCODER")
     cache_dir: Path | None = Field(None, validation_alias="NEWSBOT_CACHE_DIR")
+    judge_dir: Path | None = Field(None, validation_alias="NEWSBOT_JUDGE_DIR")
     lexical: str | None = Field(None, validation_alias="NEWSBOT_LEXICAL")
     database_url: str | None = Field(None, validation_alias="NEWSBOT_DATABASE_URL")
 
@@ -288,9 +298,9 @@ class EngineEnv(BaseSettings):
     def _encoder(cls, value: object) -> str | None:
         return _choice("NEWSBOT_ENCODER", _text(value), ENCODERS)
 
-    @field_validator("cache_dir", mode="before")
+    @field_validator("cache_dir", "judge_dir", mode="before")
     @classmethod
-    def _cache_dir(cls, value: object) -> Path | None:
+    def _directory(cls, value: object) -> Path | None:
         text = _text(value)
         return Path(text).expanduser() if text else None
 

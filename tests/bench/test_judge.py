@@ -1,0 +1,144 @@
+"""`newsbot eval judge`'s training pairs: the engine's candidate sentences labelled by the gold
+facts, on hand-written stories (the corpus itself is never needed here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.judge import (
+    NEGATIVES_PER_POSITIVE,
+    Candidate,
+    QuestionPairs,
+    collect_pairs,
+    ensure_judge,
+    question_pairs,
+    training_pairs,
+)
+from index import AnswerParams, Engine, HashingEncoder, Settings
+
+TRIAL = (
+    "Doctors at Northvale General Hospital started a trial of a nasal flu vaccine on Monday. "
+    "The trial enrolled forty volunteers in its first week. "
+    "Dr. Priya Ramaswamy leads the study, which will follow eight hundred adults."
+)
+STRIKE = (
+    "Dock workers at the Lindmark port walked out on Tuesday over pay. "
+    "The strike has left grain silos full across the region, farm groups said."
+)
+TRIAL_URL = "https://example.org/trial"
+STRIKE_URL = "https://example.org/strike"
+
+
+def _engine(tmp_path: Path) -> Engine:
+    # The short rule decides chat questions whatever the encoder (the fake's default is not to).
+    engine = Engine(
+        Settings(data_dir=tmp_path / "data"), HashingEncoder(), answer_params=AnswerParams()
+    ).open()
+    engine.add_text(TRIAL, title="Nasal flu vaccine trial begins", url=TRIAL_URL)
+    engine.add_text(STRIKE, title="Lindmark dock strike", url=STRIKE_URL)
+    return engine
+
+
+def test_candidates_holding_the_gold_fact_answer_and_other_stories_do_not(tmp_path: Path) -> None:
+    with _engine(tmp_path) as engine:
+        gold = {TRIAL_URL: "enrolled forty volunteers"}
+        record = question_pairs(
+            engine, "q1", "test", "answerable", "how many volunteers in the flu trial", gold
+        )
+        assert record is not None and record.facts == ("enrolled forty volunteers",)
+        answering = [c for c in record.candidates if c.answers]
+        assert answering and all(c.gold_article for c in answering)
+        assert any("forty volunteers" in c.text for c in answering)
+        assert all(not c.gold_article for c in record.candidates if STRIKE.find(c.text) >= 0)
+        assert record.candidates[0].quoted_article
+        # Small talk and questions in another language are not the short rule's to decide.
+        assert question_pairs(engine, "q2", "test", "smalltalk", "hello there", {}) is None
+        assert (
+            question_pairs(engine, "q3", "test", "answerable", "сколько добровольцев", {}) is None
+        )
+
+
+def test_pairs_are_collected_per_question_file(tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": "a-1",
+            "kind": "answerable",
+            "question": "how many volunteers in the flu trial",
+            "gold": [{"url": TRIAL_URL, "fact": "enrolled forty volunteers"}],
+        },
+        {
+            "id": "o-1",
+            "kind": "out_of_scope",
+            "subkind": "near_miss",
+            "question": "did the lindmark strike end",
+            "gold": [],
+        },
+    ]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    with _engine(tmp_path) as engine:
+        records = collect_pairs(engine, [path])
+    assert [(r.id, r.set, r.kind) for r in records] == [
+        ("a-1", "mine", "answerable"),
+        ("o-1", "mine", "near_miss"),
+    ]
+    assert not any(c.answers or c.gold_article for c in records[1].candidates)
+
+
+def _record(question: str, facts: tuple[str, ...], *candidates: Candidate) -> QuestionPairs:
+    return QuestionPairs(question, "test", "answerable", question, facts, candidates)
+
+
+def test_training_pairs_take_every_positive_and_a_few_negatives_each() -> None:
+    record = _record(
+        "who leads the trial",
+        ("Dr. Priya Ramaswamy leads the study",),
+        Candidate("Dr. Priya Ramaswamy leads the study.", True, True, True),
+        # From the gold article without the fact: it may answer in other words, so left out.
+        Candidate("The trial enrolled forty volunteers.", False, True, True),
+        *(Candidate(f"Other story sentence {n}.", False, False, False) for n in range(20)),
+    )
+    out_of_scope = _record(
+        "did the strike end",
+        (),
+        *(Candidate(f"Strike line {n}.", False, False, True) for n in range(5)),
+    )
+    pairs = training_pairs([record, out_of_scope])
+    positives = [p for p in pairs if p[2] == 1.0]
+    negatives = [p for p in pairs if p[2] == 0.0]
+    assert sorted(s for _, s, _ in positives) == [
+        "Dr. Priya Ramaswamy leads the study",
+        "Dr. Priya Ramaswamy leads the study.",
+    ]
+    assert len(negatives) == NEGATIVES_PER_POSITIVE * len(positives)
+    assert all("forty volunteers" not in s for _, s, _ in pairs)
+    # The draw is fixed: the same records give the same pairs in the same order.
+    assert training_pairs([record, out_of_scope]) == pairs
+
+
+def test_an_evaluation_engine_without_a_judge_gets_one_made_once(tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": f"a-{n}",
+            "kind": "answerable",
+            "question": question,
+            "gold": [{"url": TRIAL_URL, "fact": "enrolled forty volunteers"}],
+        }
+        for n, question in enumerate(("how many volunteers in the flu trial", "flu trial size?"))
+    ]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    with _engine(tmp_path) as engine:
+        assert engine.judge is None
+        ensure_judge(engine, question_files=[path])
+        made = engine.judge
+        assert made is not None and made.path == engine.settings.judge_path
+        assert made.about["sets"] == ["mine"] and made.about["questions"] == 2
+        ensure_judge(engine, question_files=[path])
+        assert engine.judge is made  # never made twice
+    # The next engine over the same data directory finds it there.
+    with _engine(tmp_path / "again") as other:
+        assert other.judge is None
+    settings = Settings(data_dir=tmp_path / "data")
+    assert Engine(settings, HashingEncoder()).judge is not None
