@@ -31,7 +31,7 @@ from bench.natural import DEFAULT_QUESTIONS, load_questions
 from index.answer import is_short, ranked_candidates
 from index.clock import as_of
 from index.engine import Engine
-from index.judge import ABOUT_FILE, JUDGE_DIR, MAX_TOKENS, ONNX_FILE, Judge, load_judge
+from index.judge import ABOUT_FILE, JUDGE_DIR, ONNX_FILE, Judge, encode_pairs, load_judge
 from index.quotes import window
 from index.settings import Settings, default_model_path
 
@@ -202,14 +202,7 @@ def train_judge(
         rng.shuffle(order)
         for first in range(0, len(order), training.batch_size):
             batch = order[first : first + training.batch_size]
-            encoded = tokenizer(
-                [q for q, _, _ in batch],
-                [s for _, s, _ in batch],
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="pt",
-            )
+            encoded = encode_pairs(tokenizer, [q for q, _, _ in batch], [s for _, s, _ in batch])
             labels = torch.tensor([y for _, _, y in batch])
             logits = model(**encoded).logits.reshape(-1)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
@@ -280,14 +273,7 @@ def export_onnx(
         def forward(self, *inputs: Any) -> Any:
             return self.model(**dict(zip(names, inputs, strict=True))).logits
 
-    encoded = tokenizer(
-        [q for q, _, _ in probes],
-        [s for _, s, _ in probes],
-        padding=True,
-        truncation=True,
-        max_length=MAX_TOKENS,
-        return_tensors="pt",
-    )
+    encoded = encode_pairs(tokenizer, [q for q, _, _ in probes], [s for _, s, _ in probes])
     try:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the tracer's notes on constants it keeps

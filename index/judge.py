@@ -31,6 +31,7 @@ __all__ = [
     "Judge",
     "JudgeError",
     "Judgement",
+    "encode_pairs",
     "judged_signal",
     "load_judge",
 ]
@@ -132,14 +133,7 @@ class _TorchJudge:
     def logits(self, question: str, sentences: list[str]) -> list[float]:
         import torch
 
-        batch = self.tokenizer(
-            [question] * len(sentences),
-            sentences,
-            padding=True,
-            truncation=True,
-            max_length=MAX_TOKENS,
-            return_tensors="pt",
-        )
+        batch = encode_pairs(self.tokenizer, [question] * len(sentences), sentences)
         with torch.inference_mode():
             return [float(v) for v in self.model(**batch).logits.reshape(-1)]
 
@@ -175,6 +169,18 @@ class _OnnxJudge:
         }
         output = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
         return [float(v) for v in np.asarray(output).reshape(-1)]
+
+
+def encode_pairs(tokenizer: Any, questions: Sequence[str], sentences: Sequence[str]) -> Any:
+    """Question and sentence pairs as the model's torch inputs, as the judge is trained."""
+    return tokenizer(
+        list(questions),
+        list(sentences),
+        padding=True,
+        truncation=True,
+        max_length=MAX_TOKENS,
+        return_tensors="pt",
+    )
 
 
 def load_judge(path: Path, threads: int | None = None) -> Judge | None:
