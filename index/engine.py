@@ -9,6 +9,7 @@ answered while an ingest runs.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -25,7 +26,7 @@ from index.feeds import Feeds
 from index.ingest import Ingester
 from index.initials import LibraryCorpus, find_initials
 from index.intent import english_only, reply_for
-from index.judge import Judge, Judgement, load_judge
+from index.judge import Judge, JudgeError, Judgement, load_judge
 from index.latest import after_sources, latest_articles, news_of_period, nothing_from_period
 from index.library import Library, open_library
 from index.models import (
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Engine"]
 
+log = logging.getLogger(__name__)
+
 
 class Engine:
     """Articles, their index, and the search and answer logic over them."""
@@ -82,11 +85,7 @@ class Engine:
         self.library.clock = self.feeds.clock
         self.initials = LibraryCorpus(self.library)
         self.sentences = SentenceVectors(self.encoder)
-        self.judge: Judge | None = (
-            judge
-            if judge is not None
-            else load_judge(settings.judge_path, settings.encoder_threads)
-        )
+        self.judge: Judge | None = judge if judge is not None else _judge_of(settings)
 
     def with_params(
         self, search: SearchParams | None = None, answer: AnswerParams | None = None
@@ -150,7 +149,11 @@ class Engine:
     def _warm_up(self) -> None:
         self.encoder.warm_up()
         if self.judge is not None:
-            self.judge.warm_up()
+            try:
+                self.judge.warm_up()
+            except JudgeError as error:
+                log.warning("%s; answering without the judge", error)
+                self.judge = None
 
     def flush(self) -> None:
         """Save the vector index if it changed since the last save."""
@@ -379,3 +382,13 @@ class Engine:
     async def poll_feed(self, feed_id: int, client: httpx.AsyncClient | None = None) -> FeedPoll:
         """Check one feed now and add its new items (network async, the rest threaded)."""
         return await self.feeds.poll(feed_id, client)
+
+
+def _judge_of(settings: Settings) -> Judge | None:
+    """The answer judge where the settings look for one; a broken one is reported and left
+    out (the decision then goes without it, as with none)."""
+    try:
+        return load_judge(settings.judge_path, settings.encoder_threads)
+    except JudgeError as error:
+        log.warning("%s; answering without the judge", error)
+        return None

@@ -101,6 +101,22 @@ def test_training_again_replaces_the_judge_whole(judge_dir: Path, tmp_path: Path
     assert not target.with_name(target.name + ".partial").exists()
 
 
+def test_an_engine_with_a_broken_judge_answers_without_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    (data / JUDGE_DIR).mkdir(parents=True)
+    (data / JUDGE_DIR / "config.json").write_text("{}", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="index.engine"):
+        with Engine(Settings(data_dir=data), encoder=HashingEncoder()) as engine:
+            assert engine.judge is None
+            engine.add_text(STORY, title="Harbour bridge wins approval")
+            assert engine.ask("harbour bridge cost?").answered
+        (data / JUDGE_DIR / ABOUT_FILE).write_text("{not json", encoding="utf-8")
+        assert Engine(Settings(data_dir=data), encoder=HashingEncoder()).judge is None
+    assert caplog.text.count("answering without the judge") == 2
+
+
 def test_no_judge_or_a_broken_one(tmp_path: Path) -> None:
     assert load_judge(tmp_path / "missing") is None
     empty = tmp_path / "empty"
