@@ -285,8 +285,6 @@ def run_natural(
         corpus = sample_corpus(corpus, gold, corpus_sample)
     work_dir = work_dir or repo_root() / ".eval" / "multihop"
     engine, ingest = open_corpus_engine(settings, corpus, work_dir, log, engine_factory)
-    if asked_on is not None:
-        engine.clock = as_of(asked_on)
     results: list[NaturalResult] = []
     try:
         if not judge:
@@ -294,7 +292,13 @@ def run_natural(
         elif corpus_sample is None:
             from bench.judge import ensure_judge  # bench.judge reads this module's questions
 
+            # The judge learns from the sets as they are asked: on the corpus's newest day.
+            newest = newest_day(corpus)
+            if newest is not None:
+                engine.clock = as_of(newest)
             ensure_judge(engine, log)
+        if asked_on is not None:
+            engine.clock = as_of(asked_on)
         engine.ask("warm up")
         for question in questions:
             started = time.perf_counter()
