@@ -85,24 +85,24 @@ class AnswerParams:
     # instead, its log-scaled score `judged` among them, fitted by `newsbot eval fit --judge`
     # on all four natural sets, each set's questions judged by a judge trained on the other
     # three (results/fit-judge.json). Each set held out in turn (weights, cut and judge fitted
-    # without it), on average over the four: near misses declined 0.487 → 0.524, news-like
-    # out-of-scope questions 0.718 → 0.734, right answers kept 0.929 → 0.934, wrong answers
+    # without it), on average over the four: near misses declined 0.487 → 0.539, news-like
+    # out-of-scope questions 0.718 → 0.743, right answers kept 0.929 → 0.938, wrong answers
     # declined 0.050 → 0.133.
     judged_short_weights: EvidenceWeights = field(
         default_factory=lambda: EvidenceWeights(
             dense=1.0,
             names=0.0,
-            coverage=0.071,
+            coverage=0.079,
             focus=0.0,
             article_focus=0.0,
             rare_missing=0.0,
             numbers=0.0,
-            said=1.038,
-            judged=0.988,
+            said=1.069,
+            judged=1.077,
             unknown_source=-0.28,
         )
     )
-    min_judged_short_evidence: float = 1.941
+    min_judged_short_evidence: float = 2.068
     # The `said` signal: the question's cosine with the closest of the quoted article's best
     # sentences, at most `said_sentences` of them among the `said_pool` best candidates overall
     # (the sentences are one more batch through the model: the natural questions' median went

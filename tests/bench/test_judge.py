@@ -12,6 +12,7 @@ from bench.judge import (
     QuestionPairs,
     collect_pairs,
     ensure_judge,
+    held_out_judges,
     question_pairs,
     training_pairs,
 )
@@ -112,6 +113,8 @@ def test_training_pairs_take_every_positive_and_a_few_negatives_each() -> None:
         "Dr. Priya Ramaswamy leads the study.",
     ]
     assert len(negatives) == NEGATIVES_PER_POSITIVE * len(positives)
+    # The sentences of the article the answer would quote come first: all five are drawn.
+    assert sum(s.startswith("Strike line") for _, s, _ in negatives) == 5
     assert all("forty volunteers" not in s for _, s, _ in pairs)
     # The draw is fixed: the same records give the same pairs in the same order.
     assert training_pairs([record, out_of_scope]) == pairs
@@ -142,3 +145,43 @@ def test_an_evaluation_engine_without_a_judge_gets_one_made_once(tmp_path: Path)
         assert other.judge is None
     settings = Settings(data_dir=tmp_path / "data")
     assert Engine(settings, HashingEncoder()).judge is not None
+
+
+def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: Path) -> None:
+    files = []
+    for name, question in (
+        ("one", "how many volunteers in the flu trial"),
+        ("two", "flu trial size?"),
+    ):
+        path = tmp_path / f"{name}.jsonl"
+        line = {
+            "id": name,
+            "kind": "answerable",
+            "question": question,
+            "gold": [{"url": TRIAL_URL, "fact": "enrolled forty volunteers"}],
+        }
+        path.write_text(json.dumps(line), encoding="utf-8")
+        files.append(path)
+    work = tmp_path / "work"
+    said: list[str] = []
+    with _engine(tmp_path) as engine:
+        judges = held_out_judges(engine, files, work, said.append)
+        assert {name: j.about["sets"] for name, j in judges.items() if j} == {
+            "one": ["two"],
+            "two": ["one"],
+            "multihop": ["one", "two"],
+        }
+        assert sum(line.startswith("Training a judge") for line in said) == 3
+        said.clear()
+        again = held_out_judges(engine, files, work, said.append)
+        assert sum(line.startswith("Reusing the judge") for line in said) == 3
+        assert {name: j.path for name, j in again.items() if j} == {
+            name: j.path for name, j in judges.items() if j
+        }
+        # A judge made from pairs drawn another way is made again.
+        about_file = judges["one"].path / "judge.json"  # type: ignore[union-attr]
+        about = json.loads(about_file.read_text(encoding="utf-8"))
+        about_file.write_text(json.dumps({**about, "pairs_version": 1}), encoding="utf-8")
+        said.clear()
+        held_out_judges(engine, files, work, said.append)
+        assert sum(line.startswith("Training a judge") for line in said) == 1
