@@ -143,16 +143,11 @@ class _OnnxJudge:
     """The ONNX export, run by onnxruntime with the `tokenizers` library (no torch)."""
 
     def __init__(self, path: Path, threads: int | None) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or 0
-        options.inter_op_num_threads = 1
-        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-        self.session = onnxruntime.InferenceSession(
-            str(path / ONNX_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        from index.embed_onnx import cpu_session
+
+        self.session = cpu_session(path / ONNX_FILE, threads)
         self.inputs = [i.name for i in self.session.get_inputs()]
         tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         tokenizer.enable_truncation(MAX_TOKENS)

@@ -13,6 +13,7 @@ import pytest
 
 from bench.judge import train_judge
 from index import AnswerParams, Engine, HashingEncoder, Settings
+from index.embed_onnx import cpu_session
 from index.evidence import EvidenceWeights
 from index.judge import ABOUT_FILE, JUDGE_DIR, ONNX_FILE, Judge, JudgeError, load_judge
 
@@ -194,3 +195,12 @@ def test_a_judge_that_finds_no_answer_declines_a_short_question(tmp_path: Path) 
             assert answer.answered is answered
             assert judge.asked and judge.asked[0][0] == "harbour bridge cost?"
             assert all(sentence in STORY for sentence in judge.asked[0][1])
+
+
+def test_onnx_sessions_let_their_idle_threads_sleep(judge_dir: Path) -> None:
+    # The encoder and the judge share two cores: a session spinning after its run slows the
+    # other's (see `index.embed_onnx.cpu_session`).
+    session = cpu_session(judge_dir / ONNX_FILE, threads=1)
+    options = session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert options.intra_op_num_threads == 1
