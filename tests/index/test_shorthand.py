@@ -20,6 +20,8 @@ CORPUS_WORDS = {
     "microsoft": 60,
     "president": 80,
     "wc": 1,
+    "points": 90,
+    "season": 70,
 }
 
 
@@ -37,6 +39,9 @@ def test_shorthand_is_spelt_out_when_the_sources_write_it_in_full() -> None:
     assert spell_out_shorthand("cricket wc final", _frequencies) == "cricket world cup final"
     assert spell_out_shorthand("how much did msft pay", _frequencies) == (
         "how much did microsoft pay"
+    )
+    assert spell_out_shorthand("how many pts did they get docked this szn", _frequencies) == (
+        "how many points did they get docked this season"
     )
 
 
