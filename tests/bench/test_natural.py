@@ -129,7 +129,10 @@ def test_the_committed_questions_are_sound_against_the_corpus() -> None:
     _assert_sound(questions)
 
 
-@pytest.mark.parametrize("name", ["second.jsonl", "third.jsonl", "fourth.jsonl", "fifth.jsonl"])
+@pytest.mark.parametrize(
+    "name",
+    ["second.jsonl", "third.jsonl", "fourth.jsonl", "fifth.jsonl", "sixth.jsonl", "seventh.jsonl"],
+)
 def test_the_further_sets_are_sound_and_share_no_id_with_the_first(name: str) -> None:
     further = load_questions(DEFAULT_QUESTIONS.with_name(name))
     assert len({q.id for q in further}) == len(further) >= 100
