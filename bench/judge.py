@@ -62,6 +62,8 @@ QUESTION_SETS = tuple(
     DEFAULT_QUESTIONS.with_name(name)
     for name in ("questions.jsonl", "second.jsonl", "third.jsonl", "fourth.jsonl", "fifth.jsonl")
 )
+# Measured ad hoc against five (a judge learnt without the fourth set, its area under the curve
+# separating that set's near misses from right answers: 0.869 with three, 0.832 with five).
 NEGATIVES_PER_POSITIVE = 3
 # Bumped when the pairs a judge learns from change: a judge made from other pairs is made again.
 PAIRS_VERSION = 2
@@ -169,7 +171,8 @@ def training_pairs(records: Sequence[QuestionPairs], seed: int = 0) -> list[tupl
 @dataclass(frozen=True)
 class Training:
     """How the judge is fine-tuned: 6,344 pairs from the five sets took 583 s on two cores
-    (5 December 2026). The positive class weighs double, as negatives are three times as many."""
+    (5 December 2026). The positive class weighs double, as negatives are three times as many.
+    A third epoch did worse, measured ad hoc as for `NEGATIVES_PER_POSITIVE`: 0.869 → 0.847."""
 
     epochs: int = 2
     batch_size: int = 16
