@@ -110,9 +110,10 @@ class AnswerParams:
     # `Similarity` is given; otherwise the best passage's cosine stands in.
     said_sentences: int = 5
     said_pool: int = 12
-    # The judge reads the first this many of those sentences: a question with a sentence costs
-    # ~20 ms of model time here (all five took the natural questions' median 38 → 146 ms; the
-    # held-out figures with two are within 0.02 of those with five, results/natural-dev.md).
+    # The judge reads the first this many of those sentences: two take ~16 ms of model time
+    # here (5 December 2026; all five took the natural questions' median 38 → 146 ms while the
+    # onnxruntime threads still spun; the held-out figures with two are within 0.02 of those
+    # with five, results/natural-dev.md).
     judged_sentences: int = 2
     # A floor under the best cosine whatever the other signals say (0 = the score alone).
     min_dense: float = 0.0

@@ -18,6 +18,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.errors import SettingsError
+from index.judge import JUDGE_DIR
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -161,7 +162,7 @@ class Settings:
     @property
     def judge_path(self) -> Path:
         """Where the answer judge is looked for."""
-        return self.judge_dir or self.data_dir / "judge"
+        return self.judge_dir or self.data_dir / JUDGE_DIR
 
     @property
     def model_name_or_path(self) -> str:
