@@ -131,7 +131,15 @@ def test_the_committed_questions_are_sound_against_the_corpus() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["second.jsonl", "third.jsonl", "fourth.jsonl", "fifth.jsonl", "sixth.jsonl", "seventh.jsonl"],
+    [
+        "second.jsonl",
+        "third.jsonl",
+        "fourth.jsonl",
+        "fifth.jsonl",
+        "sixth.jsonl",
+        "seventh.jsonl",
+        "eighth.jsonl",
+    ],
 )
 def test_the_further_sets_are_sound_and_share_no_id_with_the_first(name: str) -> None:
     further = load_questions(DEFAULT_QUESTIONS.with_name(name))
