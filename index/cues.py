@@ -310,6 +310,26 @@ _MIN_COMPARED_WORDS = 4
 _TOPIC = re.compile(r"^(?P<topic>[^:]+?)(?:\s*:\s+|\s+[-–—]+\s+)(?P<rest>.+)$", re.S)
 _MAX_TOPIC_WORDS = 4
 _LEADING_JOINER = re.compile(r"^\s*(?:(?:and|&|plus|but|also|then)\s+)+", re.I)
+# Two things weighed against each other are two stories, each searched with what is weighed:
+# "which fare is cheaper, the ferry or the bus" (a short asking lead with a comparative, then
+# "A or B") and "compare the toll rise with what the bridge charges" ("compare A with B").
+_ALTERNATIVES = re.compile(
+    r"^(?P<lead>(?:which|who|what|whats|whos)\b[^,?]*)(?:\s*[,?]\s+|\s*:\s+)(?P<rest>.+)$",
+    re.I | re.S,
+)
+_OR = re.compile(r"\s+or\s+", re.I)
+_COMPARATIVE = re.compile(
+    r"\b(?:more|less|fewer|most|least|better|best|worse|worst|bigger|biggest|smaller|larger|"
+    r"largest|higher|highest|lower|lowest|longer|shorter|faster|slower|cheaper|cheapest|pricier|"
+    r"priciest|richer|older|newer|younger|earlier|later|harder|easier|stronger|weaker|greater|"
+    r"closer|wider|heavier|busier|hotter|colder|safer|riskier)\b",
+    re.I,
+)
+_COMPARE = re.compile(
+    r"^\s*compare\s+(?P<first>.+?)\s+(?:with|to|and|against|vs\.?|versus)\s+(?P<second>.+)$",
+    re.I | re.S,
+)
+_NUMBER = re.compile(r"^\d[\d.,]*$")
 # Words of a later part that point back to the first part's subject.
 _BACK_REFERENCES = frozenset("it its they them their he him his she her".split())
 _EVERY_PART = frozenset("both each either".split())
@@ -410,6 +430,9 @@ def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> lis
         found = _split(piece, breaks, kept, outlets, min_words, PART_FILLER)
         return [_LEADING_JOINER.sub("", p) for p in found]
 
+    weighed = _weighed(text)
+    if weighed:
+        return weighed
     topic = _TOPIC.match(text)
     if topic and _informative(topic["topic"]) <= _MAX_TOPIC_WORDS:
         # The topic gives each part its context: one more word makes a part.
@@ -445,6 +468,40 @@ def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> lis
             part = f"{subject[0]} {part}"
         carried.append(part)
     return carried
+
+
+def _weighed(text: str) -> list[str]:
+    """The two things a comparison weighs ("which fare is cheaper, the ferry or the bus";
+    "compare the toll rise with what the bridge charges"), each as a part; [] for any other
+    question. Years or numbers before a shared noun ("compare the 2019 and 2023 final scores")
+    each get the noun; two bare names ("compare rovers and united") stay one part."""
+    asked = _ALTERNATIVES.match(text)
+    if asked and _COMPARATIVE.search(asked["lead"]) and _informative(asked["lead"]) <= 5:
+        sides = _OR.split(asked["rest"].rstrip(" ?"))
+        if len(sides) == 2 and all(_informative(side) >= 1 for side in sides):
+            return [f"{asked['lead'].strip()} {side.strip()}" for side in sides]
+    compared = _COMPARE.match(text)
+    if not compared:
+        return []
+    first, second = compared["first"].strip(), compared["second"].strip(" ?")
+    first_words = [w for w in first.split() if w.lower() not in STOPWORDS]
+    second_words = second.split()
+    if (
+        len(first_words) == 1
+        and _NUMBER.match(first_words[0])
+        and len(second_words) >= 2
+        and _NUMBER.match(second_words[0])
+    ):
+        shared = " ".join(second_words[1:])
+        return [f"{first_words[0]} {shared}", second]
+    if _weight(first) >= 2 and _weight(second) >= 2:
+        return [first, second]
+    return []
+
+
+def _weight(side: str) -> int:
+    """Informative words of one side of a comparison, its numbers among them ("x's $1 fee")."""
+    return _informative(side) + sum(1 for w in _WORD.findall(side) if len(w) == 1 and w.isdigit())
 
 
 def _compared(text: str) -> list[str]:

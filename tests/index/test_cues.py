@@ -169,6 +169,25 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "harbour ferry strike pay offer vs city bridge toll rise, numbers?",
             ["harbour ferry strike pay offer", "city bridge toll rise, numbers?"],
         ),
+        # Two things weighed against each other are two stories, each with what is weighed.
+        (
+            "which ferry fare is cheaper, the harbour line or the river bus",
+            [
+                "which ferry fare is cheaper the harbour line",
+                "which ferry fare is cheaper the river bus",
+            ],
+        ),
+        (
+            "compare the harbour toll rise with what the bridge charges now",
+            ["the harbour toll rise", "what the bridge charges now"],
+        ),
+        # Years before a shared noun each get the noun; two bare names are one comparison.
+        (
+            "compare the 2019 and 2023 harbour festival crowds",
+            ["2019 harbour festival crowds", "2023 harbour festival crowds"],
+        ),
+        ("compare rovers and united", []),
+        ("whats the verdict, guilty or not", []),
         ("rovers vs united score", []),
         ("grimsby town vs port vale cup tie result", []),
         # One match, one pair of names, one outlet pair: one part.
