@@ -353,11 +353,11 @@ def ensure_judge(
     question_files: Sequence[Path] = QUESTION_SETS,
 ) -> None:
     """Give `engine` (over the evaluation corpus) its answer judge: the one where its settings
-    look for it, made there from the natural question sets when missing (once: ~8 minutes)."""
+    look for it, made there from the natural question sets when missing (once: ~12 minutes)."""
     if engine.judge is not None:
         return
     target = engine.settings.judge_path
-    log(f"Making the answer judge in {target} (once; about 8 minutes; --no-judge goes without)")
+    log(f"Making the answer judge in {target} (once; about 12 minutes; --no-judge goes without)")
     make_judge(collect_pairs(engine, question_files, log), target, log)
     engine.judge = load_judge(target, engine.settings.encoder_threads)
 
