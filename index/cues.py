@@ -292,11 +292,11 @@ _PART_BREAK = re.compile(
     re.I,
 )
 # Casual questions are also cut at "and", "+", "but", " - " and ":" (see `question_parts`), and
-# at "vs" before a question ("trump fraud ruling vs how rich is he"): "man utd vs chelsea" is
-# one match, not two stories.
+# at "vs" or a chat "n" before a question ("trump fraud ruling vs how rich is he", "… n how much
+# did they pay"): "man utd vs chelsea" is one match, not two stories, and "rock n roll" one thing.
 _CASUAL_BREAK = re.compile(
     _PART_BREAK.pattern
-    + r"|\s+(?:and|&|plus|but|also)\s+|\s*\+\s*|\s+[-–—]+\s+|\s*:\s+|\s+(?:vs\.?|versus)\s+(?="
+    + r"|\s+(?:and|&|plus|but|also)\s+|\s*\+\s*|\s+[-–—]+\s+|\s*:\s+|\s+(?:vs\.?|versus|n)\s+(?="
     + _ASKING
     + ")",
     re.I,

@@ -188,6 +188,12 @@ def test_a_question_without_cues_reads_as_empty() -> None:
         ),
         ("compare rovers and united", []),
         ("whats the verdict, guilty or not", []),
+        # A chat "n" joins two questions as "and" does; "rock n roll" is one thing.
+        (
+            "who scored the late pen vs rovers n how much did united win by",
+            ["who scored the late pen vs rovers", "how much did united win by"],
+        ),
+        ("rock n roll hall of fame inductees", []),
         ("rovers vs united score", []),
         ("grimsby town vs port vale cup tie result", []),
         # One match, one pair of names, one outlet pair: one part.
