@@ -306,6 +306,11 @@ _NAMES_BREAK = re.compile(_CASUAL_BREAK.pattern + r"|\s+(?:vs\.?|versus)\s+", re
 # "A vs B" compares two stories when each side has at least this many informative words.
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
 _MIN_COMPARED_WORDS = 4
+# A chat "n" joins two questions when each side has at least this many informative words
+# ("bears panthers tnf score n utd galatasaray result"); "rock n roll", "salt n pepa" and
+# "rovers n united" are one thing.
+_CHAT_AND = re.compile(r"\s+n\s+", re.I)
+_MIN_JOINED_WORDS = 3
 # A short topic before a colon or a dash ("housing market: rates + sales") belongs to every part.
 _TOPIC = re.compile(r"^(?P<topic>[^:]+?)(?:\s*:\s+|\s+[-–—]+\s+)(?P<rest>.+)$", re.S)
 _MAX_TOPIC_WORDS = 4
@@ -507,10 +512,12 @@ def _weight(side: str) -> int:
 def _compared(text: str) -> list[str]:
     """The two sides of one "vs" between two long phrases ("softbank's cubic telecom deal
     size vs palo alto's israeli startup buys"): two stories set side by side. Teams or fighters
-    ("rovers vs united score", "grimsby town vs port vale cup tie result") are one match."""
-    sides = _VERSUS.split(text)
-    if len(sides) == 2 and all(_informative(side) >= _MIN_COMPARED_WORDS for side in sides):
-        return [side.strip() for side in sides]
+    ("rovers vs united score", "grimsby town vs port vale cup tie result") are one match. A
+    chat "n" between two phrases of a few words each joins two questions the same way."""
+    for joiner, min_words in ((_VERSUS, _MIN_COMPARED_WORDS), (_CHAT_AND, _MIN_JOINED_WORDS)):
+        sides = joiner.split(text)
+        if len(sides) == 2 and all(_informative(side) >= min_words for side in sides):
+            return [side.strip() for side in sides]
     return []
 
 

@@ -194,6 +194,13 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             ["who scored the late pen vs rovers", "how much did united win by"],
         ),
         ("rock n roll hall of fame inductees", []),
+        # ... and between two phrases long enough to be questions of their own.
+        (
+            "harbour ferry strike vote n city bridge toll rise",
+            ["harbour ferry strike vote", "city bridge toll rise"],
+        ),
+        ("rovers n united highlights", []),
+        ("salt n pepa reunion tour dates", []),
         ("rovers vs united score", []),
         ("grimsby town vs port vale cup tie result", []),
         # One match, one pair of names, one outlet pair: one part.
