@@ -84,10 +84,10 @@ class AnswerParams:
     # With an answer judge loaded (`index.judge`), short questions are decided by these weights
     # instead, its log-scaled score `judged` among them, fitted by `newsbot eval fit --judge`
     # over the first seven natural sets, each set's questions judged by a judge trained on the
-    # other six (results/fit-judge.json; the judge in use learns from the eighth set too). Each set held out in turn (weights,
-    # cut and judge fitted without it), on average over the seven: near misses declined
-    # 0.425 → 0.613, news-like out-of-scope questions 0.665 → 0.762, right answers kept
-    # 0.917 → 0.925, wrong answers declined 0.286 → 0.405.
+    # other six (results/fit-judge.json; the judge in use learns from the eighth set too).
+    # Each set held out in turn (weights, cut and judge fitted without it), on average over
+    # the seven: near misses declined 0.425 → 0.613, news-like out-of-scope questions
+    # 0.665 → 0.762, right answers kept 0.917 → 0.925, wrong answers declined 0.286 → 0.405.
     judged_short_weights: EvidenceWeights = field(
         default_factory=lambda: EvidenceWeights(
             dense=1.0,
