@@ -173,7 +173,7 @@ def register_cli(commands: Any) -> None:
         "--no-judge",
         action="store_true",
         help="ask without the answer judge (by default it is made in WORK_DIR when missing, "
-        "once, ~12 minutes; see `newsbot eval judge`)",
+        "once, ~14 minutes; see `newsbot eval judge`)",
     )
     natural.set_defaults(handler=cmd_eval_natural, standalone=True)
     fit = benchmarks.add_parser(
@@ -197,7 +197,7 @@ def register_cli(commands: Any) -> None:
         "--judge",
         action="store_true",
         help="fit the short rule with the answer judge too: each file's questions are judged "
-        "by a judge trained on the other files (made in WORK_DIR where missing, ~10 minutes "
+        "by a judge trained on the other files (made in WORK_DIR where missing, ~12 minutes "
         "each); give every natural set",
     )
     fit.add_argument(
@@ -209,7 +209,7 @@ def register_cli(commands: Any) -> None:
     fit.set_defaults(handler=cmd_eval_fit, standalone=True)
     judge = benchmarks.add_parser(
         "judge",
-        help="make the answer judge from the natural questions over the corpus (~12 minutes)",
+        help="make the answer judge from the natural questions over the corpus (~14 minutes)",
         description="Rank the candidate sentences of every short English question of the "
         "natural question sets over the MultiHop-RAG corpus, label them by the gold facts, and "
         "fine-tune the bundled MiniLM on them as a cross-encoder: the answer judge, used by "
