@@ -294,7 +294,13 @@ class Engine:
             question, None if query_vectors is None else query_vectors[0]
         )
         answer = compose_answer(
-            question, passages, self.answer_params, rarity, similarity, self.judgement_of(question)
+            question,
+            passages,
+            self.answer_params,
+            rarity,
+            similarity,
+            self.judgement_of(question),
+            self.resemblance,
         )
         if answer.answered:
             return self._with_copies(answer)
@@ -322,6 +328,13 @@ class Engine:
             return [float(c) for c in self.sentences.encode(list(texts)) @ vector[0]]
 
         return cosines
+
+    def resemblance(self, text: str, others: Sequence[str]) -> list[float]:
+        """The model's cosine of `text` (read as a question) with each of `others`."""
+        if not others:
+            return []
+        vector = self.encoder.encode_queries([text])[0]
+        return [float(c) for c in self.sentences.encode(list(others)) @ vector]
 
     def _with_copies(self, answer: Answer) -> Answer:
         """The answer, naming the other outlets that carried each quoted story."""

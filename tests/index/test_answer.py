@@ -11,7 +11,7 @@ import pytest
 
 from index import AnswerParams, Engine, Settings
 from index import quotes as quotes_module
-from index.answer import Similarity, compose_answer, weigh
+from index.answer import Resemblance, Similarity, compose_answer, weigh
 from index.chunk import sentence_spans
 from index.judge import judged_signal
 from index.models import Article, Chunk, Passage
@@ -560,6 +560,45 @@ def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     assert answer.answered
     assert {q.article.id for q in answer.quotes} == {BRIDGE_ARTICLE.id}
     assert answer.uncovered == ("when does the zoo reopen",)
+
+
+def test_a_part_a_story_says_in_other_words_is_covered_when_the_model_finds_it_close() -> None:
+    # "when does the zoo reopen": the animal park's story has none of the part's words; the
+    # model's cosine of the part with its sentence and neighbours decides.
+    park_text = "Animal park\n\nThe city's animal park will welcome visitors again from 1 May."
+    park = _article(8, park_text, "City News", "Animal park")
+    passages = _parts_passages((BRIDGE_ARTICLE, 0.8, (0.9, 0.2)), (park, 0.6, (0.1, 0.8)))
+    question = _asked("bridge cost and when does the zoo reopen", passages)
+    asked: list[tuple[str, list[str]]] = []
+
+    def resemblance(cosine: float) -> Resemblance:
+        def cosines(text: str, others: Sequence[str]) -> list[float]:
+            asked.append((text, list(others)))
+            return [cosine] * len(others)
+
+        return cosines
+
+    params = AnswerParams()
+    close = compose_answer(question, passages, params, resemblance=resemblance(0.7))
+    assert {q.article.id for q in close.quotes} == {BRIDGE_ARTICLE.id, park.id}
+    assert close.uncovered == ()
+    # Only the part its words leave uncovered is put to the model, with its best sentence.
+    assert [text for text, _ in asked] == ["when does the zoo reopen"]
+    assert "welcome visitors again" in asked[0][1][0]
+    far = compose_answer(question, passages, params, resemblance=resemblance(0.4))
+    assert {q.article.id for q in far.quotes} == {BRIDGE_ARTICLE.id}
+    assert far.uncovered == ("when does the zoo reopen",)
+    assert params.part_min_resemblance == 0.55
+
+
+def test_the_engine_measures_a_part_against_texts_with_its_model(tmp_path: Path) -> None:
+    from index import HashingEncoder
+
+    with Engine(Settings(data_dir=tmp_path / "data"), HashingEncoder()) as engine:
+        cosines = engine.resemblance("harbour bridge toll", ["harbour bridge toll", "zoo fees"])
+        assert len(cosines) == 2 and cosines[0] == pytest.approx(1.0)
+        assert cosines[1] < cosines[0]
+        assert engine.resemblance("harbour bridge toll", []) == []
 
 
 def test_a_sentence_two_stories_share_word_for_word_is_site_furniture_not_news() -> None:
