@@ -145,8 +145,9 @@ class AnswerParams:
     # A part whose best story holds fewer of its words is still covered by it when the model's
     # cosine of the part with its best sentence and the sentences around it reaches this: the
     # words differ ("do u need a snapchat acct to look at snap map": "You don't need an account
-    # to view Snap Map"). Chosen over the ten natural sets (session 23): of the parts the words
-    # left uncovered whose best story was gold, 8 of 22 reach 0.55, of the others 0 of 19.
+    # to view Snap Map"). Chosen over the ten natural sets (session 23, counted ad hoc): of the
+    # parts the words left uncovered whose best story was gold, 8 of 22 reach 0.55, of the
+    # others 0 of 19.
     part_min_resemblance: float = 0.55
     # Parts asked together are usually about different stories: a part whose best sentence
     # shares its article with another part's takes another article's sentence that covers it

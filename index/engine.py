@@ -318,23 +318,24 @@ class Engine:
     ) -> Similarity:
         """The model's cosine of `question` with each of some texts (the question is encoded
         only when first asked, unless its vector is given)."""
-        vector: list[Vectors] = [] if vector_of_question is None else [vector_of_question]
+        return self._similarity_of(question.text, vector_of_question)
+
+    def resemblance(self, text: str, others: Sequence[str]) -> Sequence[float]:
+        """The model's cosine of `text` (read as a question, such as a part of one) with each
+        of `others`."""
+        return self._similarity_of(text)(others)
+
+    def _similarity_of(self, text: str, vector_of_text: Vectors | None = None) -> Similarity:
+        vector: list[Vectors] = [] if vector_of_text is None else [vector_of_text]
 
         def cosines(texts: Sequence[str]) -> list[float]:
             if not texts:
                 return []
             if not vector:
-                vector.append(self.encoder.encode_queries([question.text])[0])
+                vector.append(self.encoder.encode_queries([text])[0])
             return [float(c) for c in self.sentences.encode(list(texts)) @ vector[0]]
 
         return cosines
-
-    def resemblance(self, text: str, others: Sequence[str]) -> list[float]:
-        """The model's cosine of `text` (read as a question) with each of `others`."""
-        if not others:
-            return []
-        vector = self.encoder.encode_queries([text])[0]
-        return [float(c) for c in self.sentences.encode(list(others)) @ vector]
 
     def _with_copies(self, answer: Answer) -> Answer:
         """The answer, naming the other outlets that carried each quoted story."""
