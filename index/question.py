@@ -171,14 +171,16 @@ def _wanted(text: str, outlets: Sequence[str], casual: bool = False) -> frozense
 _REPORTING_TERMS = frozenset(stem(word) for word in REPORTING_WORDS)
 _OUTCOME_TERMS = frozenset(stem(word) for word in ("result", "results", "outcome"))
 # What a chat adds to a question that no article writes: shorthand for a tone or an aside
-# ("scorsese internet slang thing lol", "is it still on rn"), emphasis and hedges ("when did
+# ("scorsese internet slang thing lol", "is it still on rn", "asx stuff: …", "… or nah"),
+# emphasis and hedges ("when did
 # they actually start dating", "went up to like 44k"), and question words and negations typed
 # without their apostrophe ("whats", "didnt"), which are stop words when typed with it.
 _CHAT_FILLER = frozenset(
     stem(word)
     for word in (
-        "lol lmao lmfao rofl rn smh ngl tbh btw imo imho fyi idk omg bruh pls plz thx tho cuz "
-        "actually really literally basically honestly seriously like"
+        "lol lmao lmfao rofl rn smh ngl tbh tbf btw imo imho iirc afaik fyi idk omg bruh bro "
+        "dude guys pls plz thx tho cuz ok okay yeah ya yep nah nope hmm um uh anyway anyways "
+        "stuff kinda sorta actually really literally basically honestly seriously like"
     ).split()
 ) | frozenset(stem(word) for word in UNAPOSTROPHED | LIGHT_VERBS)
 _NOT_ASKED_IN_CHAT = _OUTCOME_TERMS | _CHAT_FILLER

@@ -71,6 +71,16 @@ def test_chat_shorthand_and_emphasis_are_not_words_an_answer_must_have() -> None
     # No article writes "lol" or "rn": an answer need not cover them.
     assert read_question("harbour bridge toll lol", OUTLETS).wanted == {"harbour", "bridg", "toll"}
     assert read_question("is the ferry actually closing rn", OUTLETS).wanted == {"ferri", "clos"}
+    # Nor asides: "stuff" before a colon, "or nah", "ok so", "kinda".
+    assert read_question("ferry stuff: is the toll staying or nah", OUTLETS).wanted == {
+        "ferri",
+        "toll",
+        "stay",
+    }
+    assert read_question("ok so the ferry kinda broke down?", OUTLETS).wanted == {
+        "ferri",
+        "brok",
+    }
     # Question words and negations typed without their apostrophe are stop words as with it,
     # and make no part of their own.
     assert read_question("why didnt the ferry run", OUTLETS).wanted == {"ferri", "run"}

@@ -22,6 +22,12 @@ CORPUS_WORDS = {
     "wc": 1,
     "points": 90,
     "season": 70,
+    "account": 40,
+    "market": 120,
+    "chemistry": 5,
+    "disinformation": 8,
+    "quarterback": 30,
+    "qb": 45,
 }
 
 
@@ -43,6 +49,12 @@ def test_shorthand_is_spelt_out_when_the_sources_write_it_in_full() -> None:
     assert spell_out_shorthand("how many pts did they get docked this szn", _frequencies) == (
         "how many points did they get docked this season"
     )
+    assert spell_out_shorthand("do u need an acct for the mkt data", _frequencies) == (
+        "do u need an account for the market data"
+    )
+    assert spell_out_shorthand("chem nobel winners + eu disinfo report", _frequencies) == (
+        "chemistry nobel winners + eu disinformation report"
+    )
 
 
 def test_typed_in_capitals_or_as_part_of_a_word_it_stays() -> None:
@@ -63,6 +75,8 @@ def test_shorthand_the_sources_use_as_much_as_the_full_words_stays() -> None:
     )
     # Words the sources never use are not guessed at.
     assert spell_out_shorthand("bday plans", _frequencies) == "bday plans"
+    # Sports pages write "QB" more than "quarterback": lower-cased, it is their word.
+    assert spell_out_shorthand("browns starting qb", _frequencies) == "browns starting qb"
 
 
 def test_every_shorthand_is_lower_case_and_spelt_out_in_words() -> None:
