@@ -591,6 +591,35 @@ def test_a_part_a_story_says_in_other_words_is_covered_when_the_model_finds_it_c
     assert params.part_min_resemblance == 0.55
 
 
+def test_a_question_far_from_every_story_answers_only_parts_the_model_finds_close() -> None:
+    # Far from every story as a whole (cosine 0.2), each part's words are in a story: a part
+    # is answered alone only when the model finds its story's sentences close to it too
+    # ("whats the capital of australia, sydney or canberra" has its words in a book review).
+    passages = _parts_passages(
+        (BRIDGE_ARTICLE, 0.2, (0.9, 0.1)), (LIBRARY_ARTICLE, 0.2, (0.1, 0.9))
+    )
+    question = _asked("bridge cost and how late is the library open", passages)
+    params = AnswerParams()
+
+    def resemblance(cosines: dict[str, float]) -> Resemblance:
+        def measured(text: str, others: Sequence[str]) -> list[float]:
+            return [cosines[text]] * len(others)
+
+        return measured
+
+    labels = [p.text for p in question.parts]
+    close = compose_answer(question, passages, resemblance=resemblance(dict.fromkeys(labels, 0.6)))
+    assert {q.article.id for q in close.quotes} == {BRIDGE_ARTICLE.id, LIBRARY_ARTICLE.id}
+    one = compose_answer(
+        question, passages, resemblance=resemblance({labels[0]: 0.6, labels[1]: 0.1})
+    )
+    assert {q.article.id for q in one.quotes} == {BRIDGE_ARTICLE.id}
+    assert one.uncovered == (labels[1],)
+    far = compose_answer(question, passages, resemblance=resemblance(dict.fromkeys(labels, 0.1)))
+    assert not far.answered and far.quotes == []
+    assert params.part_rescue_resemblance == 0.3
+
+
 def test_the_engine_measures_a_part_against_texts_with_its_model(tmp_path: Path) -> None:
     from index import HashingEncoder
 
