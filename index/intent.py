@@ -80,7 +80,9 @@ def detect_language(text: str) -> str:
 # answers in kind (`reply_for`).
 _THANKS_WORDS = (
     r"thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|much appreciated|appreciate it|"
-    r"appreciated|(?:that )?(?:was|is) (?:helpful|useful)|спасибо|спс|благодарю|дякую|"
+    r"appreciated|(?:that )?(?:was|is) (?:helpful|useful)|"
+    r"(?:that|this|it|you|u)(?: really)? helped(?: (?:a lot|a ton|loads|so much|me|heaps))?|"
+    r"спасибо|спс|благодарю|дякую|"
     r"дуже дякую|спасибі"
 )
 _FAREWELL_WORDS = (
@@ -95,6 +97,10 @@ _SMALL_TALK_PHRASES = [
     r"salut",
     r"good (?:morning|afternoon|evening|night|day)|morning|evening|gm|night|nite|гарного|"
     r"хорошего",
+    # season's and day's wishes
+    r"(?:merry|happy) (?:christmas|xmas|new year|holidays|hanukkah|thanksgiving|easter|"
+    r"birthday|friday|weekend|monday)|happy hols|"
+    r"с (?:новым годом|рождеством|праздник\w*)|з (?:новим роком|різдвом|святом|святами)",
     _FAREWELL_WORDS,
     r"привет\w*|здравствуй\w*|здрасьте|добр\w+ (?:утро|день|вечер|ночи)|доброе утро|хай|ку|"
     r"салют",
@@ -117,29 +123,38 @@ _SMALL_TALK_PHRASES = [
     r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what (?:can|do) (?:you|u) do|"
     r"what (?:do|can) (?:you|u) know|how (?:do|does) (?:you|u|this|it) work|"
     r"(?:are|r) (?:you|u) (?:a |an )?(?:real|human|person|bot|robot|ai|alive|there|ok|okay)"
-    r"(?: (?:person|human|bot|being))?|what is this|what is this bot|who made (?:you|u)|"
+    r"(?: (?:person|human|bot|being))?|"
+    r"(?:or )?(?:an? )?(?:real )?(?:person|human|bot|robot|ai|being)|"
+    r"what is this|what is this bot|who made (?:you|u)|"
     r"what(?:'s| is) your name|what(?:'s| is) your (?:purpose|job|deal)|what are you for|help|"
     r"start",
-    r"how (?:are|r) (?:you|u)(?: doing)?|how(?:'s| is) it going|how you doing|"
+    r"how (?:are|r) (?:you|u|ya|things)(?: doing| going)?|how(?:'?s| is) it going|how you doing|"
+    r"how(?:'?s| is| was) (?:ur|your|the) day(?: going| been)?|how'?s life|hru|"
+    r"how (?:have|ve) (?:you|u) been|what are (?:you|u) (?:up to|doing)|wyd|wbu|hbu|"
     r"whats? new with (?:you|u)",
     r"(?:tell me|say) (?:a |something )?(?:joke|funny)|make me laugh|i(?:'m| am) bored|"
     r"i love (?:you|u)|love (?:you|u)|miss (?:you|u)|marry me",
-    r"(?:you(?:'re| are)|ur|u r|u are|you) (?:kinda |so |very |really |pretty |such an? )?"
-    r"(?:useless|stupid|dumb|smart|clever|great|awesome|cool|helpful|funny|the best|amazing|"
+    r"(?:you(?:'re| are)|ur|u r|u are|you) "
+    r"(?:kinda |so |very |really |actually |pretty |such an? )?"
+    r"(?:useless|stupid|dumb|smart|clever|great|awesome|cool|helpful|useful|funny|the best|"
+    r"amazing|"
     r"annoying|slow|fast|weird|broken|bad|good|a bot|an idiot|nice)(?: bot)?",
     r"good bot|bad bot|nice bot|cool bot|great bot",
-    r"кто (?:ты|вы)(?: такой| такая| такие)?|(?:ты|вы) кто(?: такой| такая| такие)?|"
+    r"кто (?:ты|вы)(?: такой| такая| такие)?|(?:ты|вы)(?: вообще)? кто(?: такой| такая| такие)?|"
     r"что (?:ты|вы) (?:умеешь|умеете|можешь|можете)|ты бот|"
-    r"ты человек|как (?:дела|ты|поживаешь|жизнь)|что нового|расскажи анекдот|пошути",
-    r"хто (?:ти|ви)(?: такий| така| такі)?|(?:ти|ви) хто(?: такий| така| такі)?|"
+    r"ты человек|как (?:дела|ты|поживаешь|жизнь)|что нового|расскажи анекдот|пошути|"
+    r"что (?:умеешь|умеете|можешь)|(?:ты|вы) (?:топ|лучший|лучшие|молодец|крутой|супер)",
+    r"хто (?:ти|ви)(?: такий| така| такі)?|(?:ти|ви)(?: взагалі)? хто(?: такий| така| такі)?|"
     r"що (?:ти|ви) (?:вмієш|вмієте|можеш|можете)|ти бот|як (?:справи|ти)|"
-    r"що нового|розкажи анекдот|пожартуй",
+    r"що нового|розкажи анекдот|пожартуй|що (?:вмієш|вмієте|можеш)|"
+    r"(?:ти|ви) (?:топ|найкращий|найкращі|молодець|крутий|супер)",
 ]
 _FILLER = (
     r"there|bot|buddy|mate|man|dude|bro|guys|friend|pal|again|so much|very much|a lot|lots|"
     r"so|very|really|too|just|then|anyway|ngl|tbh|kinda|please|pls|plz|and|but|u|you|"
     r"all|everyone|folks|mr|sir|madam|newsbot|бот|друг|дружище|ребята|большое|огромное|очень|"
-    r"и|а|ну|тебе|вам|всем|друже|дуже|тобі|вам|всім|і|й"
+    r"и|а|ну|тебе|вам|всем|друже|дуже|тобі|вам|всім|і|й|вообще|такой|взагалі|такий|anyway|"
+    r"actually|ur|everybody"
 )
 _SMALL_TALK = re.compile(
     r"^(?:(?:" + "|".join(_SMALL_TALK_PHRASES) + r"|" + _FILLER + r")\b[\s,.!?;:)(]*)+$",

@@ -18,6 +18,7 @@ from bench.natural import (
     score_natural,
     summarise_natural,
 )
+from index.intent import Intent, read_intent
 from index.models import Answer, Article, Chunk, Passage, Quote
 from tests.conftest import MULTIHOP_CORPUS, require
 
@@ -141,6 +142,7 @@ def test_the_committed_questions_are_sound_against_the_corpus() -> None:
         "eighth.jsonl",
         "ninth.jsonl",
         "tenth.jsonl",
+        "eleventh.jsonl",
     ],
 )
 def test_the_further_sets_are_sound_and_share_no_id_with_the_first(name: str) -> None:
@@ -162,6 +164,18 @@ def _assert_sound(questions: list[NaturalQuestion]) -> None:
             urls_by_part = {g.part: g.url for g in question.gold}
             assert {1, 2} <= set(urls_by_part), question.id
             assert urls_by_part[1] != urls_by_part[2], question.id
+
+
+def test_every_small_talk_question_of_the_sets_gets_the_small_talk_reply() -> None:
+    # Declining "thx that helped" as news would count as a decline; the person should get the
+    # friendly reply saying what the bot does instead, and no news question should.
+    sets = sorted(DEFAULT_QUESTIONS.parent.glob("*.jsonl"))
+    questions = [q for path in sets for q in load_questions(path)]
+    small_talk = [q.question for q in questions if q.subkind == "smalltalk"]
+    assert len(small_talk) >= 60
+    assert [q for q in small_talk if read_intent(q) is not Intent.SMALL_TALK] == []
+    news = [q.question for q in questions if q.kind != "out_of_scope"]
+    assert [q for q in news if read_intent(q) is Intent.SMALL_TALK] == []
 
 
 def test_a_corpus_sample_keeps_the_gold_articles_and_draws_the_same_others() -> None:
