@@ -58,8 +58,9 @@ __all__ = [
 ]
 
 # The natural question sets the judge learns from (`bench/data/natural`): the development set
-# and seven written later. The eighth joined after its held-out run (session 22); the ninth and
-# the tenth are not among them: they are held out to check the judge.
+# and seven written later. The eighth joined after its held-out run (session 22); the ninth to
+# the twelfth are not among them: they are held out to check the judge (a judge that learnt
+# from ten sets did no better on the eleventh, session 24).
 QUESTION_SETS = tuple(
     DEFAULT_QUESTIONS.with_name(f"{name}.jsonl")
     for name in ("questions", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
