@@ -134,6 +134,19 @@ class NaturalResult:
     quotes_verbatim: int
     reply_in_language: bool  # a decline written in the question's language (ru/uk)
     seconds: float
+    # Small talk, how-to, advice and live data: the reply was the one for that kind of message
+    # (the small-talk greeting, not "my sources don't cover that"); None for other questions.
+    replied_in_kind: bool | None = None
+
+
+# The out-of-scope kinds the bot tells by their form and answers with their own reply
+# (`index.intent`), and the intent that reply is for.
+REPLY_KINDS = {
+    "smalltalk": "small_talk",
+    "howto": "how_to",
+    "personal_advice": "advice",
+    "live_data": "live_data",
+}
 
 
 def score_natural(
@@ -164,6 +177,11 @@ def score_natural(
         quotes_verbatim=verbatim,
         reply_in_language=not answer.quotes and bool(_CYRILLIC.search(answer.reason)),
         seconds=seconds,
+        replied_in_kind=(
+            answer.intent == REPLY_KINDS[question.subkind]
+            if question.subkind in REPLY_KINDS
+            else None
+        ),
     )
 
 
@@ -178,6 +196,7 @@ class NaturalGroup:
     wrong: float | None  # answerable or two-story answered without any gold quote
     declined: float | None  # out-of-scope questions given no quote
     right_or_in_language: float | None  # ru/uk: gold quoted, or declined in that language
+    replied_in_kind: float | None  # small talk, how-to, advice, live data: that kind's reply
     verbatim: float | None
     p50_ms: float
 
@@ -204,6 +223,7 @@ def summarise_natural(results: Sequence[NaturalResult]) -> NaturalGroup:
             (r.gold_quoted and r.kind != "out_of_scope") or (not r.answered and r.reply_in_language)
             for r in foreign
         ),
+        replied_in_kind=_share(r.replied_in_kind for r in results if r.replied_in_kind is not None),
         verbatim=sum(r.quotes_verbatim for r in results) / quotes if quotes else None,
         p50_ms=percentile([r.seconds * 1000 for r in results], 50),
     )
@@ -329,6 +349,7 @@ _COLUMNS = [
     ("wrong", "wrong answers"),
     ("declined", "declined"),
     ("right_or_in_language", "right or in-language decline"),
+    ("replied_in_kind", "replied in kind"),
     ("verbatim", "verbatim"),
     ("p50_ms", "p50 ms"),
 ]
@@ -360,7 +381,9 @@ def format_natural_markdown(report: NaturalReport, command: str, notes: str = ""
         "Gold story quoted, gold fact in top 10 and wrong answers are over answerable and",
         "two-story questions; both stories over two-story questions; declined (no quote given)",
         "over out-of-scope questions; right or in-language decline over Russian/Ukrainian",
-        "questions (a gold-story quote, or no quote and a reply in Cyrillic).",
+        "questions (a gold-story quote, or no quote and a reply in Cyrillic); replied in kind",
+        "over small talk, how-to, personal advice and live data (the reply for that kind of",
+        "message, such as the small-talk greeting, not a news decline).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),

@@ -168,7 +168,7 @@ _LEAD = r"^(?:(?:hey|hi|ok|so|pls|please|quick question|question|q|bot|yo)[\s,:!
 _HOW_TO = re.compile(
     _LEAD + r"(?:how (?:do|can|should|would|could|shall|must) (?:i|we|you|u|one|someone|people)"
     r"(?! think| feel| know| rate)\b"
-    r"|how to\b|how(?:'s| is) the best way to|what(?:'s| is) the (?:best|easiest|fastest|quickest)"
+    r"|how to\b|how(?:'s| is) the best way to|what(?:'?s| is) the (?:best|easiest|fastest|quickest)"
     r" way to|best way to|easiest way to|fastest way to|tips (?:for|on|to)|steps to|"
     r"recipe for|how long (?:do|should) (?:i|you) (?:cook|boil|bake|wait|sleep)|"
     r"как (?:мне|нам|можно|лучше|правильно|быстро|сделать|приготовить|научиться|избавиться|"
@@ -177,15 +177,24 @@ _HOW_TO = re.compile(
     r"полагодити|налаштувати)\b|як \w+(?:ти|тися)\b)",
     re.IGNORECASE,
 )
+# Asked after saying what is wrong: "laptop wont charge, how do i fix it".
+_HOW_TO_AFTER = re.compile(
+    r"\bhow (?:do|can|should) (?:i|we|u) (?:fix|stop|get rid of|reset|repair|unblock|clean|"
+    r"remove|change|turn off|turn on|set up|make|cook|find|get)\b",
+    re.IGNORECASE,
+)
 _ADVICE = re.compile(
     _LEAD + r"(?:should (?:i|we)\b|shall i\b|what should (?:i|we)\b|"
     r"(?:which|what) \w+(?: \w+)? should (?:i|we)\b|do you think i should|would you (?:recommend|"
     r"suggest)|can you recommend|recommend me|any (?:advice|tips|recommendations)|"
-    r"is it (?:a good idea|smart|worth it|wise) (?:to|for me)|is it worth (?:it|buying|getting)|"
+    r"is it (?:a good idea|smart|worth it|wise|ok|okay|dumb|stupid|bad|safe|normal|crazy|rude)"
+    r" (?:to|for me)|is it worth (?:it|buying|getting)|"
+    r"is (?:now|this|it) (?:a )?(?:good|bad|the right) time (?:for (?:me|us) )?to|"
     r"стоит ли (?:мне|нам)?|что мне (?:делать|купить|выбрать)|посоветуй\w*|"
     r"чи варто|що мені (?:робити|купити|вибрати)|порадь\w*)"
     r"|\b(?:what (?:do|should) i do|help me decide|what would you do)\b"
-    r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b",
+    r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b"
+    r"|\b(?:i|i'd|i'm|im|my|me)\b.*\b(?:take it|do it|go for it|accept it)\s*$",
     re.IGNORECASE,
 )
 _NOW = (
@@ -195,7 +204,10 @@ _NOW = (
 _LIVE_THINGS = (
     r"(?:weather|forecast|temperature|temp|rain(?:ing)?|snow(?:ing)?|humidity|"
     r"price|prices|rate|rates|score|scores|stock|stocks|shares|traffic|trending|odds|"
-    r"winning|playing|standings|time is it|date is it|погод\w*|курс\w*|цен\w*|счет|счёт|"
+    r"winning|playing|standings|time is it|date is it|delayed|running late|cancel(?:l)?ed|"
+    r"on time|exchange rate|(?:usd|eur|gbp|jpy|aud|cad|chf|cny|rub|uah|btc|eth) (?:to|in) "
+    r"(?:usd|eur|gbp|jpy|aud|cad|chf|cny|rub|uah|dollars?|euros?|pounds?)|"
+    r"погод\w*|курс\w*|цен\w*|стоит|стоят|коштує|коштують|счет|счёт|"
     r"рахунок|ціна|ціни|температур\w*)"
 )
 # Within a few words of each other: "btc price right now", "weather in kyiv today".
@@ -221,11 +233,11 @@ def read_intent(text: str) -> Intent:
     plain = _normalise(text)
     if not plain or _SMALL_TALK.match(plain):
         return Intent.SMALL_TALK
-    if len(plain.split()) <= _LIVE_DATA_WORDS and _LIVE_DATA.search(plain):
-        return Intent.LIVE_DATA
     if _ADVICE.search(plain):
         return Intent.ADVICE
-    if _HOW_TO.search(plain):
+    if len(plain.split()) <= _LIVE_DATA_WORDS and _LIVE_DATA.search(plain):
+        return Intent.LIVE_DATA
+    if _HOW_TO.search(plain) or _HOW_TO_AFTER.search(plain):
         return Intent.HOW_TO
     return Intent.NEWS
 

@@ -48,8 +48,13 @@ FERRY = _article(1, "https://a.example/ferry")
 VOTE = _article(2, "https://b.example/vote")
 
 
-def _answer(*quotes: Quote, passages: tuple[Article, ...] = (), reason: str = "") -> Answer:
-    return Answer("q", bool(quotes), list(quotes), [_passage(a) for a in passages], reason=reason)
+def _answer(
+    *quotes: Quote, passages: tuple[Article, ...] = (), reason: str = "", intent: str = "news"
+) -> Answer:
+    return Answer(
+        "q", bool(quotes), list(quotes), [_passage(a) for a in passages], reason=reason,
+        intent=intent,
+    )  # fmt: skip
 
 
 def test_an_answer_quoting_the_gold_story_scores_as_right_and_verbatim() -> None:
@@ -104,6 +109,20 @@ def test_out_of_scope_counts_declines_and_foreign_declines_need_their_language()
     assert summarise_natural([english]).right_or_in_language == 0.0
     assert summarise_natural([quoted]).right_or_in_language == 0.0
     assert summarise_natural([russian]).right_or_in_language == 1.0
+
+
+def test_small_talk_counts_as_replied_in_kind_only_with_the_small_talk_reply() -> None:
+    hello = NaturalQuestion("s2", "out_of_scope", "smalltalk", "en", "hows ur day going")
+    greeted = score_natural(hello, _answer(reason="Hi! I answer …", intent="small_talk"), BODIES)
+    declined = score_natural(hello, _answer(reason="My sources don't cover that."), BODIES)
+    assert summarise_natural([greeted, declined]).declined == 1.0
+    assert summarise_natural([greeted, declined]).replied_in_kind == 0.5
+    news = NaturalQuestion("n1", "out_of_scope", "near_miss", "en", "did the ferry strike end")
+    assert (
+        score_natural(news, _answer(reason="My sources don't cover that."), BODIES).replied_in_kind
+        is None
+    )
+    assert summarise_natural([score_natural(news, _answer(), BODIES)]).replied_in_kind is None
 
 
 def test_a_quote_not_in_the_original_body_is_not_verbatim() -> None:

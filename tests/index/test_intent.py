@@ -78,6 +78,9 @@ HOW_TO = [
     "tips for a job interview",
     "как приготовить борщ",
     "як налаштувати роутер",
+    # asked after saying what is wrong, or without the apostrophe
+    "laptop wont charge, how do i fix it",
+    "whats the best way to learn spanish",
 ]
 ADVICE = [
     "should I sell my tesla shares",
@@ -86,6 +89,12 @@ ADVICE = [
     "is it worth buying a house now",
     "стоит ли мне менять работу",
     "чи варто купувати квартиру",
+    # the ways a chat asks for a judgement on one's own plans
+    "is it ok to skip breakfast every day",
+    "is it dumb to rent instead of buying",
+    "is now a good time for me to buy a car",
+    "should i sell my car now or wait till spring",
+    "got an offer from a startup but i'd lose my pension. take it?",
 ]
 LIVE_DATA = [
     "weather tomorrow in berlin",
@@ -95,6 +104,9 @@ LIVE_DATA = [
     "is the nasdaq down today",
     "курс евро сейчас",
     "яка погода у львові",
+    "gbp to usd today",
+    "сколько сейчас стоит эфир",
+    "is my 7:40 bus running late today",
 ]
 NEWS = [
     "what did the fed decide about rates",
