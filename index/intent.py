@@ -131,6 +131,9 @@ _SMALL_TALK_PHRASES = [
     r"how (?:are|r) (?:you|u|ya|things)(?: doing| going)?|how(?:'?s| is) it going|how you doing|"
     r"how(?:'?s| is| was) (?:ur|your|the) day(?: going| been)?|how'?s life|hru|"
     r"how (?:have|ve) (?:you|u) been|what are (?:you|u) (?:up to|doing)|wyd|wbu|hbu|"
+    r"hope (?:ur|your|you'?re|u r|you are|all is|everything is|it'?s)"
+    r"(?: (?:day|week|weekend|morning|evening)(?:'?s| is)?)?(?: (?:going|doing|been))?"
+    r" (?:well|good|great|ok|okay|fine)|"
     r"whats? new with (?:you|u)",
     r"(?:tell me|say) (?:a |something )?(?:joke|funny)|make me laugh|i(?:'m| am) bored|"
     r"i love (?:you|u)|love (?:you|u)|miss (?:you|u)|marry me",
@@ -154,7 +157,7 @@ _FILLER = (
     r"so|very|really|too|just|then|anyway|ngl|tbh|kinda|please|pls|plz|and|but|u|you|"
     r"all|everyone|folks|mr|sir|madam|newsbot|бот|друг|дружище|ребята|большое|огромное|очень|"
     r"и|а|ну|тебе|вам|всем|друже|дуже|тобі|вам|всім|і|й|вообще|такой|взагалі|такий|anyway|"
-    r"actually|ur|everybody"
+    r"actually|ur|everybody|exactly|even|some|kind of|sort of|kinda|sorta"
 )
 _SMALL_TALK = re.compile(
     r"^(?:(?:" + "|".join(_SMALL_TALK_PHRASES) + r"|" + _FILLER + r")\b[\s,.!?;:)(]*)+$",
@@ -194,7 +197,9 @@ _ADVICE = re.compile(
     r"чи варто|що мені (?:робити|купити|вибрати)|порадь\w*)"
     r"|\b(?:what (?:do|should) i do|help me decide|what would you do)\b"
     r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b"
-    r"|\b(?:i|i'd|i'm|im|my|me)\b.*\b(?:take it|do it|go for it|accept it)\s*$",
+    r"|\b(?:i|i'd|i'm|im|my|me)\b.*\b(?:take it|do it|go for it|accept it|thoughts|advice|"
+    r"what do (?:you|u) think|wdyt|ideas)\s*$"
+    r"|^would (?:you|u|ya) (?!know\b)",
     re.IGNORECASE,
 )
 _NOW = (
@@ -205,6 +210,7 @@ _LIVE_THINGS = (
     r"(?:weather|forecast|temperature|temp|rain(?:ing)?|snow(?:ing)?|humidity|"
     r"price|prices|rate|rates|score|scores|stock|stocks|shares|traffic|trending|odds|"
     r"winning|playing|standings|time is it|date is it|delayed|running late|cancel(?:l)?ed|"
+    r"(?:tube|train|trains|bus|buses|metro|subway|underground|ferry|ferries|flights?) running|"
     r"on time|exchange rate|(?:usd|eur|gbp|jpy|aud|cad|chf|cny|rub|uah|btc|eth) (?:to|in) "
     r"(?:usd|eur|gbp|jpy|aud|cad|chf|cny|rub|uah|dollars?|euros?|pounds?)|"
     r"погод\w*|курс\w*|цен\w*|стоит|стоят|коштує|коштують|счет|счёт|"

@@ -44,6 +44,8 @@ SMALL_TALK = [
     "с новым годом!",
     "дякую, ти топ",
     "з різдвом 🎄",
+    "who r u even, some sort of ai?",
+    "morning! hope ur week's going ok",
     "you're so smart",
     "bad bot",
     "say something funny",
@@ -95,6 +97,8 @@ ADVICE = [
     "is now a good time for me to buy a car",
     "should i sell my car now or wait till spring",
     "got an offer from a startup but i'd lose my pension. take it?",
+    "would u move abroad for a job",
+    "my flatmate never cleans, thinking of moving out. thoughts?",
 ]
 LIVE_DATA = [
     "weather tomorrow in berlin",
@@ -107,6 +111,7 @@ LIVE_DATA = [
     "gbp to usd today",
     "сколько сейчас стоит эфир",
     "is my 7:40 bus running late today",
+    "are the trains running today with the snow",
 ]
 NEWS = [
     "what did the fed decide about rates",
