@@ -336,16 +336,17 @@ def compose_answer(
             params.part_min_focus,
             params.part_other_story_ratio,
         )
-        if resemblance is not None:
-            choices = _resembling(choices, resemblance, params)
+        cosine = _part_cosines(resemblance) if resemblance is not None else None
+        if cosine is not None:
+            choices = _resembling(choices, cosine, params)
         if quotes:
             quotes, uncovered = _with_parts(quotes, choices, params)
         elif any(c.covered(params.part_rescue_focus) for c in choices):
             # A short question about two stories is close to neither as a whole; a part whose
             # story holds nearly all its words, and that the model finds close to its story,
             # is answered, the others named as not covered.
-            if resemblance is not None:
-                choices = _unless_unlike(choices, resemblance, params)
+            if cosine is not None:
+                choices = _unless_unlike(choices, cosine, params)
             if any(c.covered(params.part_rescue_focus) for c in choices):
                 quotes, uncovered = _with_parts([], choices, params)
     if not quotes:
@@ -532,45 +533,57 @@ def _sentence(candidate: Candidate) -> str:
     return candidate.article.text[candidate.span.start : candidate.span.end]
 
 
+PartCosine = Callable[[PartChoice], float]
+
+
+def _part_cosines(resemblance: Resemblance) -> PartCosine:
+    """The model's cosine of a part with its best sentence and the sentences around it, each
+    measured once per answer."""
+    known: dict[tuple[str, int, int], float] = {}
+
+    def cosine(choice: PartChoice) -> float:
+        candidate = choice.candidate
+        if candidate is None:
+            return 0.0
+        key = (choice.target.label, candidate.article.id, candidate.span.start)
+        if key not in known:
+            start, end = window(candidate.article, candidate.span)
+            text = candidate.article.text[start:end]
+            known[key] = max(resemblance(choice.target.label, [text]), default=0.0)
+        return known[key]
+
+    return cosine
+
+
 def _resembling(
-    choices: Sequence[PartChoice], resemblance: Resemblance, params: AnswerParams
+    choices: Sequence[PartChoice], cosine: PartCosine, params: AnswerParams
 ) -> list[PartChoice]:
     """`choices`, each part its words leave uncovered marked covered where the model finds
     its best sentence and the sentences around it close enough to the part."""
-    marked: list[PartChoice] = []
-    for choice in choices:
-        candidate = choice.candidate
-        if candidate is not None and not choice.covered(params.part_min_focus):
-            start, end = window(candidate.article, candidate.span)
-            text = candidate.article.text[start:end]
-            cosine = max(resemblance(choice.target.label, [text]), default=0.0)
-            if cosine >= params.part_min_resemblance:
-                choice = replace(choice, focus=params.part_min_focus)
-        marked.append(choice)
-    return marked
+    return [
+        replace(c, focus=params.part_min_focus)
+        if c.candidate is not None
+        and not c.covered(params.part_min_focus)
+        and cosine(c) >= params.part_min_resemblance
+        else c
+        for c in choices
+    ]
 
 
 def _unless_unlike(
-    choices: Sequence[PartChoice], resemblance: Resemblance, params: AnswerParams
+    choices: Sequence[PartChoice], cosine: PartCosine, params: AnswerParams
 ) -> list[PartChoice]:
     """`choices`, each covered part marked uncovered where the model finds its best sentence
     and the sentences around it far from the part (`part_rescue_resemblance`). A part that is
     a named outlet has no words of its own to compare."""
-    marked: list[PartChoice] = []
-    for choice in choices:
-        candidate = choice.candidate
-        if (
-            candidate is not None
-            and choice.covered(params.part_min_focus)
-            and choice.target.outlet is None
-        ):
-            start, end = window(candidate.article, candidate.span)
-            text = candidate.article.text[start:end]
-            cosine = max(resemblance(choice.target.label, [text]), default=0.0)
-            if cosine < params.part_rescue_resemblance:
-                choice = replace(choice, focus=0.0)
-        marked.append(choice)
-    return marked
+    return [
+        replace(c, focus=0.0)
+        if c.covered(params.part_min_focus)
+        and c.target.outlet is None
+        and cosine(c) < params.part_rescue_resemblance
+        else c
+        for c in choices
+    ]
 
 
 def _with_parts(

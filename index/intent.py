@@ -156,8 +156,8 @@ _FILLER = (
     r"there|bot|buddy|mate|man|dude|bro|guys|friend|pal|again|so much|very much|a lot|lots|"
     r"so|very|really|too|just|then|anyway|ngl|tbh|kinda|please|pls|plz|and|but|u|you|"
     r"all|everyone|folks|mr|sir|madam|newsbot|бот|друг|дружище|ребята|большое|огромное|очень|"
-    r"и|а|ну|тебе|вам|всем|друже|дуже|тобі|вам|всім|і|й|вообще|такой|взагалі|такий|anyway|"
-    r"actually|ur|everybody|exactly|even|some|kind of|sort of|kinda|sorta"
+    r"и|а|ну|тебе|вам|всем|друже|дуже|тобі|вам|всім|і|й|вообще|такой|взагалі|такий|"
+    r"actually|ur|everybody|exactly|even|some|kind of|sort of|sorta"
 )
 _SMALL_TALK = re.compile(
     r"^(?:(?:" + "|".join(_SMALL_TALK_PHRASES) + r"|" + _FILLER + r")\b[\s,.!?;:)(]*)+$",
