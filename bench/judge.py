@@ -356,10 +356,13 @@ def ensure_judge(
     question_files: Sequence[Path] = QUESTION_SETS,
 ) -> None:
     """Give `engine` (over the evaluation corpus) its answer judge: the one where its settings
-    look for it, made there from the natural question sets when missing (once: ~14 minutes)."""
-    if engine.judge is not None:
+    look for it, made there from the natural question sets when missing or made from pairs
+    drawn another way (once: ~14 minutes)."""
+    if engine.judge is not None and _current(engine.judge.about):
         return
     target = engine.settings.judge_path
+    if engine.judge is not None:
+        log(f"The answer judge in {target} learnt from pairs drawn another way: making it again")
     log(f"Making the answer judge in {target} (once; about 14 minutes; --no-judge goes without)")
     make_judge(collect_pairs(engine, question_files, log), target, log)
     engine.judge = load_judge(target, engine.settings.encoder_threads)

@@ -17,6 +17,7 @@ from bench.judge import (
     training_pairs,
 )
 from index import AnswerParams, Engine, HashingEncoder, Settings
+from index.judge import Judge
 
 TRIAL = (
     "Doctors at Northvale General Hospital started a trial of a nasal flu vaccine on Monday. "
@@ -140,6 +141,15 @@ def test_an_evaluation_engine_without_a_judge_gets_one_made_once(tmp_path: Path)
         assert made.about["sets"] == ["mine"] and made.about["questions"] == 2
         ensure_judge(engine, question_files=[path])
         assert engine.judge is made  # never made twice
+        # One made from pairs drawn another way (an older recipe) is made again.
+        about_file = made.path / "judge.json"
+        about = json.loads(about_file.read_text(encoding="utf-8"))
+        about_file.write_text(json.dumps({**about, "pairs_version": 1}), encoding="utf-8")
+        engine.judge = Judge(made.path)
+        said: list[str] = []
+        ensure_judge(engine, said.append, question_files=[path])
+        assert engine.judge is not None and engine.judge.about["pairs_version"] > 1
+        assert any("drawn another way" in line for line in said)
     # The next engine over the same data directory finds it there.
     with _engine(tmp_path / "again") as other:
         assert other.judge is None
