@@ -18,7 +18,7 @@ from index.evidence import Evidence, EvidenceWeights, gather
 from index.intent import not_covered
 from index.judge import Judgement, judged_signal
 from index.models import Answer, Article, Passage, Quote
-from index.outcomes import anticipates, asks_outcome
+from index.outcomes import anticipates, asks_decision, asks_outcome, tells_decision
 from index.parts import PartChoice, choose_per_part, targets_of
 from index.question import Question
 from index.quotes import (
@@ -349,6 +349,12 @@ def compose_answer(
                 choices = _unless_unlike(choices, cosine, params)
             if any(c.covered(params.part_rescue_focus) for c in choices):
                 quotes, uncovered = _with_parts([], choices, params)
+    # "how long did cz get" over "CZ … has pleaded guilty", "was he found guilty" over
+    # "charged with bribery": the story stops before the sentence or verdict asked. One story
+    # answers a single question; any of the stories quoted may answer a question of parts.
+    told = [q.text for q in quotes if not single or q.article.id == quotes[0].article.id]
+    if quotes and short and asks_decision(text) and not tells_decision(text, told):
+        quotes, uncovered = [], ()
     if not quotes:
         reason = not_covered(question.language)
         if missing:

@@ -130,7 +130,7 @@ _SMALL_TALK_PHRASES = [
     r"start",
     r"how (?:are|r) (?:you|u|ya|things)(?: doing| going)?|how(?:'?s| is) it going|how you doing|"
     r"how(?:'?s| is| was) (?:ur|your|the) day(?: going| been)?|how'?s life|hru|"
-    r"how (?:have|ve) (?:you|u) been|what are (?:you|u) (?:up to|doing)|wyd|wbu|hbu|"
+    r"how (?:have|ve) (?:you|u) been|what (?:are |r )?(?:you|u) (?:up to|doing)|wyd|wbu|hbu|"
     r"hope (?:ur|your|you'?re|u r|you are|all is|everything is|it'?s)"
     r"(?: (?:day|week|weekend|morning|evening)(?:'?s| is)?)?(?: (?:going|doing|been))?"
     r" (?:well|good|great|ok|okay|fine)|"
@@ -141,16 +141,18 @@ _SMALL_TALK_PHRASES = [
     r"(?:kinda |so |very |really |actually |pretty |such an? )?"
     r"(?:useless|stupid|dumb|smart|clever|great|awesome|cool|helpful|useful|funny|the best|"
     r"amazing|"
-    r"annoying|slow|fast|weird|broken|bad|good|a bot|an idiot|nice)(?: bot)?",
+    r"annoying|slow|fast|weird|broken|bad|good|a bot|an idiot|nice)(?: bot| for a bot)?",
     r"good bot|bad bot|nice bot|cool bot|great bot",
     r"кто (?:ты|вы)(?: такой| такая| такие)?|(?:ты|вы)(?: вообще)? кто(?: такой| такая| такие)?|"
     r"что (?:ты|вы) (?:умеешь|умеете|можешь|можете)|ты бот|"
     r"ты человек|как (?:дела|ты|поживаешь|жизнь)|что нового|расскажи анекдот|пошути|"
-    r"что (?:умеешь|умеете|можешь)|(?:ты|вы) (?:топ|лучший|лучшие|молодец|крутой|супер)",
+    r"что (?:умеешь|умеете|можешь)|(?:ты|вы) (?:топ|лучший|лучшие|молодец|крутой|супер)|"
+    r"чем (?:занимаешься|занимаетесь|занят|занята)|что делаешь",
     r"хто (?:ти|ви)(?: такий| така| такі)?|(?:ти|ви)(?: взагалі)? хто(?: такий| така| такі)?|"
     r"що (?:ти|ви) (?:вмієш|вмієте|можеш|можете)|ти бот|як (?:справи|ти)|"
     r"що нового|розкажи анекдот|пожартуй|що (?:вмієш|вмієте|можеш)|"
-    r"(?:ти|ви) (?:топ|найкращий|найкращі|молодець|крутий|супер)",
+    r"(?:ти|ви) (?:топ|найкращий|найкращі|молодець|крутий|супер)|чим (?:займаєшся|займаєтесь)|"
+    r"що робиш",
 ]
 _FILLER = (
     r"there|bot|buddy|mate|man|dude|bro|guys|friend|pal|again|so much|very much|a lot|lots|"
@@ -196,6 +198,8 @@ _ADVICE = re.compile(
     r"стоит ли (?:мне|нам)?|что мне (?:делать|купить|выбрать)|посоветуй\w*|"
     r"чи варто|що мені (?:робити|купити|вибрати)|порадь\w*)"
     r"|\b(?:what (?:do|should) i do|help me decide|what would you do)\b"
+    r"|\bany (?:advice|tips|recommendations|suggestions)\b"
+    r"|^(?:i'?m|im|i am|my|me)\b[^?]*?[\s,]should (?:i|we)\b"
     r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b"
     r"|\b(?:i|i'd|i'm|im|my|me)\b.*\b(?:take it|do it|go for it|accept it|thoughts|advice|"
     r"what do (?:you|u) think|wdyt|ideas)\s*$"

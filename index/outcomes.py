@@ -12,8 +12,9 @@ says is that the event has not happened yet. The answer asks for more evidence t
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["anticipates", "asks_outcome"]
+__all__ = ["anticipates", "asks_decision", "asks_outcome", "tells_decision"]
 
 # A question asking how something turned out: who won, the score or result, a verdict or a
 # sentence, or whether something has happened ("did they win the appeal", "out now?").
@@ -49,3 +50,71 @@ def asks_outcome(question: str) -> bool:
 def anticipates(sentence: str) -> bool:
     """Whether `sentence` looks ahead (will, may, if, set to, …) rather than only reporting."""
     return bool(_AHEAD_SAID.search(sentence))
+
+
+# A question asking what a court or regulator decided: the punishment (a sentence, prison time,
+# a fine or penalty to pay) or the verdict. What could be given ("could", "max", "faces") or
+# when it will be ("when's sentencing") is another question, and "pleaded guilty" a plea.
+_ASKS_PUNISHMENT = re.compile(
+    r"\b(?:sentenc\w*|prison|jail|behind\s+bars|fined|prison\s+time)\b"
+    r"|\bhow\s+(?:much|big)\b.*\b(?:fine|penalty)\b"
+    r"|\b(?:points?|final)\s+penalty\b|\bpenalty\b.*\bpay\b"
+    r"|\b(?:make|made|order(?:ed)?)(?:\s+\w+){1,3}\s+pay\b",
+    re.I | re.S,
+)
+_ASKS_VERDICT = re.compile(
+    r"\b(?:verdict|found\s+guilty|convicted|acquitted|guilty\s+or\s+not)\b", re.I
+)
+_NOT_DECIDED = re.compile(
+    r"\b(?:when|when's|could|can|might|would|max|maximum|faces?|facing|up\s+to|potential"
+    r"|plead\w*|pled|will|gonna|expected)\b",
+    re.I,
+)
+# A sentence stating a punishment given, or a verdict reached.
+_PUNISHMENT_SAID = re.compile(
+    r"\b(?:sentenced|fined|ordered\s+to\s+pay|acquitted|probation|spared\s+jail)\b"
+    r"|\b(?:years?|months?|weeks?|days?)\b[^.;]{0,40}\b(?:prison|jail|behind\s+bars|custody)\b"
+    r"|\b(?:prison|jail)\s+(?:term|time|sentence)s?\b"
+    r"|\b(?:fine|penalty|penalties|judgment|damages)\s+of\b"
+    r"|\$\s?[\d.,]+\s*(?:[mbk]|million|billion)?\s+(?:fine|penalty|judgment)\b"
+    r"|\b\d+-point\s+(?:penalty|deduction)\b",
+    re.I,
+)
+_VERDICT_SAID = re.compile(
+    r"\bfound\s+(?:\w+\s+){0,2}(?:not\s+)?(?:guilty|liable)\b|\bconvicted\b|\bacquitted\b"
+    r"|\bguilty\s+verdicts?\b|\bverdicts?\s+(?:of|was|were|came|against|for)\b"
+    r"|\bjury\s+(?:found|returned|reached|convicted|acquitted|cleared|sided)\b|\bcleared\s+of\b"
+    r"|\bmistrial\b|\b(?:overturned|upheld|won\s+(?:\w+\s+)?appeal|lost\s+(?:\w+\s+)?appeal)\b",
+    re.I,
+)
+# A punishment that could be given is not one given: "faces up to 110 years in prison".
+_POSSIBLE = re.compile(
+    r"\b(?:faces?|facing|could|would|may|might|up\s+to|maximum|as\s+(?:many|much)\s+as"
+    r"|potential(?:ly)?|seeks?|seeking|sought|asked\s+for|agreed\s+to|will|to\s+serve)\b",
+    re.I,
+)
+
+
+def asks_decision(question: str) -> bool:
+    """Whether `question` asks the punishment or verdict a court or regulator gave."""
+    asks = _ASKS_PUNISHMENT.search(question) or _ASKS_VERDICT.search(question)
+    return bool(asks) and not _NOT_DECIDED.search(question)
+
+
+def tells_decision(question: str, sentences: Sequence[str]) -> bool:
+    """Whether one of `sentences` states what `question` asks of a decision: a punishment
+    given for a punishment question ("sentenced to 25 years", "fined €1.2bn"; not "faces up to
+    110 years"), a verdict or a punishment for a verdict question."""
+    wanted = [_PUNISHMENT_SAID]
+    if not _ASKS_PUNISHMENT.search(question):
+        wanted.append(_VERDICT_SAID)
+    return any(_given(pattern, s) for pattern in wanted for s in sentences)
+
+
+def _given(pattern: re.Pattern[str], sentence: str) -> bool:
+    """Whether `pattern` finds a decision in `sentence` that is not only a possible one."""
+    for match in pattern.finditer(sentence):
+        before = sentence[max(0, match.start() - 40) : match.start()]
+        if not _POSSIBLE.search(before) and not _POSSIBLE.search(match.group()):
+            return True
+    return False

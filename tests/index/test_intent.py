@@ -7,6 +7,10 @@ import pytest
 from index.intent import Intent, detect_language, read_intent, reply_for
 
 SMALL_TALK = [
+    "yo what u up to",
+    "ur pretty clever for a bot",
+    "привет, чем занимаешься",
+    "привіт, що робиш",
     "hey",
     "Hello there!",
     "heyyy bot",
@@ -85,6 +89,8 @@ HOW_TO = [
     "whats the best way to learn spanish",
 ]
 ADVICE = [
+    "im 30 should i move abroad or stay",
+    "my knee hurts after running any tips",
     "should I sell my tesla shares",
     "which phone should i buy",
     "would you recommend moving to berlin",

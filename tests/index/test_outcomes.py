@@ -8,7 +8,7 @@ import pytest
 
 from index.answer import AnswerParams, compose_answer
 from index.models import Article, Chunk, Passage
-from index.outcomes import anticipates, asks_outcome
+from index.outcomes import anticipates, asks_decision, asks_outcome, tells_decision
 from index.question import read_question
 
 
@@ -82,3 +82,58 @@ def test_an_outcome_asked_of_a_story_that_looks_ahead_needs_more_evidence(
         read_question(asked, ["Gazette"]), passages, AnswerParams(anticipating_penalty=0.0)
     ).answered
     assert AnswerParams().anticipating_penalty == 0.15
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("how many years did the mayor get", False),  # no word of a sentence or verdict
+        ("how long did the mayor get in prison", True),
+        ("what sentence did the mayor end up getting", True),
+        ("harbour fraud trial — was the mayor found guilty?", True),
+        ("ferry fraud verdict??", True),
+        ("how much was the ferry firm fined", True),
+        ("how much did the judge make the ferry firm pay", True),
+        ("how much did the ferry firm pay for the dock", False),  # a price, not a penalty
+        # What could be given, when, or a plea, are other questions.
+        ("how many years could the mayor face", False),
+        ("mayor pleaded guilty?", False),
+        ("mayor pleaded guilty.. when's sentencing", False),
+        # A penalty kick is no punishment.
+        ("did rovers score the penalty", False),
+    ],
+)
+def test_a_question_asking_a_sentence_or_verdict_asks_a_decision(question: str, asks: bool) -> None:
+    assert asks_decision(question) is asks
+
+
+def test_a_decision_is_told_only_when_it_was_given() -> None:
+    prison = "how long did the mayor get in prison"
+    assert tells_decision(prison, ["The mayor was sentenced to six years on Friday."])
+    assert tells_decision(prison, ["The mayor spent eight months in prison last year."])
+    # Possible, agreed or sought punishments are not given ones; a plea is not a sentence.
+    assert not tells_decision(prison, ["The mayor faces up to 20 years in prison."])
+    assert not tells_decision(prison, ["Under the deal he agreed to serve a prison term."])
+    assert not tells_decision(prison, ["The mayor pleaded guilty to three counts on Monday."])
+    verdict = "was the mayor found guilty"
+    assert tells_decision(verdict, ["A jury found the mayor guilty of fraud."])
+    assert tells_decision(verdict, ["The mayor was acquitted on all counts."])
+    assert not tells_decision(verdict, ["The mayor, charged with fraud, pleaded not guilty."])
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        # The story stops at the plea: the sentence asked is not in it.
+        ("Mayor case\n\nThe harbour mayor pleaded guilty to fraud charges on Monday.", True),
+        ("Mayor case\n\nThe harbour mayor was sentenced to six years in prison for fraud.", False),
+    ],
+)
+def test_a_sentence_asked_of_a_story_before_it_is_declined(text: str, declined: bool) -> None:
+    passages = [_passage(text)]
+    answer = compose_answer(
+        read_question("how long did the harbour mayor get in prison for fraud", ["Gazette"]),
+        passages,
+        AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0),
+    )
+    assert answer.answered is not declined
