@@ -153,15 +153,27 @@ _SETTLED = re.compile(
 )
 
 
+# Where a question of two parts turns to the second ("…, and which …", "… + …", "…? also …"):
+# the outcome asked in one part is not of the year named in the other ("why are the 2024
+# season tickets an issue, and who won the derby"). A topic before its question ("2024
+# election, who won") stays one clause.
+_CLAUSES = re.compile(
+    r"\s*[,;]\s*(?:and|also|plus|&)\s+|\s+\+\s+|\?+\s+(?=\S)|\s+and\s+also\s+", re.I
+)
+
+
 def settled_after(text: str, newest: Callable[[], datetime | None]) -> int | None:
     """The year of an event the question asks the outcome of ("who won the 2024 election",
     "what did Apple announce at WWDC 2024") when it is later than the newest article (`newest`
     is asked only when the question names a year): no source can say how it went. None
     otherwise (forecasts and plans of a later year are left to search: older articles discuss
     them)."""
-    if not _SETTLED.search(text):
-        return None
-    years = [int(m.group("year")) for m in _EVENT_YEAR.finditer(text)]
+    years = [
+        int(m.group("year"))
+        for clause in _CLAUSES.split(text)
+        if _SETTLED.search(clause)
+        for m in _EVENT_YEAR.finditer(clause)
+    ]
     last = newest() if years else None
     later = [y for y in years if last is not None and y > last.year]
     return min(later) if later else None

@@ -190,6 +190,10 @@ def test_a_topic_with_nothing_in_the_period_is_declined_saying_so(engine: Engine
         ("хто виграв євро 2028", 2028),
         ("чем закончился саммит 2026", 2026),
         ("что ждать от выборов в 2026", None),
+        # The topic before its question is one clause; two parts are two.
+        ("2026 tram strike, who won", 2026),
+        ("why are 2026 tram passes pricey, and who won the derby", None),
+        ("tram fares 2026? and who won the 2026 derby", 2026),
     ],
 )
 def test_the_outcome_of_an_event_after_the_newest_article_is_recognised(
