@@ -134,7 +134,9 @@ _SMALL_TALK_PHRASES = [
     r"hope (?:ur|your|you'?re|u r|you are|all is|everything is|it'?s)"
     r"(?: (?:day|week|weekend|morning|evening)(?:'?s| is)?)?(?: (?:going|doing|been))?"
     r" (?:well|good|great|ok|okay|fine)|"
-    r"whats? new with (?:you|u)",
+    r"whats? new with (?:you|u)|"
+    r"do (?:you|u) (?:ever )?(?:get )?(?:bored|tired|lonely|sleep|rest)(?: of| with| from)?"
+    r"(?: (?:answering|reading|doing|all|the|this|these|those|news|questions|qs|stuff|it|that))*",
     r"(?:tell me|say) (?:a |something )?(?:joke|funny)|make me laugh|i(?:'m| am) bored|"
     r"i love (?:you|u)|love (?:you|u)|miss (?:you|u)|marry me",
     r"(?:you(?:'re| are)|ur|u r|u are|you) "
@@ -145,7 +147,8 @@ _SMALL_TALK_PHRASES = [
     r"good bot|bad bot|nice bot|cool bot|great bot",
     r"кто (?:ты|вы)(?: такой| такая| такие)?|(?:ты|вы)(?: вообще)? кто(?: такой| такая| такие)?|"
     r"что (?:ты|вы) (?:умеешь|умеете|можешь|можете)|ты бот|"
-    r"ты человек|как (?:дела|ты|поживаешь|жизнь)|что нового|расскажи анекдот|пошути|"
+    r"ты человек|как (?:дела|ты|поживаешь|жизнь)(?: у (?:тебя|вас))?|что нового|расскажи анекдот|"
+    r"пошути|"
     r"что (?:умеешь|умеете|можешь)|(?:ты|вы) (?:топ|лучший|лучшие|молодец|крутой|супер)|"
     r"чем (?:занимаешься|занимаетесь|занят|занята)|что делаешь",
     r"хто (?:ти|ви)(?: такий| така| такі)?|(?:ти|ви)(?: взагалі)? хто(?: такий| така| такі)?|"
@@ -200,6 +203,7 @@ _ADVICE = re.compile(
     r"|\b(?:what (?:do|should) i do|help me decide|what would you do)\b"
     r"|\bany (?:advice|tips|recommendations|suggestions)\b"
     r"|^(?:i'?m|im|i am|my|me)\b[^?]*?[\s,]should (?:i|we)\b"
+    r"|^(?:my|me and my)\b[^?]*?[\s,]do i\b.*\bor\b"
     r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b"
     r"|\b(?:i|i'd|i'm|im|my|me)\b.*\b(?:take it|do it|go for it|accept it|thoughts|advice|"
     r"what do (?:you|u) think|wdyt|ideas)\s*$"

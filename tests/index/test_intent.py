@@ -7,6 +7,8 @@ import pytest
 from index.intent import Intent, detect_language, read_intent, reply_for
 
 SMALL_TALK = [
+    "do u ever get tired of answering questions",
+    "привет, как дела у тебя",
     "yo what u up to",
     "ur pretty clever for a bot",
     "привет, чем занимаешься",
@@ -89,6 +91,7 @@ HOW_TO = [
     "whats the best way to learn spanish",
 ]
 ADVICE = [
+    "my roommate ate my food again, do i confront him or let it slide",
     "im 30 should i move abroad or stay",
     "my knee hurts after running any tips",
     "should I sell my tesla shares",
