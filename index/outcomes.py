@@ -87,10 +87,20 @@ _VERDICT_SAID = re.compile(
     r"|\bmistrial\b|\b(?:overturned|upheld|won\s+(?:\w+\s+)?appeal|lost\s+(?:\w+\s+)?appeal)\b",
     re.I,
 )
-# A punishment that could be given is not one given: "faces up to 110 years in prison".
+# A penalty settled is one given: "Binance agreed to pay about $4.3 billion".
+_SETTLED_PAYMENT = re.compile(
+    r"\b(?:agreed|agrees|ordered|forced)\s+to\s+(?:pay|forfeit)\s+"
+    r"(?:about\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?[$€£]\s?\d",
+    re.I,
+)
+# A punishment that could be given is not one given: "faces up to 110 years in prison", said
+# within a few words before it (further back, "will" is another clause's: "their season will
+# not be derailed by their 10-point penalty").
+_POSSIBLE_BEFORE = 25
 _POSSIBLE = re.compile(
     r"\b(?:faces?|facing|could|would|may|might|up\s+to|maximum|as\s+(?:many|much)\s+as"
-    r"|potential(?:ly)?|seeks?|seeking|sought|asked\s+for|agreed\s+to|will|to\s+serve)\b",
+    r"|potential(?:ly)?|seeks?|seeking|sought|asked\s+for|agreed\s+to|will|to\s+serve"
+    r"|scheduled|to\s+be)\b",
     re.I,
 )
 
@@ -112,9 +122,12 @@ def tells_decision(question: str, sentences: Sequence[str]) -> bool:
 
 
 def _given(pattern: re.Pattern[str], sentence: str) -> bool:
-    """Whether `pattern` finds a decision in `sentence` that is not only a possible one."""
+    """Whether `pattern` finds a decision in `sentence` that is not only a possible one (said
+    just before it: "faces up to", "is scheduled to be"), or a settlement agreed."""
+    if pattern is _PUNISHMENT_SAID and _SETTLED_PAYMENT.search(sentence):
+        return True
     for match in pattern.finditer(sentence):
-        before = sentence[max(0, match.start() - 40) : match.start()]
+        before = sentence[max(0, match.start() - _POSSIBLE_BEFORE) : match.start()]
         if not _POSSIBLE.search(before) and not _POSSIBLE.search(match.group()):
             return True
     return False

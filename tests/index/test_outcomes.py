@@ -115,6 +115,10 @@ def test_a_decision_is_told_only_when_it_was_given() -> None:
     assert not tells_decision(prison, ["The mayor faces up to 20 years in prison."])
     assert not tells_decision(prison, ["Under the deal he agreed to serve a prison term."])
     assert not tells_decision(prison, ["The mayor pleaded guilty to three counts on Monday."])
+    assert not tells_decision(prison, ["The mayor is scheduled to be sentenced in March."])
+    fine = "how much was the ferry firm fined"
+    assert tells_decision(fine, ["The ferry firm agreed to pay about $4.3 billion to settle."])
+    assert tells_decision(fine, ["Its season will not be derailed by their 10-point penalty."])
     verdict = "was the mayor found guilty"
     assert tells_decision(verdict, ["A jury found the mayor guilty of fraud."])
     assert tells_decision(verdict, ["The mayor was acquitted on all counts."])
