@@ -153,6 +153,13 @@ _SETTLED = re.compile(
 )
 
 
+# Who won or lost, asked without a word of the future: then "in 2026" is when it was decided
+# too ("did the harbour team win the cup in 2026"), not a forecast.
+_WON = re.compile(r"\b(?:won|win|wins|winners?|beat|lost|lose)\b", re.I)
+_NOT_YET = re.compile(r"\b(?:will|gonna|going\s+to|predict\w*|odds|chances?|could|can)\b", re.I)
+_ANY_YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
+
+
 # Where a question of two parts turns to the second ("…, and which …", "… + …", "…? also …"):
 # the outcome asked in one part is not of the year named in the other ("why are the 2024
 # season tickets an issue, and who won the derby"). A topic before its question ("2024
@@ -172,8 +179,12 @@ def settled_after(text: str, newest: Callable[[], datetime | None]) -> int | Non
         int(m.group("year"))
         for clause in _CLAUSES.split(text)
         if _SETTLED.search(clause)
-        for m in _EVENT_YEAR.finditer(clause)
+        for m in (_ANY_YEAR if _won(clause) else _EVENT_YEAR).finditer(clause)
     ]
     last = newest() if years else None
     later = [y for y in years if last is not None and y > last.year]
     return min(later) if later else None
+
+
+def _won(clause: str) -> bool:
+    return bool(_WON.search(clause)) and not _NOT_YET.search(clause)

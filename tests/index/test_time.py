@@ -194,6 +194,9 @@ def test_a_topic_with_nothing_in_the_period_is_declined_saying_so(engine: Engine
         ("2026 tram strike, who won", 2026),
         ("why are 2026 tram passes pricey, and who won the derby", None),
         ("tram fares 2026? and who won the 2026 derby", 2026),
+        # Who won, in a later year: decided then, not forecast.
+        ("did the harbour team win the cup in 2026", 2026),
+        ("who will win the cup in 2026", None),
     ],
 )
 def test_the_outcome_of_an_event_after_the_newest_article_is_recognised(
