@@ -352,9 +352,10 @@ def compose_answer(
     # "how long did cz get" over "CZ … has pleaded guilty", "was he found guilty" over
     # "charged with bribery": the story stops before the sentence or verdict asked. One story
     # answers a single question; any of the stories quoted may answer a question of parts.
-    told = [q.text for q in quotes if not single or q.article.id == quotes[0].article.id]
-    if quotes and short and asks_decision(text) and not tells_decision(text, told):
-        quotes, uncovered = [], ()
+    if quotes and short and asks_decision(text):
+        told = [q.text for q in quotes if not single or q.article.id == quotes[0].article.id]
+        if not tells_decision(text, told):
+            quotes, uncovered = [], ()
     if not quotes:
         reason = not_covered(question.language)
         if missing:

@@ -1,12 +1,14 @@
 """Whether a question asks how something turned out, and whether a sentence only looks ahead
-to it: a story written before its outcome cannot tell it.
+to it or stops before the decision asked: a story written before its outcome cannot tell it.
 
 People ask for the sequel of stories the sources saw coming: "did everton win the appeal"
 over "Everton will appeal", "did judge mehta end up ruling google a monopoly" over "If Judge
 Amit Mehta rules against Google, …", "gemini ultra out now?" over "Gemini Ultra is set to
 launch next year". The sentence has every name of the question and reads close to it; what it
 says is that the event has not happened yet. The answer asks for more evidence then
-(`AnswerParams.anticipating_penalty`).
+(`AnswerParams.anticipating_penalty`). A question asking the sentence or verdict a court or
+regulator gave ("how long did cz get") is not answered by a story that tells only the plea or
+the charge ("CZ … has pleaded guilty"): `asks_decision`, `tells_decision`.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def anticipates(sentence: str) -> bool:
 # a fine or penalty to pay) or the verdict. What could be given ("could", "max", "faces") or
 # when it will be ("when's sentencing") is another question, and "pleaded guilty" a plea.
 _ASKS_PUNISHMENT = re.compile(
-    r"\b(?:sentenc\w*|prison|jail|behind\s+bars|fined|prison\s+time)\b"
+    r"\b(?:sentenc\w*|prison|jail|behind\s+bars|fined)\b"
     r"|\bhow\s+(?:much|big)\b.*\b(?:fine|penalty)\b"
     r"|\b(?:points?|final)\s+penalty\b|\bpenalty\b.*\bpay\b"
     r"|\b(?:make|made|order(?:ed)?)(?:\s+\w+){1,3}\s+pay\b",

@@ -187,4 +187,5 @@ def settled_after(text: str, newest: Callable[[], datetime | None]) -> int | Non
 
 
 def _won(clause: str) -> bool:
+    """Whether `clause` asks who won or lost, not who will."""
     return bool(_WON.search(clause)) and not _NOT_YET.search(clause)
