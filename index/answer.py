@@ -20,6 +20,7 @@ from index.judge import Judgement, judged_signal
 from index.models import Answer, Article, Passage, Quote
 from index.outcomes import anticipates, asks_decision, asks_outcome, tells_decision
 from index.parts import PartChoice, choose_per_part, targets_of
+from index.prices import MONEY_STATED, asks_money, states_money
 from index.question import Question
 from index.quotes import (
     Candidate,
@@ -356,6 +357,16 @@ def compose_answer(
         told = [q.text for q in quotes if not single or q.article.id == quotes[0].article.id]
         if not tells_decision(text, told):
             quotes, uncovered = [], ()
+    # "how much did apple pay to buy beeper" over Beeper Mini's fight with Apple: a question
+    # asking a sum of money is not answered by a story whose quotes state none.
+    if (
+        quotes
+        and short
+        and single
+        and asks_money(text)
+        and not states_money(q.text for q in quotes if q.article.id == quotes[0].article.id)
+    ):
+        quotes, uncovered = [], ()
     if not quotes:
         reason = not_covered(question.language)
         if missing:
@@ -476,14 +487,18 @@ def _choose_quotes(
     other_story_for_kind: bool = False,
 ) -> list[Quote]:
     """The best sentence overall, maybe a second from its article (one with what the question
-    `expects` when the best lacks it), and the best sentence of each other article that scores
-    almost as well; grouped by article, in article order. With `other_story_for_kind`, when
-    no chosen sentence has any kind of fact expected ("when" answered without a date), the best
-    sentence of another story that has one is added, at the second quote's share."""
+    `expects` when the best lacks it; for a sum of money, the best-ranked one that states a sum
+    even below another), and the best sentence of each other article that scores almost as
+    well; grouped by article, in article order. With `other_story_for_kind`, when no chosen
+    sentence has any kind of fact expected ("when" answered without a date), the best sentence
+    of another story that has one is added, at the second quote's share."""
     if not ranked:
         return []
     best = ranked[0][0]
     lacking = kinds_lacking(_sentence(ranked[0][1]), expects)
+    answering = None
+    if MONEY_STATED in lacking:
+        answering = _answering_second(ranked, lacking, params.answering_quote_ratio * best)
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
         if chosen and not candidate.prose:
@@ -492,6 +507,9 @@ def _choose_quotes(
         if article in chosen:
             first = len(chosen) == 1 and next(iter(chosen)) == article
             if not first or len(chosen[article]) != 1:
+                continue
+            if answering is not None:
+                chosen[article].append(answering)
                 continue
             share = params.second_quote_ratio
             if any(kind.search(_sentence(candidate)) for kind in lacking):
@@ -512,6 +530,26 @@ def _choose_quotes(
                     make_quote(candidate.article, candidate.span, params.short_sentence_words)
                 )
     return without_repeats(quotes)
+
+
+def _answering_second(
+    ranked: Sequence[tuple[float, Candidate]], lacking: Sequence[re.Pattern[str]], floor: float
+) -> Candidate | None:
+    """The best sentence of the first quote's article at or above `floor` that has a kind of
+    fact the first quote is `lacking` ("$69bn" for "how much did msft pay"), or None."""
+    if not lacking:
+        return None
+    article = ranked[0][1].article.id
+    for value, candidate in ranked[1:]:
+        if value < floor:
+            return None
+        if (
+            candidate.article.id == article
+            and candidate.prose
+            and any(kind.search(_sentence(candidate)) for kind in lacking)
+        ):
+            return candidate
+    return None
 
 
 def _add_story_with_kind(

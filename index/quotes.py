@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from index.chunk import Span, sentence_spans
 from index.models import Article, Passage, Quote
+from index.prices import MONEY_STATED, asks_money
 from index.recent import RecentlyUsed
 from index.text import STOPWORDS, terms
 
@@ -211,6 +212,8 @@ def local_idf(wanted: Collection[str], candidates: Sequence[Candidate]) -> dict[
 def expected_answer(question: str) -> tuple[re.Pattern[str], ...]:
     """The kinds of fact a sentence answering `question` has, when the question says: digits
     for "how many" or a price, a clock time or a date for "when", a score for "score"."""
+    if asks_money(question):
+        return (MONEY_STATED,)
     for asks, kinds in _ASKS:
         if asks.search(question):
             return kinds

@@ -1,0 +1,90 @@
+"""Whether a question asks a sum of money (a price, what was paid, raised or earned, a salary,
+a valuation) and whether a sentence states one.
+
+A near miss often asks the figure a covered story leaves out: "how much did apple pay to buy
+beeper" over stories of Beeper Mini's fight with Apple, "how much was connor stalions getting
+paid" over his resignation, "m3 ultra mac studio price?" over a review saying it is yet to come.
+The quoted sentences name the right company and read close to the question; what they lack is
+any sum of money, which an answer to such a question cannot do without.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["MONEY_STATED", "asks_money", "states_money"]
+
+# Words that make "how much" ask for money: paying, costing, earning, raising, a price or fee.
+_MONEY_CONTEXT = (
+    r"pay|pays|paid|paying|cost|costs|costing|charge[sd]?|charging|price[sd]?|pricing|worth"
+    r"|raise[sd]?|raising|fund(?:ing|ed)?|invest(?:s|ed|ing|ment)?|spend(?:s|ing)?|spent"
+    r"|earn(?:s|ed|ing)?|make|makes|made|making|sell|sells|sold|selling|fee|fees|salary"
+    r"|wages?|prize|money|cash|bid|offer(?:ed)?|buy|bought|go\s+for|went\s+for|bring\s+in"
+)
+# "how much" asking a sum: with a word of money in its clause, or "how much is the 2tb
+# steam deck" (a thing's price); not a change or a share ("how much is the topix up", "how
+# much faster", "how much of ftx").
+_HOW_MUCH = re.compile(r"\bhow\s+much\b(?P<rest>[^,;?!]*)", re.I)
+_MONEY_WORD = re.compile(rf"\b(?:{_MONEY_CONTEXT})\b", re.I)
+_THING_PRICE = re.compile(r"^\s+(?:is|are|r|was|were)\b", re.I)
+_NOT_MONEY = re.compile(
+    r"^\s+(?:more|less|higher|lower|faster|slower|longer|bigger|better|worse|further|of)\b"
+    r"|\b(?:up|down|rise|rose|risen|fall|fell|fallen|grow|grew|grown|drop|dropped|jump|jumped"
+    r"|climb|climbed|increase[sd]?|decrease[sd]?|slow|time|data|storage|energy|power|space"
+    r"|weight|percent|per\s+cent)\b|%|\bin\s+[a-z]+\s*$",
+    re.I,
+)
+# A sum asked by name: "steam deck oled price?", "what valuation did simply homes get",
+# "mrbeast net worth", "whats the price of …" (not "does amazon do price matching", nor
+# "did they raise prices", which ask whether).
+_SUM_NAMED = (
+    r"(?:price|prices|price\s+tag|cost|valuation|net\s+worth|salary|wages|prize\s+money|fee)"
+)
+_NAMED_ASKED = re.compile(
+    rf"\b(?:what(?:'?s|\s+is|\s+was|\s+are|\s+were)?|whats)\s+(?:\w+\s+){{0,4}}{_SUM_NAMED}\b"
+    rf"|\b{_SUM_NAMED}\s+(?:of|for)\b|\b{_SUM_NAMED}\s*[?!.]*\s*$",
+    re.I,
+)
+
+# A clause asking whether ("did they cut the price", "did mistral close at a $2bn valuation"),
+# or about a change of a price ("raised ticket prices?"), asks no sum.
+_CLAUSE = re.compile(r"[:;,?!—–]+|\s-\s|\s+(?:and|also|\+)\s+", re.I)
+_WHETHER = re.compile(r"\s*(?:did|does|do|has|have|had|is|was|were|will|can|could)\b", re.I)
+_CHANGED = re.compile(
+    rf"\b(?:raise[sd]?|cut|hike[sd]?|increase[sd]?|lower(?:ed)?|drop(?:ped)?|change[sd]?"
+    rf"|slash(?:ed)?)\s+(?:\w+\s+){{0,2}}{_SUM_NAMED}",
+    re.I,
+)
+
+# A sum of money as articles write it: "$549", "£120,000-a-week", "Rs 20.50 Cr", "€1.2bn",
+# "1.7 million", "25 cents", "is free".
+MONEY_STATED = re.compile(
+    r"[$£€¥₹]\s?\d"
+    r"|\b(?:Rs\.?|INR|USD|EUR|GBP|AUD|CAD|US\$|A\$|C\$)\s?\d"
+    r"|\d\s?(?:dollars?|pounds?|euros?|rupees?|yen|yuan|francs?|kronor|krona|cents?|pence"
+    r"|crores?|lakhs?|usd|eur|gbp|aud|inr)\b"
+    r"|\b\d[\d.,]*\s?(?:million|billion|trillion|mn|bn|m|b|k)\b"
+    r"|\b(?:for|is|are|be|remains?|stays?|costs?\s+nothing\s+or)\s+free\b|\bfree\s+of\s+charge\b",
+    re.I,
+)
+
+
+def asks_money(question: str) -> bool:
+    """Whether `question` asks a sum of money: what something costs, what was paid, raised,
+    earned or invested, a price, fee, salary or valuation."""
+    for match in _HOW_MUCH.finditer(question):
+        rest = match["rest"]
+        if _NOT_MONEY.search(rest):
+            continue
+        if _MONEY_WORD.search(rest) or _THING_PRICE.match(rest):
+            return True
+    return any(
+        _NAMED_ASKED.search(clause) and not _WHETHER.match(clause) and not _CHANGED.search(clause)
+        for clause in _CLAUSE.split(question)
+    )
+
+
+def states_money(sentences: Iterable[str]) -> bool:
+    """Whether one of `sentences` states a sum of money."""
+    return any(MONEY_STATED.search(sentence) for sentence in sentences)

@@ -1,0 +1,99 @@
+"""Questions asking a sum of money, and answers that must state one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from index.answer import AnswerParams, compose_answer
+from index.models import Article, Chunk, Passage
+from index.prices import asks_money, states_money
+from index.question import read_question
+
+WHEN = datetime(2023, 11, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("how much did the ferry firm pay for the marina", True),
+        ("how much is the new island pass", True),
+        ("ferry firm - how much r the new tickets", True),
+        ("island pass price?", True),
+        ("whats the price of a night crossing", True),
+        ("what valuation did the ferry startup get", True),
+        ("ferry captain net worth", True),
+        ("what did the new ferry cost", True),
+        ("how much money is the council putting into the harbour", True),
+        # Not a sum: a change, a share, a quantity in another unit, whether a price moved.
+        ("how much faster is the new ferry", False),
+        ("how much of the ferry firm does the council own", False),
+        ("how much is the harbour index up this year", False),
+        ("how much diesel does the ferry burn in litres", False),
+        ("how much does the new ferry weigh", False),
+        ("did the ferry firm raise ticket prices?", False),
+        ("ferry deal: did they cut the price", False),
+        ("does the ferry do price matching", False),
+        ("when does the night ferry start", False),
+    ],
+)
+def test_a_question_asking_a_sum_of_money_is_told_apart(question: str, asks: bool) -> None:
+    assert asks_money(question) is asks
+
+
+def test_a_sum_of_money_is_stated_as_articles_write_it() -> None:
+    for sentence in [
+        "The marina changed hands for $69bn.",
+        "Tickets cost £12 each.",
+        "He went for Rs 24.75 crore at the auction.",
+        "The round raised 1.7 million from local investors.",
+        "The island pass is free for residents.",
+        "Fares rise by 25 cents in March.",
+    ]:
+        assert states_money([sentence]), sentence
+    for sentence in [
+        "The ferry firm bought a 49.9% stake in the marina.",
+        "The crossing takes ninety minutes and carries 300 passengers.",
+        "The firm was founded in 2016.",
+    ]:
+        assert not states_money([sentence]), sentence
+
+
+MARINA = (
+    "Ferry firm buys the marina\n\n"
+    "Harbour Ferries has bought the old marina on the island, the company said on Monday. "
+    "Harbour Ferries will rename the marina after its founder. "
+    "The deal for the marina was worth $4.5 million, the filing shows."
+)
+MARINA_WITHOUT_SUM = (
+    "Ferry firm buys the marina\n\n"
+    "Harbour Ferries has bought the old marina on the island, the company said on Monday. "
+    "The marina will get a new pier for night crossings next spring."
+)
+
+
+def _passage(text: str) -> Passage:
+    article = Article(
+        1, "Ferry firm buys the marina", "https://example.org/1", "Gazette", None, WHEN, WHEN, text
+    )
+    return Passage(Chunk(1, 1, 0, 0, len(text), text), article, 1.0, dense=0.7)
+
+
+def test_a_sum_asked_of_a_story_that_states_none_is_declined() -> None:
+    question = read_question("how much did harbour ferries pay for the marina", ["Gazette"])
+    lenient = AnswerParams(min_short_evidence=-10.0)
+    answer = compose_answer(question, [_passage(MARINA_WITHOUT_SUM)], lenient)
+    assert not answer.answered
+    assert answer.reason == "My sources don't cover that."
+    # The story that states it is answered, its sentence with the sum quoted beside the best
+    # though another sentence ranks above it.
+    answer = compose_answer(question, [_passage(MARINA)], lenient)
+    assert answer.answered
+    assert [q.text[:40] for q in answer.quotes] == [
+        "Harbour Ferries has bought the old marin",
+        "The deal for the marina was worth $4.5 m",
+    ]
+    # A question that asks no sum is answered from the story without one.
+    asked = read_question("did harbour ferries buy the marina", ["Gazette"])
+    assert compose_answer(asked, [_passage(MARINA_WITHOUT_SUM)], lenient).answered
