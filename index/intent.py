@@ -128,7 +128,8 @@ _SMALL_TALK_PHRASES = [
     r"what is this|what is this bot|who made (?:you|u)|"
     r"what(?:'s| is) your name|what(?:'s| is) your (?:purpose|job|deal)|what are you for|help|"
     r"start",
-    r"how (?:are|r) (?:you|u|ya|things)(?: doing| going)?|how(?:'?s| is) it going|how you doing|"
+    r"how (?:are|r) (?:you|u|ya|things)(?: doing| going)?(?: today| tonight| this morning)?|"
+    r"how(?:'?s| is) it going|how you doing|"
     r"how(?:'?s| is| was) (?:ur|your|the) day(?: going| been)?|how'?s life|hru|"
     r"how (?:have|ve) (?:you|u) been|what (?:are |r )?(?:you|u) (?:up to|doing)|wyd|wbu|hbu|"
     r"hope (?:ur|your|you'?re|u r|you are|all is|everything is|it'?s)"
@@ -149,7 +150,8 @@ _SMALL_TALK_PHRASES = [
     r"что (?:ты|вы) (?:умеешь|умеете|можешь|можете)|ты бот|"
     r"ты человек|как (?:дела|ты|поживаешь|жизнь)(?: у (?:тебя|вас))?|что нового|расскажи анекдот|"
     r"пошути|"
-    r"что (?:умеешь|умеете|можешь)|(?:ты|вы) (?:топ|лучший|лучшие|молодец|крутой|супер)|"
+    r"(?:что|че|чё|шо) (?:ты |вы )?(?:умеешь|умеете|можешь)|"
+    r"(?:ты|вы) (?:топ|лучший|лучшие|молодец|крутой|супер)|"
     r"чем (?:занимаешься|занимаетесь|занят|занята)|что делаешь",
     r"хто (?:ти|ви)(?: такий| така| такі)?|(?:ти|ви)(?: взагалі)? хто(?: такий| така| такі)?|"
     r"що (?:ти|ви) (?:вмієш|вмієте|можеш|можете)|ти бот|як (?:справи|ти)|"
@@ -202,7 +204,9 @@ _ADVICE = re.compile(
     r"чи варто|що мені (?:робити|купити|вибрати)|порадь\w*)"
     r"|\b(?:what (?:do|should) i do|help me decide|what would you do)\b"
     r"|\bany (?:advice|tips|recommendations|suggestions)\b"
-    r"|^(?:i'?m|im|i am|my|me)\b[^?]*?[\s,]should (?:i|we)\b"
+    r"|^(?:i|i'?m|im|i am|my|me)\b[^?]*?[\s,]should (?:i|we)\b"
+    r"|^(?:i|i'?m|im|my|me)\b(?=.*\bmy\b).*\bor\b"
+    r"|\bis it better (?:for (?:me|us) )?to\b.*\bor\b"
     r"|^(?:my|me and my)\b[^?]*?[\s,]do i\b.*\bor\b"
     r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b"
     r"|\b(?:i|i'd|i'm|im|my|me)\b.*\b(?:take it|do it|go for it|accept it|thoughts|advice|"
@@ -212,7 +216,7 @@ _ADVICE = re.compile(
 )
 _NOW = (
     r"(?:right now|rn|now|today|tonight|currently|at the moment|atm|this minute|"
-    r"сейчас|сегодня|зараз|сьогодні|нині)"
+    r"сейчас|щас|счас|сегодня|зараз|сьогодні|нині)"
 )
 _LIVE_THINGS = (
     r"(?:weather|forecast|temperature|temp|rain(?:ing)?|snow(?:ing)?|humidity|"

@@ -108,6 +108,9 @@ ADVICE = [
     "got an offer from a startup but i'd lose my pension. take it?",
     "would u move abroad for a job",
     "my flatmate never cleans, thinking of moving out. thoughts?",
+    "i feel stuck at work, should i retrain",
+    "i have 2k saved, pay off my loan or buy a bike?",
+    "is it better for me to lease or buy a car",
 ]
 LIVE_DATA = [
     "weather tomorrow in berlin",
@@ -121,6 +124,7 @@ LIVE_DATA = [
     "сколько сейчас стоит эфир",
     "is my 7:40 bus running late today",
     "are the trains running today with the snow",
+    "курс евро прям щас",
 ]
 NEWS = [
     "what did the fed decide about rates",
