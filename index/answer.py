@@ -18,11 +18,19 @@ from index.evidence import Evidence, EvidenceWeights, gather
 from index.intent import not_covered
 from index.judge import Judgement, judged_signal
 from index.models import Answer, Article, Passage, Quote
-from index.outcomes import anticipates, asks_decision, asks_outcome, tells_decision
+from index.outcomes import (
+    anticipates,
+    asks_decision,
+    asks_outcome,
+    asks_result,
+    tells_decision,
+    tells_result,
+)
 from index.parts import PartChoice, choose_per_part, targets_of
-from index.prices import MONEY_STATED, asks_money, states_money
+from index.prices import MONEY_STATED, VALUATION_STATED, money_asked, states_money
 from index.question import Question
 from index.quotes import (
+    SCORE_STATED,
     Candidate,
     candidate_sentences,
     expected_answer,
@@ -323,7 +331,7 @@ def compose_answer(
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes: list[Quote] = []
     if supported and not missing:
-        quotes = _choose_quotes(ranked, params, expected_answer(text), short)
+        quotes = _choose_quotes(ranked, params, expected_answer(text), short, single)
     uncovered: tuple[str, ...] = ()
     # Parts are answered one by one for short questions only: the clauses of a long, detailed
     # question describe one story (measured on MultiHop-RAG: per-part quotes from other
@@ -359,12 +367,26 @@ def compose_answer(
             quotes, uncovered = [], ()
     # "how much did apple pay to buy beeper" over Beeper Mini's fight with Apple: a question
     # asking a sum of money is not answered by a story whose quotes state none.
+    money = money_asked(text)
     if (
         quotes
         and short
         and single
-        and asks_money(text)
-        and not states_money(q.text for q in quotes if q.article.id == quotes[0].article.id)
+        and money is not None
+        and not states_money(
+            (q.text for q in quotes if q.article.id == quotes[0].article.id), money
+        )
+    ):
+        quotes, uncovered = [], ()
+    # "paro vs montana love result?" over the fight's preview ("Paro faces Montana Love on
+    # December 9"): a result asked is not answered by a story whose quotes report none. Parts
+    # answered from one story ("who won the military bowl, va tech or tulane") are one question.
+    if (
+        quotes
+        and short
+        and (single or (len({q.article.id for q in quotes}) == 1 and not uncovered))
+        and asks_result(text)
+        and not tells_result(text, [q.text for q in quotes if q.article.id == quotes[0].article.id])
     ):
         quotes, uncovered = [], ()
     if not quotes:
@@ -485,19 +507,21 @@ def _choose_quotes(
     params: AnswerParams,
     expects: Sequence[re.Pattern[str]] = (),
     other_story_for_kind: bool = False,
+    prefer_specific_kind: bool = False,
 ) -> list[Quote]:
     """The best sentence overall, maybe a second from its article (one with what the question
-    `expects` when the best lacks it; for a sum of money, the best-ranked one that states a sum
-    even below another), and the best sentence of each other article that scores almost as
-    well; grouped by article, in article order. With `other_story_for_kind`, when no chosen
-    sentence has any kind of fact expected ("when" answered without a date), the best sentence
-    of another story that has one is added, at the second quote's share."""
+    `expects` when the best lacks it; with `prefer_specific_kind`, for a sum of money or a
+    score, the best-ranked one that states one even below another), and the best sentence of
+    each other article that scores almost as well; grouped by article, in article order. With
+    `other_story_for_kind`, when no chosen sentence has any kind of fact expected ("when"
+    answered without a date), the best sentence of another story that has one is added, at
+    the second quote's share."""
     if not ranked:
         return []
     best = ranked[0][0]
     lacking = kinds_lacking(_sentence(ranked[0][1]), expects)
     answering = None
-    if MONEY_STATED in lacking:
+    if prefer_specific_kind and any(kind in lacking for kind in _SPECIFIC_KINDS):
         answering = _answering_second(ranked, lacking, params.answering_quote_ratio * best)
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
@@ -530,6 +554,11 @@ def _choose_quotes(
                     make_quote(candidate.article, candidate.span, params.short_sentence_words)
                 )
     return without_repeats(quotes)
+
+
+# Kinds of fact specific enough that a sentence having one is quoted second even when another
+# ranks above it: a sum of money, a valuation, a score.
+_SPECIFIC_KINDS = (MONEY_STATED, VALUATION_STATED, SCORE_STATED)
 
 
 def _answering_second(

@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["anticipates", "asks_decision", "asks_outcome", "tells_decision"]
+__all__ = [
+    "anticipates",
+    "asks_decision",
+    "asks_outcome",
+    "asks_result",
+    "tells_decision",
+    "tells_result",
+]
 
 # A question asking how something turned out: who won, the score or result, a verdict or a
 # sentence, or whether something has happened ("did they win the appeal", "out now?").
@@ -131,5 +138,60 @@ def _given(pattern: re.Pattern[str], sentence: str) -> bool:
     for match in pattern.finditer(sentence):
         before = sentence[max(0, match.start() - _POSSIBLE_BEFORE) : match.start()]
         if not _POSSIBLE.search(before) and not _POSSIBLE.search(match.group()):
+            return True
+    return False
+
+
+# A question asking a match's or a fight's result: who won, the result, the (final) score.
+# "who scored the winner" asks a person, "the woman who lost her leg" is no question of a
+# result, and earnings "results" are figures.
+_ASKS_SCORE = re.compile(
+    r"\b(?:final\s+score|the\s+score|scoreline)\b|(?<!review\s)(?<!credit\s)(?<!test\s)"
+    r"\bscore\s*[?!.]*\s*$|\bscore\s+of\b",
+    re.I,
+)
+_ASKS_RESULT = re.compile(
+    r"\bwho\s+(?:won|win|wins|beat)\b|\bwho\s+took\s+(?:it|the\s+(?:title|win|crown))\b"
+    r"|(?<!earnings\s)(?<!quarterly\s)(?<!financial\s)\bresult\b|\boutcome\b",
+    re.I,
+)
+_NOT_RESULT = re.compile(
+    r"\b(?:will|gonna|going\s+to|odds|predict\w*|preview|expected|upcoming|next|when|why"
+    r"|how\s+come|how\s+many|how\s+much|bet|betting)\b",
+    re.I,
+)
+# A sentence reporting a result: a score ("won 5-1", "118-109") or a result's verb, not said
+# as only possible just before it ("could beat", "have to defeat").
+_SCORE_SAID = re.compile(r"(?<![\d.,$£€])\b\d{1,3}\s*[-–]\s*\d{1,3}\b(?![-–]\d)")
+_RESULT_SAID = re.compile(
+    r"\b(?:won|beat|beats|beating|beaten|defeated|defeats|defeating|lost|loses|losing|drew|draw"
+    r"|victory|victories|triumph\w*|stopped|knocked\s+out|knockout|outpointed|on\s+points"
+    r"|edged|upset|routed|thrashed|clinched|claimed|lifted|eliminated|crowned|champions?"
+    r"|winners?|retained|kept\s+(?:his|her|their)\s+title|defended)\b",
+    re.I,
+)
+
+
+def asks_result(question: str) -> bool:
+    """Whether `question` asks the result of a match or fight that has been played: who won,
+    the result, the score (not the odds, a preview or when it is)."""
+    asked = _ASKS_SCORE.search(question) or _ASKS_RESULT.search(question)
+    return bool(asked) and not _NOT_RESULT.search(question)
+
+
+def tells_result(question: str, sentences: Sequence[str]) -> bool:
+    """Whether one of `sentences` reports what `question` asks of a result: a score for a
+    score question; a score or a result's verb ("beat", "won", "were knocked out") for who won."""
+    wanted = [_SCORE_SAID]
+    if not _ASKS_SCORE.search(question):
+        wanted.append(_RESULT_SAID)
+    return any(_reported(pattern, s) for pattern in wanted for s in sentences)
+
+
+def _reported(pattern: re.Pattern[str], sentence: str) -> bool:
+    """Whether `pattern` finds a result in `sentence` not said as only possible just before."""
+    for match in pattern.finditer(sentence):
+        before = sentence[max(0, match.start() - _POSSIBLE_BEFORE) : match.start()]
+        if not _POSSIBLE.search(before) and not _AHEAD_SAID.search(before):
             return True
     return False

@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["MONEY_STATED", "asks_money", "states_money"]
+__all__ = [
+    "MONEY_STATED",
+    "VALUATION_STATED",
+    "asks_money",
+    "money_asked",
+    "states_money",
+]
 
 # Words that make "how much" ask for money: paying, costing, earning, raising, a price or fee.
 _MONEY_CONTEXT = (
@@ -39,13 +45,17 @@ _NOT_MONEY = re.compile(
 # "mrbeast net worth", "whats the price of …" (not "does amazon do price matching", nor
 # "did they raise prices", which ask whether).
 _SUM_NAMED = (
-    r"(?:price|prices|price\s+tag|cost|valuation|net\s+worth|salary|wages|prize\s+money|fee)"
+    r"(?:price|prices|price\s+tag|cost|valuation|valued\s+at|net\s+worth|salary|wages"
+    r"|prize\s+money|fee)"
 )
 _NAMED_ASKED = re.compile(
-    rf"\b(?:what(?:'?s|\s+is|\s+was|\s+are|\s+were)?|whats)\s+(?:\w+\s+){{0,4}}{_SUM_NAMED}\b"
-    rf"|\b{_SUM_NAMED}\s+(?:of|for)\b|\b{_SUM_NAMED}\s*[?!.]*\s*$",
+    rf"\b(?:what(?:'?s|\s+is|\s+was|\s+are|\s+were)?|whats)\s+(?:[\w'’]+\s+){{0,4}}{_SUM_NAMED}\b"
+    rf"|\b{_SUM_NAMED}\s+(?:of|for|after|now|post|following)\b",
     re.I,
 )
+# Or named last, as a topic is asked: "steam deck oled price?" (not "relative valuation: what
+# share of analysts use it", whose topic comes before its question).
+_NAMED_LAST = re.compile(rf"\b{_SUM_NAMED}\s*[?!.]*\s*$", re.I)
 
 # A clause asking whether ("did they cut the price", "did mistral close at a $2bn valuation"),
 # or about a change of a price ("raised ticket prices?"), asks no sum.
@@ -70,6 +80,23 @@ MONEY_STATED = re.compile(
 )
 
 
+# A company's valuation is stated as one: "valued at $10 billion", "a $2bn valuation"; the sum
+# a round raised is another figure ("simply homes valuation after the 22m raise?").
+_ASKS_VALUATION = re.compile(r"\bvaluation\b|\bvalued\b", re.I)
+_SUM = r"(?:[$£€¥₹]\s?\d|\b\d[\d.,]*\s?(?:million|billion|trillion|mn|bn|m|b)\b)"
+VALUATION_STATED = re.compile(
+    rf"\bvalu(?:ation|ed|es)\b[^.!?]*?{_SUM}|{_SUM}[^.!?]*?\bvaluation\b", re.I
+)
+
+
+def money_asked(question: str) -> re.Pattern[str] | None:
+    """What a sentence answering `question` states when it asks a sum of money: a valuation
+    (`VALUATION_STATED`) or any sum (`MONEY_STATED`); None when it asks no sum."""
+    if not asks_money(question):
+        return None
+    return VALUATION_STATED if _ASKS_VALUATION.search(question) else MONEY_STATED
+
+
 def asks_money(question: str) -> bool:
     """Whether `question` asks a sum of money: what something costs, what was paid, raised,
     earned or invested, a price, fee, salary or valuation."""
@@ -79,12 +106,15 @@ def asks_money(question: str) -> bool:
             continue
         if _MONEY_WORD.search(rest) or _THING_PRICE.match(rest):
             return True
+    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
     return any(
-        _NAMED_ASKED.search(clause) and not _WHETHER.match(clause) and not _CHANGED.search(clause)
-        for clause in _CLAUSE.split(question)
+        (_NAMED_ASKED.search(clause) or (n == len(clauses) - 1 and _NAMED_LAST.search(clause)))
+        and not _WHETHER.match(clause)
+        and not _CHANGED.search(clause)
+        for n, clause in enumerate(clauses)
     )
 
 
-def states_money(sentences: Iterable[str]) -> bool:
-    """Whether one of `sentences` states a sum of money."""
-    return any(MONEY_STATED.search(sentence) for sentence in sentences)
+def states_money(sentences: Iterable[str], kind: re.Pattern[str] = MONEY_STATED) -> bool:
+    """Whether one of `sentences` states a sum of money (of `kind`: a valuation, any sum)."""
+    return any(kind.search(sentence) for sentence in sentences)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from index.chunk import Span, sentence_spans
 from index.models import Article, Passage, Quote
-from index.prices import MONEY_STATED, asks_money
+from index.prices import money_asked
 from index.recent import RecentlyUsed
 from index.text import STOPWORDS, terms
 
 __all__ = [
+    "SCORE_STATED",
     "Candidate",
     "candidate_sentences",
     "expected_answer",
@@ -56,6 +57,8 @@ _AMOUNT_STATED = re.compile(
     r"|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?)\b",
     re.I,
 )
+# A match's score or a fight's cards: "won 5-1", "118-109".
+SCORE_STATED = re.compile(r"\d+\s*[-–]\s*\d+")
 # What a question asks for, and the kinds of fact a sentence that gives it has.
 _ASKS = (
     (
@@ -66,10 +69,7 @@ _ASKS = (
         re.compile(r"\b(?:when|what time|what date|release date|what day)\b", re.I),
         (_CLOCK_TIME, _DATE),
     ),
-    (
-        re.compile(r"\b(?:score|scores|result|results)\b", re.I),
-        (re.compile(r"\d+\s*[-–]\s*\d+"),),
-    ),
+    (re.compile(r"\b(?:score|scores|result|results)\b", re.I), (SCORE_STATED,)),
 )
 
 
@@ -212,8 +212,9 @@ def local_idf(wanted: Collection[str], candidates: Sequence[Candidate]) -> dict[
 def expected_answer(question: str) -> tuple[re.Pattern[str], ...]:
     """The kinds of fact a sentence answering `question` has, when the question says: digits
     for "how many" or a price, a clock time or a date for "when", a score for "score"."""
-    if asks_money(question):
-        return (MONEY_STATED,)
+    money = money_asked(question)
+    if money is not None:
+        return (money,)
     for asks, kinds in _ASKS:
         if asks.search(question):
             return kinds

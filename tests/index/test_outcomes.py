@@ -8,7 +8,14 @@ import pytest
 
 from index.answer import AnswerParams, compose_answer
 from index.models import Article, Chunk, Passage
-from index.outcomes import anticipates, asks_decision, asks_outcome, tells_decision
+from index.outcomes import (
+    anticipates,
+    asks_decision,
+    asks_outcome,
+    asks_result,
+    tells_decision,
+    tells_result,
+)
 from index.question import read_question
 
 
@@ -138,6 +145,56 @@ def test_a_sentence_asked_of_a_story_before_it_is_declined(text: str, declined: 
     answer = compose_answer(
         read_question("how long did the harbour mayor get in prison for fraud", ["Gazette"]),
         passages,
+        AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0),
+    )
+    assert answer.answered is not declined
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("harbour derby result?", True),
+        ("rovers vs united - who won", True),
+        ("harbour derby final score", True),
+        ("rovers united score?", True),
+        ("who beat rovers in the cup", True),
+        # The odds, a preview, when it is, a scorer, a count, a person who lost something.
+        ("harbour derby odds", False),
+        ("who will win the harbour derby", False),
+        ("when is the harbour derby", False),
+        ("who scored the winner in the derby", False),
+        ("how many points did the captain score", False),
+        ("the sailor who lost his boat in the storm", False),
+        ("ferry firm quarterly earnings results", False),
+    ],
+)
+def test_a_question_asking_a_match_result_is_told_apart(question: str, asks: bool) -> None:
+    assert asks_result(question) is asks
+
+
+def test_a_result_is_told_only_when_it_was_reported() -> None:
+    who = "rovers vs united who won"
+    assert tells_result(who, ["Rovers beat United in extra time on Saturday."])
+    assert tells_result(who, ["It finished 2-1 to Rovers."])
+    assert not tells_result(who, ["Rovers face United at the harbour ground on Saturday."])
+    assert not tells_result(who, ["Rovers will have to beat United to stay up."])
+    score = "rovers vs united final score"
+    assert tells_result(score, ["Rovers won 3-1 at home."])
+    assert not tells_result(score, ["Rovers won at home."])
+
+
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        # The story is the preview: the result asked is not in it.
+        ("Derby preview\n\nRovers face United in the harbour derby on Saturday night.", True),
+        ("Derby report\n\nRovers beat United 2-1 in the harbour derby on Saturday night.", False),
+    ],
+)
+def test_a_result_asked_of_a_preview_is_declined(text: str, declined: bool) -> None:
+    answer = compose_answer(
+        read_question("rovers vs united harbour derby result?", ["Gazette"]),
+        [_passage(text)],
         AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0),
     )
     assert answer.answered is not declined

@@ -8,7 +8,7 @@ import pytest
 
 from index.answer import AnswerParams, compose_answer
 from index.models import Article, Chunk, Passage
-from index.prices import asks_money, states_money
+from index.prices import MONEY_STATED, VALUATION_STATED, asks_money, money_asked, states_money
 from index.question import read_question
 
 WHEN = datetime(2023, 11, 1, tzinfo=UTC)
@@ -97,3 +97,15 @@ def test_a_sum_asked_of_a_story_that_states_none_is_declined() -> None:
     # A question that asks no sum is answered from the story without one.
     asked = read_question("did harbour ferries buy the marina", ["Gazette"])
     assert compose_answer(asked, [_passage(MARINA_WITHOUT_SUM)], lenient).answered
+
+
+def test_a_valuation_asked_needs_a_valuation_not_the_sum_raised() -> None:
+    assert money_asked("ferry startup valuation after the 3m round?") is VALUATION_STATED
+    assert money_asked("whats the ferry startup valued at") is VALUATION_STATED
+    assert money_asked("how much did the ferry startup raise") is MONEY_STATED
+    # A topic before its question is not the sum asked.
+    assert money_asked("relative valuation: what share of analysts use it") is None
+    raised = ["The ferry startup has raised $3 million in seed funding."]
+    assert states_money(raised) and not states_money(raised, VALUATION_STATED)
+    assert states_money(["The round values the startup at $40 million."], VALUATION_STATED)
+    assert states_money(["It raised $3 million at a $40 million valuation."], VALUATION_STATED)
