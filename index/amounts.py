@@ -59,6 +59,11 @@ _YEARS = range(1950, 2100)
 _MIN_BARE = 100
 
 
+# A quarter written out is the same name as "q1": "fiscal first-quarter results", "1Q".
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_QUARTER_WORDS = re.compile(r"\b(first|second|third|fourth)[\s-]+quarter\b|\b([1-4])Q\b", re.I)
+
+
 @dataclass(frozen=True)
 class Amount:
     """A figure as typed and its value (a percentage is kept apart from a plain number)."""
@@ -124,6 +129,7 @@ def missing_amounts(stated: Iterable[Amount], texts: Iterable[str]) -> list[Amou
     for text in texts:
         seen |= amounts_in(text)
         names |= {_named(m) for m in _NUMBERED_NAME.finditer(text)}
+        names |= {f"q{_ORDINALS[(m[1] or m[2]).lower()]}" for m in _QUARTER_WORDS.finditer(text)}
     return [
         a
         for a in wanted

@@ -49,3 +49,11 @@ def test_a_figure_is_found_however_the_story_writes_it() -> None:
     assert missing("what happened", "nothing stated") == []
     assert missing("when does gpt-5 drop", "OpenAI is training GPT-5 now.") == []
     assert missing("when does gpt-5 drop", "OpenAI released GPT-4 Turbo.") == ["gpt-5"]
+
+
+def test_a_quarter_named_q1_is_found_written_out() -> None:
+    asked = stated_amounts("ferry firm q1 earnings vs estimates")
+    assert missing_amounts(asked, ["The ferry firm's fiscal first-quarter results beat."]) == []
+    assert missing_amounts(asked, ["Ferry firm 1Q profit rose."]) == []
+    # Another quarter is another name: "uber q4" is not answered by its third quarter.
+    assert missing_amounts(asked, ["The ferry firm's second quarter was its best."]) == list(asked)
