@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from index.amounts import missing_amounts
+from index.counts import count_asked, is_count_kind
 from index.evidence import Evidence, EvidenceWeights, gather
 from index.intent import not_covered
 from index.judge import Judgement, judged_signal
@@ -378,6 +379,17 @@ def compose_answer(
         )
     ):
         quotes, uncovered = [], ()
+    # "how many steam deck oleds has valve sold" over the console's review: a count asked is
+    # not answered by a story whose quotes state none of the thing counted.
+    counted = count_asked(text)
+    if (
+        quotes
+        and short
+        and single
+        and counted is not None
+        and not any(counted.search(q.text) for q in quotes if q.article.id == quotes[0].article.id)
+    ):
+        quotes, uncovered = [], ()
     # "paro vs montana love result?" over the fight's preview ("Paro faces Montana Love on
     # December 9"): a result asked is not answered by a story whose quotes report none. Parts
     # answered from one story ("who won the military bowl, va tech or tulane") are one question.
@@ -521,7 +533,7 @@ def _choose_quotes(
     best = ranked[0][0]
     lacking = kinds_lacking(_sentence(ranked[0][1]), expects)
     answering = None
-    if prefer_specific_kind and any(kind in lacking for kind in _SPECIFIC_KINDS):
+    if prefer_specific_kind and any(_specific(kind) for kind in lacking):
         answering = _answering_second(ranked, lacking, params.answering_quote_ratio * best)
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
@@ -557,8 +569,12 @@ def _choose_quotes(
 
 
 # Kinds of fact specific enough that a sentence having one is quoted second even when another
-# ranks above it: a sum of money, a valuation, a score.
+# ranks above it: a sum of money, a valuation, a score (and a count of the thing asked).
 _SPECIFIC_KINDS = (MONEY_STATED, VALUATION_STATED, SCORE_STATED)
+
+
+def _specific(kind: re.Pattern[str]) -> bool:
+    return kind in _SPECIFIC_KINDS or is_count_kind(kind)
 
 
 def _answering_second(

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from index.chunk import Span, sentence_spans
+from index.counts import count_asked
 from index.models import Article, Passage, Quote
 from index.prices import money_asked
 from index.recent import RecentlyUsed
@@ -212,9 +213,9 @@ def local_idf(wanted: Collection[str], candidates: Sequence[Candidate]) -> dict[
 def expected_answer(question: str) -> tuple[re.Pattern[str], ...]:
     """The kinds of fact a sentence answering `question` has, when the question says: digits
     for "how many" or a price, a clock time or a date for "when", a score for "score"."""
-    money = money_asked(question)
-    if money is not None:
-        return (money,)
+    specific = money_asked(question) or count_asked(question)
+    if specific is not None:
+        return (specific,)
     for asks, kinds in _ASKS:
         if asks.search(question):
             return kinds

@@ -1,0 +1,84 @@
+"""Whether a question asks a count of something (users, copies sold, people, streams) and the
+pattern of a sentence that states that count.
+
+A near miss often asks the figure a covered story leaves out: "how many steam deck oleds has
+valve sold" over the review of the console, "how many users does binance have" over its
+founder's plea, "how many copies did the memoir sell" over the book's announcement. The quoted
+sentences name the product and read close to the question; none says how many. An answer
+states a number with the thing counted ("100 million weekly active users", "sold 2.2m
+tickets"), which a sentence about the product without it cannot stand in for.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["count_asked", "is_count_kind"]
+
+# Things people ask to be counted, as typed; the stem a sentence writes them with.
+_COUNTED = {
+    "users": "users",
+    "subscribers": "subscri",
+    "subs": "subscri",
+    "views": "views",
+    "viewers": "viewers",
+    "copies": "copies",
+    "units": "units",
+    "players": "players",
+    "members": "members",
+    "customers": "customers",
+    "listeners": "listeners",
+    "streams": "streams",
+    "downloads": "downloads",
+    "tickets": "tickets",
+    "people": "people",
+    "ppl": "people",
+}
+_ASKS_COUNTED = re.compile(
+    r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}?(" + "|".join(_COUNTED) + r")\b", re.I
+)
+# "how many … did valve sell / tesla deliver / was temu downloaded / signed up".
+_ASKS_SOLD = re.compile(
+    r"\bhow\s+many\b[^?,;]*\b(?:sold|sell|sells|selling|deliver(?:ed|s|y)?|shipped|ship"
+    r"|download(?:ed|s)?|sign(?:ed)?\s+up)\b",
+    re.I,
+)
+# A number as articles write one: "830", "2.2m", "1.27 million", "seven", "dozens".
+_NUMBER = (
+    r"(?:\d[\d,.]*\s*(?:million|billion|m|k|bn)?|one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozens?|hundreds?|thousands?"
+    r"|millions?|billions?)"
+)
+_SOLD_SAID = (
+    rf"\b(?:sold|sales\s+of|deliver(?:ed|ies)|shipped|downloaded|signed\s+up)\s+(?:[\w-]+\s+){{0,3}}?"
+    rf"{_NUMBER}\b|\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?\s+(?:units|sold|deliveries|downloads|copies"
+    rf"|sign[- ]?ups)\b"
+)
+_MADE: set[re.Pattern[str]] = set()
+
+
+def count_asked(question: str) -> re.Pattern[str] | None:
+    """The pattern of a sentence stating the count `question` asks ("how many weekly users":
+    a number within a few words before "users"), or None when it asks no count of a thing."""
+    counted = _ASKS_COUNTED.search(question)
+    sold = _ASKS_SOLD.search(question)
+    if counted is None and sold is None:
+        return None
+    stem = _COUNTED[counted[1].lower()] if counted else ""
+    return _pattern(stem, sold is not None)
+
+
+@lru_cache(maxsize=64)
+def _pattern(stem: str, sold: bool) -> re.Pattern[str]:
+    said = [rf"\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?\s+{stem}\w*"] if stem else []
+    if sold:
+        said.append(_SOLD_SAID)
+    pattern = re.compile("|".join(said), re.I)
+    _MADE.add(pattern)
+    return pattern
+
+
+def is_count_kind(pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` is one `count_asked` made."""
+    return pattern in _MADE

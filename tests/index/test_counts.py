@@ -1,0 +1,80 @@
+"""Questions asking a count of something, and answers that must state it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from index.answer import AnswerParams, compose_answer
+from index.counts import count_asked
+from index.models import Article, Chunk, Passage
+from index.question import read_question
+
+WHEN = datetime(2023, 11, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "states"),
+    [
+        (
+            "how many weekly users does the ferry app have",
+            "It has 120,000 weekly active users.",
+            True,
+        ),
+        ("how many weekly users does the ferry app have", "All users can now book seats.", False),
+        ("how many subs does the harbour channel have", "It passed two million subscribers.", True),
+        ("how many ppl did the ferry firm lay off", "The firm cut roughly 830 people.", True),
+        ("how many ppl did the ferry firm lay off", "People were angry at the ferry firm.", False),
+        ("how many island passes has the council sold", "The council sold 40,000 passes.", True),
+        ("how many island passes has the council sold", "Passes cost $12 each.", False),
+        ("how many e-ferries did the yard deliver", "It delivered 12 e-ferries this year.", True),
+    ],
+)
+def test_a_count_asked_is_stated_with_the_thing_counted(
+    question: str, sentence: str, states: bool
+) -> None:
+    counted = count_asked(question)
+    assert counted is not None
+    assert bool(counted.search(sentence)) is states
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many times did the mayor say ferry",
+        "how many goals did rovers score",
+        "ferry app users",
+    ],
+)
+def test_other_questions_ask_no_count_of_a_thing(question: str) -> None:
+    assert count_asked(question) is None
+
+
+APP = (
+    "Ferry app launches\n\n"
+    "Harbour Ferries launched its booking app on the island last month, the company said. "
+    "The ferry app will get night crossings next spring. "
+    "The app already has 120,000 weekly users, the company said."
+)
+APP_WITHOUT_COUNT = (
+    "Ferry app launches\n\n"
+    "Harbour Ferries launched its booking app on the island last month, the company said. "
+    "The ferry app will get night crossings next spring."
+)
+
+
+def _passage(text: str) -> Passage:
+    article = Article(
+        1, "Ferry app launches", "https://example.org/1", "Gazette", None, WHEN, WHEN, text
+    )
+    return Passage(Chunk(1, 1, 0, 0, len(text), text), article, 1.0, dense=0.7)
+
+
+def test_a_count_asked_of_a_story_that_states_none_is_declined() -> None:
+    question = read_question("how many users does the harbour ferries app have", ["Gazette"])
+    lenient = AnswerParams(min_short_evidence=-10.0)
+    assert not compose_answer(question, [_passage(APP_WITHOUT_COUNT)], lenient).answered
+    answer = compose_answer(question, [_passage(APP)], lenient)
+    assert answer.answered
+    assert any("120,000 weekly users" in q.text for q in answer.quotes)
