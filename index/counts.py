@@ -16,24 +16,45 @@ from functools import lru_cache
 
 __all__ = ["count_asked", "is_count_kind"]
 
-# Things people ask to be counted, as typed; the stem a sentence writes them with.
+# Things people ask to be counted, as typed; the stems a sentence writes them with. People are
+# counted under many names: "how many workers struck" is answered by "1,400 members joined the
+# strike", "how many ppl did epic lay off" by "fired roughly 830 people" or "cut 830 jobs".
+_PEOPLE = "people|person|worker|employee|staff|member|job|fan|attendee|spectator|resident"
 _COUNTED = {
-    "users": "users",
+    "users": "user",
     "subscribers": "subscri",
     "subs": "subscri",
-    "views": "views",
-    "viewers": "viewers",
-    "copies": "copies",
-    "units": "units",
-    "players": "players",
-    "members": "members",
-    "customers": "customers",
-    "listeners": "listeners",
-    "streams": "streams",
-    "downloads": "downloads",
-    "tickets": "tickets",
-    "people": "people",
-    "ppl": "people",
+    "views": "view",
+    "viewers": "viewer",
+    "copies": "cop(?:y|ies)",
+    "units": "unit",
+    "players": "player",
+    "customers": "customer",
+    "listeners": "listener",
+    "streams": "stream",
+    "downloads": "download",
+    "tickets": "ticket",
+    "points": "point",
+    "pts": "point",
+    "goals": "goal",
+    "homers": "home",
+    "touchdowns": "touchdown",
+    "tds": "touchdown",
+    "yards": "yard",
+    "trips": "trip",
+    "tries": "tr(?:y|ies)",
+    "wickets": "wicket",
+    "sixes": "six",
+    "counts": "count",
+    "charges": "charge",
+    "songs": "song",
+    "episodes": "episode",
+    "states": "state",
+    "countries": "countr",
+    "seats": "seat",
+    **dict.fromkeys(
+        ["people", "ppl", "workers", "employees", "staff", "members", "fans", "jobs"], _PEOPLE
+    ),
 }
 _ASKS_COUNTED = re.compile(
     r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}?(" + "|".join(_COUNTED) + r")\b", re.I
@@ -71,7 +92,7 @@ def count_asked(question: str) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=64)
 def _pattern(stem: str, sold: bool) -> re.Pattern[str]:
-    said = [rf"\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?\s+{stem}\w*"] if stem else []
+    said = [rf"\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?[\s-]+(?:{stem})\w*"] if stem else []
     if sold:
         said.append(_SOLD_SAID)
     pattern = re.compile("|".join(said), re.I)

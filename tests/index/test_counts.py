@@ -29,6 +29,9 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("how many island passes has the council sold", "The council sold 40,000 passes.", True),
         ("how many island passes has the council sold", "Passes cost $12 each.", False),
         ("how many e-ferries did the yard deliver", "It delivered 12 e-ferries this year.", True),
+        ("how many goals did rovers score", "Rovers scored three goals after the break.", True),
+        ("how many points did rovers get docked", "Their 10-point penalty stands.", True),
+        ("how many points did rovers get docked", "Rovers will appeal the penalty.", False),
     ],
 )
 def test_a_count_asked_is_stated_with_the_thing_counted(
@@ -43,7 +46,7 @@ def test_a_count_asked_is_stated_with_the_thing_counted(
     "question",
     [
         "how many times did the mayor say ferry",
-        "how many goals did rovers score",
+        "how many games was he banned for",
         "ferry app users",
     ],
 )
