@@ -20,10 +20,13 @@ from index.intent import not_covered
 from index.judge import Judgement, judged_signal
 from index.models import Answer, Article, Passage, Quote
 from index.outcomes import (
+    APPOINTMENT_SAID,
     anticipates,
     asks_decision,
     asks_outcome,
     asks_result,
+    asks_successor,
+    tells_appointment,
     tells_decision,
     tells_result,
 )
@@ -416,6 +419,8 @@ def _states_what_is_asked(
     counted = count_asked(text)
     if single and counted is not None and not any(counted.search(s) for s in main):
         return False
+    if single and asks_successor(text) and not tells_appointment(main):
+        return False
     one_story = single or (len({q.article.id for q in quotes}) == 1 and not uncovered)
     return not (one_story and asks_result(text)) or tells_result(text, main)
 
@@ -565,7 +570,7 @@ def _choose_quotes(
 
 # Kinds of fact specific enough that a sentence having one is quoted second even when another
 # ranks above it: a sum of money, a valuation, a score (and a count of the thing asked).
-_SPECIFIC_KINDS = (MONEY_STATED, VALUATION_STATED, SCORE_STATED)
+_SPECIFIC_KINDS = (MONEY_STATED, VALUATION_STATED, SCORE_STATED, APPOINTMENT_SAID)
 
 
 def _specific(kind: re.Pattern[str]) -> bool:

@@ -8,7 +8,11 @@ launch next year". The sentence has every name of the question and reads close t
 says is that the event has not happened yet. The answer asks for more evidence then
 (`AnswerParams.anticipating_penalty`). A question asking the sentence or verdict a court or
 regulator gave ("how long did cz get") is not answered by a story that tells only the plea or
-the charge ("CZ … has pleaded guilty"): `asks_decision`, `tells_decision`.
+the charge ("CZ … has pleaded guilty"): `asks_decision`, `tells_decision`. Nor is a match's
+result by its preview ("paro vs montana love result?" over "Paro faces Montana Love on
+December 9"): `asks_result`, `tells_result`; nor who was appointed by the firing or the
+options weighed ("who replaced ten hag" over "the options should Man United move on"):
+`asks_successor`, `tells_appointment`.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ import re
 from collections.abc import Sequence
 
 __all__ = [
+    "APPOINTMENT_SAID",
     "anticipates",
     "asks_decision",
     "asks_outcome",
     "asks_result",
+    "asks_successor",
+    "tells_appointment",
     "tells_decision",
     "tells_result",
 ]
@@ -194,4 +201,51 @@ def _reported(pattern: re.Pattern[str], sentence: str) -> bool:
         before = sentence[max(0, match.start() - _POSSIBLE_BEFORE) : match.start()]
         if not _POSSIBLE.search(before) and not _AHEAD_SAID.search(before):
             return True
+    return False
+
+
+# A question asking who was appointed: who replaced someone, who was hired or named, who is
+# the new coach or chief ("who'd the chargers hire after they fired staley").
+_ASKS_SUCCESSOR = re.compile(
+    r"\bwho\s+(?:replaced|replaces|succeeded|took\s+over|takes\s+over|became"
+    r"|ended\s+up\s+(?:becoming|as))\b"
+    r"|\bwho\s*(?:is|was|'?s)\s+(?:the\s+)?(?:new|next)\b"
+    r"|\bnew\s+(?:full[- ]time\s+)?(?:head\s+coach|coach|ceo|manager|boss|chief|speaker"
+    r"|president)\b"
+    r"|\bwho\s+did\s+[\w\s]{1,30}?\b(?:hire|appoint|name|pick)\b|\bwho'?d\s+[\w\s]{1,30}?\bhire\b"
+    r"|\bhire\s+to\s+replace\b|\breplaced\s+(?:him|her)\b",
+    re.I,
+)
+# A sentence telling an appointment: "has hired Jonathan Smith as its next football coach",
+# "will be the exchange's new CEO", "appointed Emmett Shear".
+APPOINTMENT_SAID = re.compile(
+    r"\b(?:named|naming|names|appointed|hired|replaced|replaces|replacing|succeeded|succeeds"
+    r"|took\s+over|takes\s+over|take\s+over|taking\s+over|tapped|promoted|elected|installed"
+    r"|new\s+(?:head\s+coach|coach|ceo|chief|manager|speaker|president)"
+    r"|as\s+(?:its|the|their)\s+(?:new|next|interim))\b",
+    re.I,
+)
+# An appointment only weighed: "the options should Man United move on", "if Tepper loses his
+# patience, he could bring another new head coach".
+_WEIGHED = re.compile(
+    r"\b(?:could|would|may|might|if|should|options?|candidates?|whether|considering|linked"
+    r"|rumou?r\w*|favou?rites?|tipped)\b",
+    re.I,
+)
+_WEIGHED_BEFORE = 40
+
+
+def asks_successor(question: str) -> bool:
+    """Whether `question` asks who was appointed: who replaced someone, was hired, is new."""
+    return bool(_ASKS_SUCCESSOR.search(question))
+
+
+def tells_appointment(sentences: Sequence[str]) -> bool:
+    """Whether one of `sentences` tells an appointment made, not one only weighed just before
+    ("could bring another new head coach", "the options should they move on")."""
+    for sentence in sentences:
+        for match in APPOINTMENT_SAID.finditer(sentence):
+            before = sentence[max(0, match.start() - _WEIGHED_BEFORE) : match.start()]
+            if not _WEIGHED.search(before):
+                return True
     return False

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from index.chunk import Span, sentence_spans
 from index.counts import count_asked
 from index.models import Article, Passage, Quote
+from index.outcomes import APPOINTMENT_SAID, asks_successor
 from index.prices import money_asked
 from index.recent import RecentlyUsed
 from index.text import STOPWORDS, terms
@@ -216,6 +217,8 @@ def expected_answer(question: str) -> tuple[re.Pattern[str], ...]:
     specific = money_asked(question) or count_asked(question)
     if specific is not None:
         return (specific,)
+    if asks_successor(question):
+        return (APPOINTMENT_SAID,)
     for asks, kinds in _ASKS:
         if asks.search(question):
             return kinds

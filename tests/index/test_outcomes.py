@@ -13,6 +13,8 @@ from index.outcomes import (
     asks_decision,
     asks_outcome,
     asks_result,
+    asks_successor,
+    tells_appointment,
     tells_decision,
     tells_result,
 )
@@ -198,3 +200,41 @@ def test_a_result_asked_of_a_preview_is_declined(text: str, declined: bool) -> N
         AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0),
     )
     assert answer.answered is not declined
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("who replaced the harbour master", True),
+        ("rovers new head coach after smith", True),
+        ("who did rovers hire after firing smith", True),
+        ("who'd the council hire to run the port", True),
+        ("who's the new ferry ceo", True),
+        ("why did rovers fire smith", False),
+        ("who is the harbour master", False),
+    ],
+)
+def test_a_question_asking_who_was_appointed_is_told_apart(question: str, asks: bool) -> None:
+    assert asks_successor(question) is asks
+
+
+def test_an_appointment_is_told_only_when_it_was_made() -> None:
+    assert tells_appointment(["Rovers have hired Ana Ruiz as their new head coach."])
+    assert tells_appointment(["The club will be naming Ana Ruiz as Smith's successor."])
+    assert not tells_appointment(["Rovers relieved head coach Smith of his duties on Monday."])
+    assert not tells_appointment(["If the owner loses patience, he could bring a new coach."])
+    assert not tells_appointment(["Here are the options should Rovers replace Smith."])
+
+
+def test_who_was_appointed_asked_of_a_story_that_tells_none_is_declined() -> None:
+    fired = (
+        "Rovers fire Smith\n\nRovers relieved head coach Tom Smith of his duties on Monday. "
+        "Smith had led Rovers to the harbour cup final."
+    )
+    hired = fired + " Rovers have hired Ana Ruiz, the harbour academy coach, to replace Smith."
+    question = read_question("who did rovers hire after firing smith", ["Gazette"])
+    lenient = AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0)
+    assert not compose_answer(question, [_passage(fired)], lenient).answered
+    answer = compose_answer(question, [_passage(hired)], lenient)
+    assert answer.answered
+    assert any("Ana Ruiz" in q.text for q in answer.quotes)
