@@ -8,8 +8,8 @@ import pytest
 
 from index.answer import AnswerParams, compose_answer
 from index.counts import count_asked
-from index.models import Article, Chunk, Passage
 from index.question import read_question
+from tests.support.stories import one_passage
 
 WHEN = datetime(2023, 11, 1, tzinfo=UTC)
 
@@ -67,17 +67,10 @@ APP_WITHOUT_COUNT = (
 )
 
 
-def _passage(text: str) -> Passage:
-    article = Article(
-        1, "Ferry app launches", "https://example.org/1", "Gazette", None, WHEN, WHEN, text
-    )
-    return Passage(Chunk(1, 1, 0, 0, len(text), text), article, 1.0, dense=0.7)
-
-
 def test_a_count_asked_of_a_story_that_states_none_is_declined() -> None:
     question = read_question("how many users does the harbour ferries app have", ["Gazette"])
     lenient = AnswerParams(min_short_evidence=-10.0)
-    assert not compose_answer(question, [_passage(APP_WITHOUT_COUNT)], lenient).answered
-    answer = compose_answer(question, [_passage(APP)], lenient)
+    assert not compose_answer(question, [one_passage(APP_WITHOUT_COUNT)], lenient).answered
+    answer = compose_answer(question, [one_passage(APP)], lenient)
     assert answer.answered
     assert any("120,000 weekly users" in q.text for q in answer.quotes)

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 
 from index.answer import AnswerParams, compose_answer
-from index.models import Article, Chunk, Passage
 from index.outcomes import (
     anticipates,
     asks_decision,
@@ -19,6 +18,7 @@ from index.outcomes import (
     tells_result,
 )
 from index.question import read_question
+from tests.support.stories import one_passage
 
 
 @pytest.mark.parametrize(
@@ -62,11 +62,6 @@ def test_a_sentence_looks_ahead_by_its_future_condition_or_plan() -> None:
 WHEN = datetime(2024, 11, 17, tzinfo=UTC)
 
 
-def _passage(text: str) -> Passage:
-    article = Article(1, "Ferry union", "https://example.org/1", "Gazette", None, WHEN, WHEN, text)
-    return Passage(Chunk(1, 1, 0, 0, len(text), text), article, 1.0, dense=0.7)
-
-
 @pytest.mark.parametrize(
     ("text", "question", "declined"),
     [
@@ -82,7 +77,7 @@ def test_an_outcome_asked_of_a_story_that_looks_ahead_needs_more_evidence(
     text: str, question: bool, declined: bool
 ) -> None:
     asked = "did the ferry union win the pay appeal" if question else "will the ferry union appeal"
-    passages = [_passage(text)]
+    passages = [one_passage(text)]
     # A penalty far above any evidence shows where it applies.
     strict = AnswerParams(anticipating_penalty=10.0)
     answer = compose_answer(read_question(asked, ["Gazette"]), passages, strict)
@@ -143,7 +138,7 @@ def test_a_decision_is_told_only_when_it_was_given() -> None:
     ],
 )
 def test_a_sentence_asked_of_a_story_before_it_is_declined(text: str, declined: bool) -> None:
-    passages = [_passage(text)]
+    passages = [one_passage(text)]
     answer = compose_answer(
         read_question("how long did the harbour mayor get in prison for fraud", ["Gazette"]),
         passages,
@@ -196,7 +191,7 @@ def test_a_result_is_told_only_when_it_was_reported() -> None:
 def test_a_result_asked_of_a_preview_is_declined(text: str, declined: bool) -> None:
     answer = compose_answer(
         read_question("rovers vs united harbour derby result?", ["Gazette"]),
-        [_passage(text)],
+        [one_passage(text)],
         AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0),
     )
     assert answer.answered is not declined
@@ -234,7 +229,7 @@ def test_who_was_appointed_asked_of_a_story_that_tells_none_is_declined() -> Non
     hired = fired + " Rovers have hired Ana Ruiz, the harbour academy coach, to replace Smith."
     question = read_question("who did rovers hire after firing smith", ["Gazette"])
     lenient = AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0)
-    assert not compose_answer(question, [_passage(fired)], lenient).answered
-    answer = compose_answer(question, [_passage(hired)], lenient)
+    assert not compose_answer(question, [one_passage(fired)], lenient).answered
+    answer = compose_answer(question, [one_passage(hired)], lenient)
     assert answer.answered
     assert any("Ana Ruiz" in q.text for q in answer.quotes)

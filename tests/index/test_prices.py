@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from index.answer import AnswerParams, compose_answer
-from index.models import Article, Chunk, Passage
 from index.prices import MONEY_STATED, VALUATION_STATED, asks_money, money_asked, states_money
 from index.question import read_question
+from tests.support.stories import one_passage
 
 WHEN = datetime(2023, 11, 1, tzinfo=UTC)
 
@@ -73,22 +73,15 @@ MARINA_WITHOUT_SUM = (
 )
 
 
-def _passage(text: str) -> Passage:
-    article = Article(
-        1, "Ferry firm buys the marina", "https://example.org/1", "Gazette", None, WHEN, WHEN, text
-    )
-    return Passage(Chunk(1, 1, 0, 0, len(text), text), article, 1.0, dense=0.7)
-
-
 def test_a_sum_asked_of_a_story_that_states_none_is_declined() -> None:
-    question = read_question("how much did harbour ferries pay for the marina", ["Gazette"])
+    question = read_question("how much did harbour ferries pay for the old marina", ["Gazette"])
     lenient = AnswerParams(min_short_evidence=-10.0)
-    answer = compose_answer(question, [_passage(MARINA_WITHOUT_SUM)], lenient)
+    answer = compose_answer(question, [one_passage(MARINA_WITHOUT_SUM)], lenient)
     assert not answer.answered
     assert answer.reason == "My sources don't cover that."
     # The story that states it is answered, its sentence with the sum quoted beside the best
     # though another sentence ranks above it.
-    answer = compose_answer(question, [_passage(MARINA)], lenient)
+    answer = compose_answer(question, [one_passage(MARINA)], lenient)
     assert answer.answered
     assert [q.text[:40] for q in answer.quotes] == [
         "Harbour Ferries has bought the old marin",
@@ -96,7 +89,7 @@ def test_a_sum_asked_of_a_story_that_states_none_is_declined() -> None:
     ]
     # A question that asks no sum is answered from the story without one.
     asked = read_question("did harbour ferries buy the marina", ["Gazette"])
-    assert compose_answer(asked, [_passage(MARINA_WITHOUT_SUM)], lenient).answered
+    assert compose_answer(asked, [one_passage(MARINA_WITHOUT_SUM)], lenient).answered
 
 
 def test_a_valuation_asked_needs_a_valuation_not_the_sum_raised() -> None:

@@ -1,10 +1,15 @@
-"""Short hand-written stories as article drafts, numbered, for engine tests."""
+"""Short hand-written stories as article drafts, numbered, for engine tests, or as the one
+passage an answer is composed from."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from index import ArticleDraft
+from index.models import Article, Chunk, Passage
+
+PUBLISHED = datetime(2024, 11, 17, tzinfo=UTC)
 
 
 def numbered_drafts(
@@ -20,3 +25,9 @@ def numbered_drafts(
         )
         for number, text in enumerate(texts)
     ]
+
+
+def one_passage(text: str, title: str = "Harbour story", outlet: str = "Gazette") -> Passage:
+    """`text` as the whole of one article's one passage, found with a cosine of 0.7."""
+    article = Article(1, title, "https://example.org/1", outlet, None, PUBLISHED, PUBLISHED, text)
+    return Passage(Chunk(1, 1, 0, 0, len(text), text), article, 1.0, dense=0.7)
