@@ -1,5 +1,5 @@
-"""Whether a question asks a count of something (users, copies sold, people, streams) and the
-pattern of a sentence that states that count.
+"""Whether a question asks a count of something (users, copies sold, people, streams, a vote's
+tally) and the pattern of a sentence that states that count.
 
 A near miss often asks the figure a covered story leaves out: "how many steam deck oleds has
 valve sold" over the review of the console, "how many users does binance have" over its
@@ -76,12 +76,23 @@ _SOLD_SAID = (
     rf"{_NUMBER}\b|\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?\s+(?:units|sold|deliveries|downloads|copies"
     rf"|sign[- ]?ups)\b"
 )
-_MADE: set[re.Pattern[str]] = set()
+# A vote's tally: "what was the tally", "vote count", "how many gop voted against him".
+_ASKS_TALLY = re.compile(
+    r"\b(?:tally|vote\s+count|how\s+many\s+(?:votes|(?:\w+\s+){0,2}voted))\b", re.I
+)
+_TALLY_SAID = re.compile(
+    r"\b\d+\s*(?:-|–|to)\s*\d+\b|\b\d+\s+(?:\w+\s+){0,2}(?:votes?|voted|voting|lawmakers"
+    r"|members|mps|meps|republicans|democrats|senators)\b",
+    re.I,
+)
+_MADE: set[re.Pattern[str]] = {_TALLY_SAID}
 
 
 def count_asked(question: str) -> re.Pattern[str] | None:
     """The pattern of a sentence stating the count `question` asks ("how many weekly users":
     a number within a few words before "users"), or None when it asks no count of a thing."""
+    if _ASKS_TALLY.search(question):
+        return _TALLY_SAID
     counted = _ASKS_COUNTED.search(question)
     sold = _ASKS_SOLD.search(question)
     if counted is None and sold is None:

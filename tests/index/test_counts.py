@@ -32,6 +32,13 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("how many goals did rovers score", "Rovers scored three goals after the break.", True),
         ("how many points did rovers get docked", "Their 10-point penalty stands.", True),
         ("how many points did rovers get docked", "Rovers will appeal the penalty.", False),
+        ("harbour council vote, what was the tally", "The plan passed 31-12 on Monday.", True),
+        ("how many councillors voted against the plan", "Twelve opposed the plan.", False),
+        (
+            "how many councillors voted against the plan",
+            "It passed with 12 members voting no.",
+            True,
+        ),
     ],
 )
 def test_a_count_asked_is_stated_with_the_thing_counted(
