@@ -14,13 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from index.amounts import missing_amounts
-from index.counts import count_asked, is_count_kind
+from index.counts import count_asked
 from index.evidence import Evidence, EvidenceWeights, gather
 from index.intent import not_covered
 from index.judge import Judgement, judged_signal
 from index.models import Answer, Article, Passage, Quote
 from index.outcomes import (
-    APPOINTMENT_SAID,
     anticipates,
     asks_decision,
     asks_outcome,
@@ -31,13 +30,13 @@ from index.outcomes import (
     tells_result,
 )
 from index.parts import PartChoice, choose_per_part, targets_of
-from index.prices import MONEY_STATED, VALUATION_STATED, money_asked, states_money
+from index.prices import money_asked, states_money
 from index.question import Question
 from index.quotes import (
-    SCORE_STATED,
     Candidate,
     candidate_sentences,
     expected_answer,
+    is_specific,
     kinds_lacking,
     make_quote,
     rank,
@@ -522,18 +521,18 @@ def _choose_quotes(
     prefer_specific_kind: bool = False,
 ) -> list[Quote]:
     """The best sentence overall, maybe a second from its article (one with what the question
-    `expects` when the best lacks it; with `prefer_specific_kind`, for a sum of money or a
-    score, the best-ranked one that states one even below another), and the best sentence of
-    each other article that scores almost as well; grouped by article, in article order. With
-    `other_story_for_kind`, when no chosen sentence has any kind of fact expected ("when"
-    answered without a date), the best sentence of another story that has one is added, at
-    the second quote's share."""
+    `expects` when the best lacks it; with `prefer_specific_kind`, for a specific kind such as
+    a sum, a count or a score, the best-ranked one that has it even below another), and the
+    best sentence of each other article that scores almost as well; grouped by article, in
+    article order. With `other_story_for_kind`, when no chosen sentence has any kind of fact
+    expected ("when" answered without a date), the best sentence of another story that has
+    one is added, at the second quote's share."""
     if not ranked:
         return []
     best = ranked[0][0]
     lacking = kinds_lacking(_sentence(ranked[0][1]), expects)
     answering = None
-    if prefer_specific_kind and any(_specific(kind) for kind in lacking):
+    if prefer_specific_kind and any(is_specific(kind) for kind in lacking):
         answering = _answering_second(ranked, lacking, params.answering_quote_ratio * best)
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
@@ -568,22 +567,11 @@ def _choose_quotes(
     return without_repeats(quotes)
 
 
-# Kinds of fact specific enough that a sentence having one is quoted second even when another
-# ranks above it: a sum of money, a valuation, a score (and a count of the thing asked).
-_SPECIFIC_KINDS = (MONEY_STATED, VALUATION_STATED, SCORE_STATED, APPOINTMENT_SAID)
-
-
-def _specific(kind: re.Pattern[str]) -> bool:
-    return kind in _SPECIFIC_KINDS or is_count_kind(kind)
-
-
 def _answering_second(
     ranked: Sequence[tuple[float, Candidate]], lacking: Sequence[re.Pattern[str]], floor: float
 ) -> Candidate | None:
     """The best sentence of the first quote's article at or above `floor` that has a kind of
     fact the first quote is `lacking` ("$69bn" for "how much did msft pay"), or None."""
-    if not lacking:
-        return None
     article = ranked[0][1].article.id
     for value, candidate in ranked[1:]:
         if value < floor:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["count_asked", "is_count_kind"]
+__all__ = ["count_asked"]
 
 # Things people ask to be counted, as typed; the stems a sentence writes them with. People are
 # counted under many names: "how many workers struck" is answered by "1,400 members joined the
@@ -85,7 +85,6 @@ _TALLY_SAID = re.compile(
     r"|members|mps|meps|republicans|democrats|senators)\b",
     re.I,
 )
-_MADE: set[re.Pattern[str]] = {_TALLY_SAID}
 
 
 def count_asked(question: str) -> re.Pattern[str] | None:
@@ -106,11 +105,4 @@ def _pattern(stem: str, sold: bool) -> re.Pattern[str]:
     said = [rf"\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?[\s-]+(?:{stem})\w*"] if stem else []
     if sold:
         said.append(_SOLD_SAID)
-    pattern = re.compile("|".join(said), re.I)
-    _MADE.add(pattern)
-    return pattern
-
-
-def is_count_kind(pattern: re.Pattern[str]) -> bool:
-    """Whether `pattern` is one `count_asked` made."""
-    return pattern in _MADE
+    return re.compile("|".join(said), re.I)

@@ -142,9 +142,24 @@ def _given(pattern: re.Pattern[str], sentence: str) -> bool:
     just before it: "faces up to", "is scheduled to be"), or a settlement agreed."""
     if pattern is _PUNISHMENT_SAID and _SETTLED_PAYMENT.search(sentence):
         return True
+    return _stated(pattern, sentence, (_POSSIBLE,), _POSSIBLE_BEFORE, hedged_inside=True)
+
+
+def _stated(
+    pattern: re.Pattern[str],
+    sentence: str,
+    hedges: Sequence[re.Pattern[str]],
+    reach: int,
+    hedged_inside: bool = False,
+) -> bool:
+    """Whether `pattern` finds something in `sentence` that none of `hedges` finds within
+    `reach` characters before it (with `hedged_inside`, nor inside it): said as done, not only
+    as possible, weighed or ahead."""
     for match in pattern.finditer(sentence):
-        before = sentence[max(0, match.start() - _POSSIBLE_BEFORE) : match.start()]
-        if not _POSSIBLE.search(before) and not _POSSIBLE.search(match.group()):
+        near = [sentence[max(0, match.start() - reach) : match.start()]]
+        if hedged_inside:
+            near.append(match.group())
+        if not any(hedge.search(text) for hedge in hedges for text in near):
             return True
     return False
 
@@ -192,16 +207,10 @@ def tells_result(question: str, sentences: Sequence[str]) -> bool:
     wanted = [_SCORE_SAID]
     if not _ASKS_SCORE.search(question):
         wanted.append(_RESULT_SAID)
-    return any(_reported(pattern, s) for pattern in wanted for s in sentences)
-
-
-def _reported(pattern: re.Pattern[str], sentence: str) -> bool:
-    """Whether `pattern` finds a result in `sentence` not said as only possible just before."""
-    for match in pattern.finditer(sentence):
-        before = sentence[max(0, match.start() - _POSSIBLE_BEFORE) : match.start()]
-        if not _POSSIBLE.search(before) and not _AHEAD_SAID.search(before):
-            return True
-    return False
+    hedges = (_POSSIBLE, _AHEAD_SAID)
+    return any(
+        _stated(pattern, s, hedges, _POSSIBLE_BEFORE) for pattern in wanted for s in sentences
+    )
 
 
 # A question asking who was appointed: who replaced someone, who was hired or named, who is
@@ -243,9 +252,4 @@ def asks_successor(question: str) -> bool:
 def tells_appointment(sentences: Sequence[str]) -> bool:
     """Whether one of `sentences` tells an appointment made, not one only weighed just before
     ("could bring another new head coach", "the options should they move on")."""
-    for sentence in sentences:
-        for match in APPOINTMENT_SAID.finditer(sentence):
-            before = sentence[max(0, match.start() - _WEIGHED_BEFORE) : match.start()]
-            if not _WEIGHED.search(before):
-                return True
-    return False
+    return any(_stated(APPOINTMENT_SAID, s, (_WEIGHED,), _WEIGHED_BEFORE) for s in sentences)

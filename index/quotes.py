@@ -23,10 +23,10 @@ from index.recent import RecentlyUsed
 from index.text import STOPWORDS, terms
 
 __all__ = [
-    "SCORE_STATED",
     "Candidate",
     "candidate_sentences",
     "expected_answer",
+    "is_specific",
     "kinds_lacking",
     "make_quote",
     "rank",
@@ -60,7 +60,7 @@ _AMOUNT_STATED = re.compile(
     re.I,
 )
 # A match's score or a fight's cards: "won 5-1", "118-109".
-SCORE_STATED = re.compile(r"\d+\s*[-–]\s*\d+")
+_SCORE_STATED = re.compile(r"\d+\s*[-–]\s*\d+")
 # What a question asks for, and the kinds of fact a sentence that gives it has.
 _ASKS = (
     (
@@ -71,7 +71,7 @@ _ASKS = (
         re.compile(r"\b(?:when|what time|what date|release date|what day)\b", re.I),
         (_CLOCK_TIME, _DATE),
     ),
-    (re.compile(r"\b(?:score|scores|result|results)\b", re.I), (SCORE_STATED,)),
+    (re.compile(r"\b(?:score|scores|result|results)\b", re.I), (_SCORE_STATED,)),
 )
 
 
@@ -223,6 +223,18 @@ def expected_answer(question: str) -> tuple[re.Pattern[str], ...]:
         if asks.search(question):
             return kinds
     return ()
+
+
+# The kinds of fact any sentence with a number or a date has; every other kind
+# `expected_answer` gives (a sum, a valuation, a count of the thing asked, a score, an
+# appointment) is specific to what was asked.
+_GENERAL_KINDS = frozenset({_AMOUNT_STATED, _CLOCK_TIME, _DATE})
+
+
+def is_specific(kind: re.Pattern[str]) -> bool:
+    """Whether a sentence having `kind` of fact states what was asked, not only a number or a
+    date: such a sentence is worth quoting even below another."""
+    return kind not in _GENERAL_KINDS
 
 
 def kinds_lacking(sentence: str, kinds: Sequence[re.Pattern[str]]) -> list[re.Pattern[str]]:
