@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from index.amounts import missing_amounts
 from index.counts import count_asked
 from index.evidence import Evidence, EvidenceWeights, gather
+from index.happenings import Act, asked_act, tells_act
 from index.intent import not_covered
 from index.judge import Judgement, judged_signal
 from index.models import Answer, Article, Passage, Quote
@@ -333,8 +334,20 @@ def compose_answer(
     confidence = _confidence(margin, params)
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes: list[Quote] = []
+    act: Act | None = None
     if supported and not missing:
-        quotes = _choose_quotes(ranked, params, expected_answer(text), short, single)
+        # A sentence saying the act a yes/no question asks about ("did tesla recall …") is
+        # quoted second when the best does not say it.
+        if short and ranked:
+            act = asked_act(text, ranked[0][1].article.text, question.wanted)
+        quotes = _choose_quotes(
+            ranked,
+            params,
+            expected_answer(text),
+            short,
+            single,
+            act if single or (act and act.whole) else None,
+        )
     uncovered: tuple[str, ...] = ()
     # Parts are answered one by one for short questions only: the clauses of a long, detailed
     # question describe one story (measured on MultiHop-RAG: per-part quotes from other
@@ -361,7 +374,9 @@ def compose_answer(
                 choices = _unless_unlike(choices, cosine, params)
             if any(c.covered(params.part_rescue_focus) for c in choices):
                 quotes, uncovered = _with_parts([], choices, params)
-    if quotes and short and not _states_what_is_asked(text, quotes, single, uncovered):
+    if quotes and act is not None and act.whole and not single:
+        quotes = _telling_act(quotes, ranked, act, params)
+    if quotes and short and not _states_what_is_asked(text, quotes, single, uncovered, act):
         quotes, uncovered = [], ()
     if not quotes:
         reason = not_covered(question.language)
@@ -388,7 +403,11 @@ def compose_answer(
 
 
 def _states_what_is_asked(
-    text: str, quotes: Sequence[Quote], single: bool, uncovered: Sequence[str]
+    text: str,
+    quotes: Sequence[Quote],
+    single: bool,
+    uncovered: Sequence[str],
+    act: Act | None,
 ) -> bool:
     """Whether the quotes state the kind of fact a short question asks, where it asks one a
     topical sentence cannot stand in for; a story that stops before it, or tells other
@@ -401,6 +420,8 @@ def _states_what_is_asked(
     - A count of a thing: "how many steam deck oleds has valve sold" over the console's review
       (`index.counts`).
     - A result: "paro vs montana love result?" over the fight's preview (`index.outcomes`).
+    - The `act` a yes/no question asks about: "did tesla recall the cybertruck" over the
+      pickup's launch (`index.happenings`).
 
     One story answers a single question: its quotes must state it. A result asked among parts
     answered from one story with none left uncovered ("who won the military bowl, va tech or
@@ -421,6 +442,12 @@ def _states_what_is_asked(
     if single and asks_successor(text) and not tells_appointment(main):
         return False
     one_story = single or (len({q.article.id for q in quotes}) == 1 and not uncovered)
+    if (
+        act is not None
+        and (one_story or act.whole)
+        and not tells_act(act, main if one_story else told)
+    ):
+        return False
     return not (one_story and asks_result(text)) or tells_result(text, main)
 
 
@@ -519,10 +546,12 @@ def _choose_quotes(
     expects: Sequence[re.Pattern[str]] = (),
     other_story_for_kind: bool = False,
     prefer_specific_kind: bool = False,
+    act: Act | None = None,
 ) -> list[Quote]:
     """The best sentence overall, maybe a second from its article (one with what the question
     `expects` when the best lacks it; with `prefer_specific_kind`, for a specific kind such as
-    a sum, a count or a score, the best-ranked one that has it even below another), and the
+    a sum, a count or a score, or one saying the `act` a yes/no question asks about, the
+    best-ranked one that has it even below another), and the
     best sentence of each other article that scores almost as well; grouped by article, in
     article order. With `other_story_for_kind`, when no chosen sentence has any kind of fact
     expected ("when" answered without a date), the best sentence of another story that has
@@ -532,8 +561,13 @@ def _choose_quotes(
     best = ranked[0][0]
     lacking = kinds_lacking(_sentence(ranked[0][1]), expects)
     answering = None
-    if prefer_specific_kind and any(is_specific(kind) for kind in lacking):
-        answering = _answering_second(ranked, lacking, params.answering_quote_ratio * best)
+    floor = params.answering_quote_ratio * best
+    if act is not None and not act.told_by(_sentence(ranked[0][1])):
+        answering = _answering_second(ranked, act.told_by, floor)
+    elif prefer_specific_kind and any(is_specific(kind) for kind in lacking):
+        answering = _answering_second(
+            ranked, lambda s: any(kind.search(s) for kind in lacking), floor
+        )
     chosen: dict[int, list[Candidate]] = {}
     for value, candidate in ranked:
         if chosen and not candidate.prose:
@@ -567,20 +601,40 @@ def _choose_quotes(
     return without_repeats(quotes)
 
 
+def _telling_act(
+    quotes: list[Quote], ranked: Sequence[tuple[float, Candidate]], act: Act, params: AnswerParams
+) -> list[Quote]:
+    """`quotes`, with a sentence saying `act` from one of their stories when none says it
+    ("… lived together in a hotel for three months" for "did arteta and pochettino live
+    together"): the best-ranked such sentence at the answering quote's share of the best, after
+    its story's other quotes (in place of its last one when the answer is full)."""
+    if not ranked or tells_act(act, [q.text for q in quotes]):
+        return quotes
+    quoted = {q.article.id for q in quotes}
+    floor = params.answering_quote_ratio * ranked[0][0]
+    for value, candidate in ranked:
+        if value < floor:
+            return quotes
+        article = candidate.article.id
+        if article in quoted and candidate.prose and act.told_by(_sentence(candidate)):
+            quote = make_quote(candidate.article, candidate.span, params.short_sentence_words)
+            last = max(i for i, q in enumerate(quotes) if q.article.id == article)
+            if len(quotes) >= params.max_quotes:
+                return without_repeats([*quotes[:last], quote, *quotes[last + 1 :]])
+            return without_repeats([*quotes[: last + 1], quote, *quotes[last + 1 :]])
+    return quotes
+
+
 def _answering_second(
-    ranked: Sequence[tuple[float, Candidate]], lacking: Sequence[re.Pattern[str]], floor: float
+    ranked: Sequence[tuple[float, Candidate]], answers: Callable[[str], bool], floor: float
 ) -> Candidate | None:
-    """The best sentence of the first quote's article at or above `floor` that has a kind of
-    fact the first quote is `lacking` ("$69bn" for "how much did msft pay"), or None."""
+    """The best sentence of the first quote's article at or above `floor` that `answers` what
+    the first quote lacks ("$69bn" for "how much did msft pay"), or None."""
     article = ranked[0][1].article.id
     for value, candidate in ranked[1:]:
         if value < floor:
             return None
-        if (
-            candidate.article.id == article
-            and candidate.prose
-            and any(kind.search(_sentence(candidate)) for kind in lacking)
-        ):
+        if candidate.article.id == article and candidate.prose and answers(_sentence(candidate)):
             return candidate
     return None
 

@@ -21,12 +21,14 @@ import re
 from collections.abc import Sequence
 
 __all__ = [
+    "AHEAD_SAID",
     "APPOINTMENT_SAID",
     "anticipates",
     "asks_decision",
     "asks_outcome",
     "asks_result",
     "asks_successor",
+    "said_as_done",
     "tells_appointment",
     "tells_decision",
     "tells_result",
@@ -50,7 +52,7 @@ _NOT_OUTCOME = re.compile(
 )
 # Words of a sentence that looks ahead: the future, a condition, a plan, a schedule. Modal verbs
 # in lower case only ("Will Jordan" is a name, "May" a month).
-_AHEAD_SAID = re.compile(
+AHEAD_SAID = re.compile(
     r"\b(?:will|would|could|may|might|[Ss]et to|poised to|expected to|scheduled to"
     r"|(?:is|are) due to|plans? to|planning to|[Ii]f|likely|moving closer|yet to|not yet"
     r"|ahead of|upcoming|later this|next (?:year|month|week)|hopes? to|aims? to"
@@ -65,7 +67,7 @@ def asks_outcome(question: str) -> bool:
 
 def anticipates(sentence: str) -> bool:
     """Whether `sentence` looks ahead (will, may, if, set to, …) rather than only reporting."""
-    return bool(_AHEAD_SAID.search(sentence))
+    return bool(AHEAD_SAID.search(sentence))
 
 
 # A question asking what a court or regulator decided: the punishment (a sentence, prison time,
@@ -142,10 +144,10 @@ def _given(pattern: re.Pattern[str], sentence: str) -> bool:
     just before it: "faces up to", "is scheduled to be"), or a settlement agreed."""
     if pattern is _PUNISHMENT_SAID and _SETTLED_PAYMENT.search(sentence):
         return True
-    return _stated(pattern, sentence, (_POSSIBLE,), _POSSIBLE_BEFORE, hedged_inside=True)
+    return said_as_done(pattern, sentence, (_POSSIBLE,), _POSSIBLE_BEFORE, hedged_inside=True)
 
 
-def _stated(
+def said_as_done(
     pattern: re.Pattern[str],
     sentence: str,
     hedges: Sequence[re.Pattern[str]],
@@ -207,9 +209,9 @@ def tells_result(question: str, sentences: Sequence[str]) -> bool:
     wanted = [_SCORE_SAID]
     if not _ASKS_SCORE.search(question):
         wanted.append(_RESULT_SAID)
-    hedges = (_POSSIBLE, _AHEAD_SAID)
+    hedges = (_POSSIBLE, AHEAD_SAID)
     return any(
-        _stated(pattern, s, hedges, _POSSIBLE_BEFORE) for pattern in wanted for s in sentences
+        said_as_done(pattern, s, hedges, _POSSIBLE_BEFORE) for pattern in wanted for s in sentences
     )
 
 
@@ -252,4 +254,4 @@ def asks_successor(question: str) -> bool:
 def tells_appointment(sentences: Sequence[str]) -> bool:
     """Whether one of `sentences` tells an appointment made, not one only weighed just before
     ("could bring another new head coach", "the options should they move on")."""
-    return any(_stated(APPOINTMENT_SAID, s, (_WEIGHED,), _WEIGHED_BEFORE) for s in sentences)
+    return any(said_as_done(APPOINTMENT_SAID, s, (_WEIGHED,), _WEIGHED_BEFORE) for s in sentences)

@@ -1,0 +1,298 @@
+"""Whether a yes/no question asks if something happened ("did tesla recall the cybertruck",
+"has vivek ramaswamy dropped out yet", "are taylor and travis engaged"), and whether a sentence
+says that act was done.
+
+A story about the company or the person that never says the act is no answer to whether it
+happened: "did apple buy beeper" over Beeper Mini's fight with Apple, "did coinbase ceo brian
+armstrong step down" over Armstrong criticising the SEC. The act is the first word after the
+question's subject; the subject is told from the act by the story itself, where names are
+written with capitals ("Tesla", "Brian Armstrong", "iRobot"). A sentence says the act when it
+has a form of the verb or of a close word ("bought", "acquisition" for "buy"), not said only as
+possible or ahead just before it ("Apple may not be able to simply block Beeper Mini").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from index.outcomes import AHEAD_SAID, said_as_done
+from index.text import stem
+
+__all__ = ["Act", "asked_act", "tells_act"]
+
+# A yes/no question about a past act: "did …", "has … dropped out", "was … suspended", also
+# after a topic ("apple watch ban - did apple get it paused").
+_ASKED = re.compile(
+    r"(?:^|[-—–:;,.?!]\s*|\b(?:so|wait|lol|ok|and|but)\s+)(did|has|have|had|is|are|was|were)\s+"
+    r"(.+)$",
+    re.I,
+)
+# What may come before a question's first word: "wait did …", "so has …".
+_OPENING = re.compile(r"\s*(?:(?:so|wait|lol|ok|okay|hey|and|but)\W*\s+)*", re.I)
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
+# Words between the auxiliary and the act that are neither: determiners, pronouns, and the
+# adverbs people put there ("did he actually", "did they end up", "has it finally").
+_SKIPPED = frozenset(
+    """the a an that this those these his her their its my our your he she they it we you i u
+    ur actually ever finally really even already officially ultimately eventually still just
+    truly also both again n and""".split()
+)
+# Verbs too light to tell the act ("did he get his new liver", "did they make the playoffs");
+# "get" and "got" before a participle pass the act on ("get engaged", "got banned").
+_LIGHT = frozenset(
+    """get got gotten getting make made making have had having do did done doing take took
+    taken taking go went gone going come came coming be been being give gave given say said
+    see saw seen put keep kept let know knew hear heard""".split()
+    # Whether an outlet reported it is a question about the outlet, not about the act.
+    + "cover covered report reported write wrote mention mentioned talk talked post posted".split()
+)
+# "did he ever try to delete them": the act is the verb after "to".
+_TRYING = frozenset("try tried manage managed attempt attempted decide decided".split())
+_PASSING_ON = frozenset({"get", "got", "gotten", "getting"})
+# "are they expected to launch another counteroffensive": a prospect, not an act done.
+_PROSPECT = frozenset("expected supposed set scheduled due likely going planned planning".split())
+
+# Said before the act, these make it only possible, ahead or meant, not done: "may not be able
+# to simply block", "sued NSO Group to block it", "is set to launch".
+# In lower case only: "In May" is a month.
+_POSSIBLY = re.compile(
+    r"\b(?:faces?|facing|could|would|may|might|can|cannot|should|must|potential(?:ly)?"
+    r"|seeks?|seeking|sought|wants?\s+to|threaten\w*|whether|considering)\b"
+)
+_INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$")
+_NOT_DONE = (_POSSIBLY, AHEAD_SAID, _INFINITIVE)
+_NOT_DONE_BEFORE = 40
+
+# Past forms that do not end in -ed, by their verb.
+_IRREGULAR: dict[str, tuple[str, ...]] = {
+    "begin": ("began", "begun"),
+    "break": ("broke", "broken"),
+    "bring": ("brought",),
+    "build": ("built",),
+    "buy": ("bought",),
+    "catch": ("caught",),
+    "choose": ("chose", "chosen"),
+    "cut": ("cut",),
+    "deal": ("dealt",),
+    "draw": ("drew", "drawn"),
+    "drive": ("drove", "driven"),
+    "fall": ("fell", "fallen"),
+    "fight": ("fought",),
+    "find": ("found",),
+    "fly": ("flew", "flown"),
+    "freeze": ("froze", "frozen"),
+    "hit": ("hit",),
+    "hold": ("held",),
+    "lead": ("led",),
+    "leave": ("left",),
+    "lose": ("lost",),
+    "meet": ("met",),
+    "overtake": ("overtook", "overtaken"),
+    "pay": ("paid",),
+    "quit": ("quit",),
+    "rise": ("rose", "risen"),
+    "run": ("ran",),
+    "sell": ("sold",),
+    "send": ("sent",),
+    "set": ("set",),
+    "shut": ("shut",),
+    "sing": ("sang", "sung"),
+    "sink": ("sank", "sunk"),
+    "speak": ("spoke", "spoken"),
+    "spend": ("spent",),
+    "split": ("split",),
+    "stand": ("stood",),
+    "steal": ("stole", "stolen"),
+    "strike": ("struck", "stricken"),
+    "swear": ("swore", "sworn"),
+    "throw": ("threw", "thrown"),
+    "undergo": ("underwent", "undergone"),
+    "win": ("won",),
+    "withdraw": ("withdrew", "withdrawn"),
+    "write": ("wrote", "written"),
+}
+_IRREGULAR_VERB = {form: verb for verb, forms in _IRREGULAR.items() for form in forms}
+
+# Words a story uses for the same act, by verb: "did apple buy beeper" is answered by "Apple
+# acquired Beeper", "did graham arnold quit" by "Arnold resigned".
+_CLOSE: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "buy acquire acquisition purchase takeover",
+        "cut lower reduce reduction slash trim",
+        "miss fall_short",
+        "join connect integrate",
+        "quit resign resignation depart departure",
+        "fire sack oust dismiss axe",
+        "drop scrap abandon cancel cancellation terminate termination kill withdraw",
+        "settle settlement",
+        "close complete completion finalize finalise",
+        "block ban shut disable",
+        "win beat defeat victory triumph clinch champion winner",
+        "lose loss defeat",
+        "engage engagement propose proposal fiance fiancee",
+        "release launch rollout ship debut unveil",
+        "approve approval clear authorize authorise authorization greenlight ok okay",
+        "sue lawsuit suit",
+        "break surpass eclipse overtake equal",
+        "show appear appearance return",
+        "pause halt stay suspend suspension freeze",
+        "overturn reverse veto",
+        "testify testimony",
+        "sign agree",
+        "retire retirement",
+        "arrest detain custody",
+        "charge indict indictment",
+        "die death dead",
+        "hire appoint name",
+        "raise funding",
+        "play perform performance",
+        "recall",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Act:
+    """The act a yes/no question asks about: the word as asked, and the pattern of the words
+    a sentence would say it with."""
+
+    asked: str
+    said: re.Pattern[str]
+    # Asked by the whole question ("did taylor swift and travis kelce get engaged"), not by
+    # one of its parts ("beeper mini: what it costs and did apple kill it").
+    whole: bool = True
+
+    def told_by(self, sentence: str) -> bool:
+        """Whether `sentence` says the act done, not only as possible or ahead just before it
+        ("could recall", "is set to launch")."""
+        return said_as_done(self.said, sentence, _NOT_DONE, _NOT_DONE_BEFORE)
+
+
+def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act | None:
+    """The act `question` asks whether it happened, telling its subject's names by their
+    capitals in `article_text`; words whose stem is not among the question's `wanted` terms
+    (an outlet named, a stop word) are neither. None when it asks no such thing, or only with a
+    light verb."""
+    match = _ASKED.search(question)
+    if match is None:
+        return None
+    aux = match.group(1).lower()
+    words = [w.lower().rstrip("'’.") for w in _WORD.findall(match.group(2))]
+    names = _NameReader(article_text)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _LIGHT or word in _PROSPECT:
+            break  # checked below, before the words dropped from what is wanted ("get", "cover")
+        if word in ("end", "ended") and i + 1 < len(words) and words[i + 1] == "up":
+            i += 2
+            continue
+        if word in _TRYING and i + 1 < len(words) and words[i + 1] == "to":
+            i += 2
+            continue
+        if (
+            word in _SKIPPED
+            or stem(word) not in wanted
+            or names.is_name(word)
+            or any(c.isdigit() for c in word)
+            or (aux == "did" and _plural(word))
+        ):
+            i += 1
+            continue
+        break
+    if i >= len(words):
+        return None
+    word = words[i]
+    if word in _PASSING_ON and i + 1 < len(words) and _participle(words[i + 1]):
+        word = words[i + 1]
+    elif word in _LIGHT or word in _PROSPECT:
+        return None
+    if aux not in ("did",) and not _participle(word):
+        return None  # "is beeper mini working again", "was the demo fake": a state, not an act
+    verbs = _verbs(word)
+    if not verbs:
+        return None
+    close = set(verbs)
+    for group in _CLOSE:
+        if verbs & group:
+            close |= group
+    forms = sorted({form for verb in close for form in _forms(verb)}, key=len, reverse=True)
+    said = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b", re.I)
+    return Act(word, said, whole=bool(_OPENING.fullmatch(question[: match.start(1)])))
+
+
+def tells_act(act: Act, sentences: Sequence[str]) -> bool:
+    """Whether one of `sentences` says `act` done, not only as possible or ahead just before
+    it ("could recall", "is set to launch")."""
+    return any(act.told_by(s) for s in sentences)
+
+
+class _NameReader:
+    """Which words `text` writes as names: with a capital in most places they appear other
+    than a sentence's start ("Tesla", "CEO", "iRobot")."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def is_name(self, word: str) -> bool:
+        base = re.sub(r"['’]s$", "", word)
+        named = plain = opening = 0
+        for found in re.finditer(rf"(?<![\w'’]){re.escape(base)}(?![\w])", self._text, re.I):
+            before = self._text[max(0, found.start() - 2) : found.start()]
+            if not before or re.search(r"[.!?\"“\n]\s?$", before):
+                opening += 1  # a sentence's first word has a capital whatever it is
+            elif any(c.isupper() for c in found.group()):
+                named += 1
+            else:
+                plain += 1
+        # A word seen only opening sentences is taken for the name it most often is there.
+        return named > plain or (opening > 0 and named == plain == 0)
+
+
+def _plural(word: str) -> bool:
+    """Whether `word` reads as a plural noun, which after "did" is the subject, not the act
+    ("did the shareholders ok it", "did the aussies beat italy")."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _participle(word: str) -> bool:
+    return word.endswith("ed") or word in _IRREGULAR_VERB
+
+
+def _verbs(word: str) -> frozenset[str]:
+    """The verbs `word` may be a form of: "scrapping" → scrap, "settled" → settle, "bought"
+    → buy."""
+    if word in _IRREGULAR_VERB:
+        return frozenset({_IRREGULAR_VERB[word]})
+    found = {word}
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            found |= {stem, stem + "e"}
+            if len(stem) >= 4 and stem[-1] == stem[-2]:
+                found.add(stem[:-1])  # scrapping → scrap
+            if ending in ("ed", "es") and stem.endswith("i"):
+                found.add(stem[:-1] + "y")  # testified → testify
+            break
+    return frozenset(found)
+
+
+def _forms(verb: str) -> Iterable[str]:
+    """The forms of `verb` a sentence may say it with: tenses, a noun made of it; a phrase
+    written with "_" ("fall_short") by the forms of its first word."""
+    if "_" in verb:
+        head, rest = verb.split("_", 1)
+        yield from (f"{form} {rest.replace('_', ' ')}" for form in _forms(head))
+        return
+    yield from (verb, verb + "s", verb + "es", verb + "ed", verb + "d", verb + "ing")
+    if verb.endswith("e"):
+        yield from (verb[:-1] + "ing", verb[:-1] + "ion", verb[:-1] + "al")
+    if verb.endswith("y"):
+        yield from (verb[:-1] + "ied", verb[:-1] + "ies")
+    if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", verb):
+        yield from (verb + verb[-1] + "ed", verb + verb[-1] + "ing")  # drop → dropped
+    yield from (verb + "ment", verb + "ation")
+    yield from _IRREGULAR.get(verb, ())
