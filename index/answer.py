@@ -45,6 +45,7 @@ from index.quotes import (
     without_repeats,
 )
 from index.transliteration import english_name_keys, name_keys
+from index.typed_names import names_typed, naming
 
 __all__ = [
     "AnswerParams",
@@ -323,9 +324,9 @@ def compose_answer(
     if question.language != "en":
         return _across_languages(question, passages, params, similarity, bool(missing))
     ranked = _ranked(question, passages, params)
+    single = len(question.parts) < 2  # a part's outcome is a matter for that part's story
     evidence = _weigh(question, passages, params, ranked, rarity, similarity, judge)
     floor = _floor(question, params, judge)
-    single = len(question.parts) < 2  # a part's outcome is a matter for that part's story
     if short and single and ranked and asks_outcome(text) and anticipates(_sentence(ranked[0][1])):
         # "did they win the appeal" over "Everton will appeal": the story may predate the
         # outcome, so it takes more evidence to answer from it.
@@ -376,6 +377,15 @@ def compose_answer(
                 quotes, uncovered = _with_parts([], choices, params)
     if quotes and act is not None and act.whole and not single:
         quotes = _telling_act(quotes, ranked, act, params)
+    if (
+        quotes
+        and short
+        and single
+        and not naming(quotes[0].article, names_typed(question, passages))
+    ):
+        # "where did ryan blaney clinch his first cup title" over "… India clinched the trophy
+        # in 1983": a story that never names who or what is asked about cannot answer it.
+        quotes = []
     if quotes and short and not _states_what_is_asked(text, quotes, single, uncovered, act):
         quotes, uncovered = [], ()
     if not quotes:

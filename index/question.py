@@ -26,7 +26,7 @@ from index.intent import Intent, detect_language, read_intent
 from index.period import Period, read_period
 from index.text import LIGHT_VERBS, STOPWORDS, UNAPOSTROPHED, stem, terms
 
-__all__ = ["CASUAL_TERMS", "MAX_PERIOD_TERMS", "Part", "Question", "read_question"]
+__all__ = ["CALENDAR", "CASUAL_TERMS", "MAX_PERIOD_TERMS", "Part", "Question", "read_question"]
 
 # "This week" in a short question is when the news was published; in a long, detailed one it
 # is part of what is described ("compared to the previous year", "in the past five years": all
@@ -44,7 +44,8 @@ CHAT_TERMS = 16
 
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_CALENDAR = frozenset(
+# Months and days: written with a capital, and no name of what a question is about.
+CALENDAR = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
@@ -198,7 +199,7 @@ def _names(text: str, outlets: Sequence[str]) -> tuple[str, ...]:
         if match.start() == 0:
             continue
         word = _POSSESSIVE.sub("", match.group().lower())
-        if len(word) < 3 or word in STOPWORDS or word in _CALENDAR:
+        if len(word) < 3 or word in STOPWORDS or word in CALENDAR:
             continue
         names.append(word)
     return tuple(names)

@@ -29,5 +29,13 @@ def numbered_drafts(
 
 def one_passage(text: str, title: str = "Harbour story", outlet: str = "Gazette") -> Passage:
     """`text` as the whole of one article's one passage, found with a cosine of 0.7."""
-    article = Article(1, title, "https://example.org/1", outlet, None, PUBLISHED, PUBLISHED, text)
-    return Passage(Chunk(1, 1, 0, 0, len(text), text), article, 1.0, dense=0.7)
+    return article_passage(1, text, title, outlet)
+
+
+def article_passage(
+    number: int, text: str, title: str, outlet: str = "Gazette", dense: float = 0.7
+) -> Passage:
+    """`text` as the whole of article `number`'s one passage, found with cosine `dense`."""
+    url = f"https://example.org/{number}"
+    article = Article(number, title, url, outlet, None, PUBLISHED, PUBLISHED, text)
+    return Passage(Chunk(number, number, 0, 0, len(text), text), article, 1.0, dense=dense)

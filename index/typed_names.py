@@ -1,0 +1,71 @@
+"""Names typed in lower case: the words of a chat question that the passages found for it write
+as a name, which the story quoted for it must have.
+
+A question typed in a chat has no capitals to tell its names by ("where did ryan blaney clinch
+his first cup title"), so an answer may quote a story that matches its other words ("… India's
+first taste of glory came when they clinched the trophy in 1983") and never mentions the person
+asked about. The passages search found tell which words are names: a word they write with a
+capital wherever it is not a sentence's first, at least `MIN_NAMED` times and never in lower
+case, is a name ("Blaney", "Bayern", "Villa"). Words three letters long or shorter are left
+out (initials and shorthand such as "snf" or "eps" are matched elsewhere), as are months and
+days, which are capitalised without being what a question is about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from index.models import Article, Passage
+from index.question import CALENDAR, Question
+from index.text import STOPWORDS, stem, terms
+
+__all__ = ["MIN_NAMED", "names_typed", "naming"]
+
+# A name is written so at least this many times in the passages found, and never in lower case.
+MIN_NAMED = 3
+_MIN_LETTERS = 4
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?\"“”:\n]\s*)$")
+
+
+def names_typed(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
+    """The words of `question` typed in lower case that `passages` write as names, in the
+    question's order."""
+    if not question.typed_in_chat:
+        return ()
+    texts = [p.chunk.text for p in passages]
+    found: list[str] = []
+    for typed in _WORD.findall(question.text):
+        word = _POSSESSIVE.sub("", typed.lower())
+        if (
+            len(word) < _MIN_LETTERS
+            or word in STOPWORDS
+            or word in CALENDAR
+            or stem(word) not in question.wanted
+            or word in found
+        ):
+            continue
+        if _written_as_name(word, texts):
+            found.append(word)
+    return tuple(found)
+
+
+def naming(article: Article, names: Iterable[str]) -> bool:
+    """Whether `article` has every one of `names` (as the same word or one of its forms)."""
+    words = terms(f"{article.title}\n{article.text}")
+    return all(stem(name) in words for name in names)
+
+
+def _written_as_name(word: str, texts: Sequence[str]) -> bool:
+    named = 0
+    pattern = re.compile(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", re.I)
+    for text in texts:
+        for found in pattern.finditer(text):
+            if _SENTENCE_START.search(text[max(0, found.start() - 3) : found.start()]):
+                continue
+            if not found.group()[0].isupper():
+                return False
+            named += 1
+    return named >= MIN_NAMED
