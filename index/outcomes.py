@@ -8,7 +8,8 @@ launch next year". The sentence has every name of the question and reads close t
 says is that the event has not happened yet. The answer asks for more evidence then
 (`AnswerParams.anticipating_penalty`). A question asking the sentence or verdict a court or
 regulator gave ("how long did cz get") is not answered by a story that tells only the plea or
-the charge ("CZ … has pleaded guilty"): `asks_decision`, `tells_decision`. Nor is a match's
+the charge ("CZ … has pleaded guilty"), nor the ruling asked of a court ("what did judge mehta
+rule") by the trial it heard: `asks_decision`, `tells_decision`. Nor is a match's
 result by its preview ("paro vs montana love result?" over "Paro faces Montana Love on
 December 9"): `asks_result`, `tells_result`; nor who was appointed by the firing or the
 options weighed ("who replaced ten hag" over "the options should Man United move on"):
@@ -83,6 +84,16 @@ _ASKS_PUNISHMENT = re.compile(
 _ASKS_VERDICT = re.compile(
     r"\b(?:verdict|found\s+guilty|convicted|acquitted|guilty\s+or\s+not)\b", re.I
 )
+# What a court or regulator decided on a case: "what did judge mehta rule", "how did the
+# supreme court decide on the texas n florida social media laws".
+_ASKS_RULING = re.compile(
+    r"\b(?:rule|ruled|ruling|decide|decided|decision|conclude|concluded)\b", re.I
+)
+_DECIDES = re.compile(
+    r"\b(?:court|courts|judge|justices|scotus|supreme|tribunal|regulators?|commission|ftc|itc"
+    r"|fcc|sec|panel|jury|appeals?)\b",
+    re.I,
+)
 _NOT_DECIDED = re.compile(
     r"\b(?:when|when's|could|can|might|would|max|maximum|faces?|facing|up\s+to|potential"
     r"|plead\w*|pled|will|gonna|expected)\b",
@@ -124,19 +135,44 @@ _POSSIBLE = re.compile(
 
 
 def asks_decision(question: str) -> bool:
-    """Whether `question` asks the punishment or verdict a court or regulator gave."""
-    asks = _ASKS_PUNISHMENT.search(question) or _ASKS_VERDICT.search(question)
+    """Whether `question` asks the punishment, verdict or ruling a court or regulator gave."""
+    asks = (
+        _ASKS_PUNISHMENT.search(question)
+        or _ASKS_VERDICT.search(question)
+        or _asks_ruling(question)
+    )
     return bool(asks) and not _NOT_DECIDED.search(question)
 
 
 def tells_decision(question: str, sentences: Sequence[str]) -> bool:
     """Whether one of `sentences` states what `question` asks of a decision: a punishment
     given for a punishment question ("sentenced to 25 years", "fined €1.2bn"; not "faces up to
-    110 years"), a verdict or a punishment for a verdict question."""
+    110 years"), a verdict or a punishment for a verdict question, and a ruling made for a
+    ruling question ("the court ruled that", not "if Judge Mehta rules against Google")."""
     wanted = [_PUNISHMENT_SAID]
     if not _ASKS_PUNISHMENT.search(question):
         wanted.append(_VERDICT_SAID)
+    if _asks_ruling(question) and any(_ruled(s) for s in sentences):
+        return True
     return any(_given(pattern, s) for pattern in wanted for s in sentences)
+
+
+def _asks_ruling(question: str) -> bool:
+    return bool(_ASKS_RULING.search(question) and _DECIDES.search(question))
+
+
+# A sentence telling a ruling made.
+_RULING_SAID = re.compile(
+    r"\b(?:ruled|rules\s+that|ruling\s+(?:that|in\s+favou?r|against)|decided|sided\s+with"
+    r"|struck\s+down|strikes\s+down|upheld|upholds|overturned|overturns|blocked|granted|denied"
+    r"|dismissed|threw\s+out|found\s+that|concluded|ordered|rejected|affirmed|reversed"
+    r"|vacated|approved|cleared)\b",
+    re.I,
+)
+
+
+def _ruled(sentence: str) -> bool:
+    return said_as_done(_RULING_SAID, sentence, (_POSSIBLE, AHEAD_SAID), _POSSIBLE_BEFORE)
 
 
 def _given(pattern: re.Pattern[str], sentence: str) -> bool:

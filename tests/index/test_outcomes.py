@@ -105,6 +105,12 @@ def test_an_outcome_asked_of_a_story_that_looks_ahead_needs_more_evidence(
         ("mayor pleaded guilty.. when's sentencing", False),
         # A penalty kick is no punishment.
         ("did rovers score the penalty", False),
+        # A ruling on a case, asked of a court or a regulator.
+        ("what did the supreme court end up ruling on the harbour laws", True),
+        ("ferry case - what did the high court decide", True),
+        ("what did the judge rule in the ferry case", True),
+        ("when will the court rule on the ferry case", False),
+        ("what did rovers decide about the coach", False),  # no court
     ],
 )
 def test_a_question_asking_a_sentence_or_verdict_asks_a_decision(question: str, asks: bool) -> None:
@@ -127,6 +133,13 @@ def test_a_decision_is_told_only_when_it_was_given() -> None:
     assert tells_decision(verdict, ["A jury found the mayor guilty of fraud."])
     assert tells_decision(verdict, ["The mayor was acquitted on all counts."])
     assert not tells_decision(verdict, ["The mayor, charged with fraud, pleaded not guilty."])
+    ruling = "what did the judge rule in the ferry case"
+    assert tells_decision(ruling, ["The judge ruled that the ferry firm broke the law."])
+    assert tells_decision(ruling, ["The high court sided with the ferry firm on Tuesday."])
+    # A ruling ahead, or only possible, is not one made.
+    assert not tells_decision(ruling, ["If the judge rules against the firm, it will appeal."])
+    assert not tells_decision(ruling, ["The judge is expected to rule by June."])
+    assert not tells_decision(ruling, ["The ferry case went to trial in Harbour City."])
 
 
 @pytest.mark.parametrize(
