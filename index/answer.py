@@ -26,6 +26,7 @@ from index.outcomes import (
     asks_outcome,
     asks_result,
     asks_successor,
+    names_sides,
     tells_appointment,
     tells_decision,
     tells_result,
@@ -458,7 +459,9 @@ def _states_what_is_asked(
         and not tells_act(act, main if one_story else told)
     ):
         return False
-    return not (one_story and asks_result(text)) or tells_result(text, main)
+    # "who won the military bowl, va tech or tulane": one result, whichever story tells it.
+    one_result = one_story or names_sides(text)
+    return not (one_result and asks_result(text)) or tells_result(text, main if one_story else told)
 
 
 def _across_languages(

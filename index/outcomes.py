@@ -29,6 +29,7 @@ __all__ = [
     "asks_outcome",
     "asks_result",
     "asks_successor",
+    "names_sides",
     "said_as_done",
     "tells_appointment",
     "tells_decision",
@@ -237,6 +238,24 @@ def asks_result(question: str) -> bool:
     the result, the score (not the odds, a preview or when it is)."""
     asked = _ASKS_SCORE.search(question) or _ASKS_RESULT.search(question)
     return bool(asked) and not _NOT_RESULT.search(question)
+
+
+# The two sides named after who won, as the question's end: "…, va tech or tulane?".
+_SIDES = re.compile(
+    r"\bwho\s+(?:won|wins|win|took\s+it)\b[^+&]*,\s*[\w'’.-]+(?:\s+[\w'’.-]+){0,2}\s+or\s+"
+    r"[\w'’.-]+(?:\s+[\w'’.-]+){0,2}\s*[?!.]*\s*$",
+    re.I,
+)
+
+
+# "who won by more, rovers over city or united over town" weighs two matches.
+_MARGIN = re.compile(r"\bby\s+(?:more|most|less|fewer)\b|\bover\b", re.I)
+
+
+def names_sides(question: str) -> bool:
+    """Whether `question` asks who won and ends naming the two sides ("who won the military
+    bowl, va tech or tulane"): one result, though its sides may read as two parts."""
+    return bool(_SIDES.search(question)) and not _MARGIN.search(question)
 
 
 def tells_result(question: str, sentences: Sequence[str]) -> bool:

@@ -13,6 +13,7 @@ from index.outcomes import (
     asks_outcome,
     asks_result,
     asks_successor,
+    names_sides,
     tells_appointment,
     tells_decision,
     tells_result,
@@ -180,6 +181,21 @@ def test_a_sentence_asked_of_a_story_before_it_is_declined(text: str, declined: 
 )
 def test_a_question_asking_a_match_result_is_told_apart(question: str, asks: bool) -> None:
     assert asks_result(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        ("who won the harbour cup final, rovers or united?", True),
+        ("harbour derby who won, rovers or city fc", True),
+        # Two matches, or another question after the result, are parts of their own.
+        ("who won by more, rovers over city or united over town", False),
+        ("who won the harbour cup + who took the ferry race", False),
+        ("who won the harbour cup and who scored", False),
+    ],
+)
+def test_who_won_between_two_named_sides_is_one_result(question: str, sides: bool) -> None:
+    assert names_sides(question) is sides
 
 
 def test_a_result_is_told_only_when_it_was_reported() -> None:
