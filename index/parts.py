@@ -80,7 +80,7 @@ def choose_per_part(
         ranked = rank(target.wanted, pool, relevance)
         options.append(_best_per_article(target, ranked, rarity))
     chosen = [
-        _first_covering(target, found, min_focus, other_story_ratio)
+        _first_covering(target, found, min_focus, other_story_ratio, _own_words(target, targets))
         for target, found in zip(targets, options, strict=True)
     ]
     for index in _by_margin(options):
@@ -99,19 +99,37 @@ def choose_per_part(
 
 
 def _first_covering(
-    target: Target, found: Sequence[PartChoice], min_focus: float, ratio: float
+    target: Target,
+    found: Sequence[PartChoice],
+    min_focus: float,
+    ratio: float,
+    own: frozenset[str],
 ) -> PartChoice:
-    """The best-ranked choice that covers the target among those ranking at least `ratio` of
-    the best: a sentence close to the part in the model's eyes but without its words ("why
-    would they say") does not hide the next story's that has them; the best when none does."""
+    """The choice that covers the target among those ranking at least `ratio` of the best: a
+    sentence close to the part in the model's eyes but without its words ("why would they
+    say") does not hide the next story's that has them; the best when none does.
+
+    Among those, the story whose headline has most of the part's `own` words (those no other
+    part asks) comes first, the best-ranked among equals: "Man United vs Chelsea head to head
+    record" matches "bayern … their cl game vs man utd" sentence by sentence, but a headline
+    saying "Bayern" and "Champions League" is the story of that game (measured over the
+    natural sets: 17 two-story answers gained a part's story, 11 lost one)."""
     if not found:
         return PartChoice(target, None, 0.0)
-    for choice in found:
-        if choice.value < ratio * found[0].value:
-            break
-        if choice.focus >= min_focus:
-            return choice
-    return found[0]
+    close = [c for c in found if c.value >= ratio * found[0].value and c.focus >= min_focus]
+    if not close:
+        return found[0]
+    return max(close, key=lambda choice: len(own & terms(_title(choice))))
+
+
+def _own_words(target: Target, targets: Sequence[Target]) -> frozenset[str]:
+    """The words of `target` that no other of `targets` asks."""
+    others = [t.wanted for t in targets if t is not target]
+    return target.wanted.difference(*others)
+
+
+def _title(choice: PartChoice) -> str:
+    return choice.candidate.article.title if choice.candidate is not None else ""
 
 
 def _best_per_article(

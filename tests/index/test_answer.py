@@ -555,6 +555,28 @@ def test_a_part_whose_closest_story_lacks_its_words_takes_a_close_one_that_has_t
     assert answer.uncovered == ()
 
 
+def test_a_part_takes_the_close_story_whose_headline_names_it_over_a_roundup() -> None:
+    # A roundup of old derbies ranks first for the derby part, sentence for sentence; the
+    # match report, close behind, has the part's own words in its headline and is quoted.
+    roundup_text = (
+        "Ten derbies to remember\n\nRovers beat United 2-1 in the rain-soaked derby of 1998. "
+        "The derby has been played since 1904."
+    )
+    report_text = (
+        "Rovers beat United in derby\n\nRovers won Saturday's derby against United 3-0. "
+        "The crowd of 20,000 was the biggest this season."
+    )
+    roundup = _article(8, roundup_text, "City News", "Ten derbies to remember")
+    report = _article(9, report_text, "The Gazette", "Rovers beat United in derby")
+    passages = _parts_passages(
+        (BRIDGE_ARTICLE, 0.8, (0.9, 0.1)), (roundup, 0.75, (0.1, 0.95)), (report, 0.7, (0.1, 0.9))
+    )
+    question = _asked("bridge cost and rovers united derby score", passages)
+    answer = compose_answer(question, passages)
+    assert {BRIDGE_ARTICLE.id, report.id} <= {q.article.id for q in answer.quotes}
+    assert any(q.text.startswith("Rovers won Saturday's derby") for q in answer.quotes)
+
+
 def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     passages = _parts_passages((BRIDGE_ARTICLE, 0.8, (0.9, 0.2)), (GARDEN_ARTICLE, 0.5, (0.1, 0.4)))
     answer = compose_answer(_asked("bridge cost and when does the zoo reopen", passages), passages)
