@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from index.amounts import missing_amounts
-from index.counts import count_asked
+from index.counts import count_asked, share_asked
 from index.evidence import Evidence, EvidenceWeights, gather
 from index.happenings import Act, asked_act, tells_act
 from index.intent import not_covered
@@ -428,7 +428,8 @@ def _states_what_is_asked(
       over "charged with bribery" (`index.outcomes`).
     - A sum of money: "how much did apple pay to buy beeper" over Beeper Mini's fight with
       Apple; a valuation, not the sum a round raised (`index.prices`).
-    - A count of a thing: "how many steam deck oleds has valve sold" over the console's review
+    - A count of a thing: "how many steam deck oleds has valve sold" over the console's review;
+      a share of a whole: "how much of ftx did gary wang own" over his testimony
       (`index.counts`).
     - A result: "paro vs montana love result?" over the fight's preview (`index.outcomes`).
     - The `act` a yes/no question asks about: "did tesla recall the cybertruck" over the
@@ -447,7 +448,7 @@ def _states_what_is_asked(
     money = money_asked(text)
     if single and money is not None and not states_money(main, money):
         return False
-    counted = count_asked(text)
+    counted = count_asked(text) or share_asked(text)
     if single and counted is not None and not any(counted.search(s) for s in main):
         return False
     if single and asks_successor(text) and not tells_appointment(main):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["count_asked"]
+__all__ = ["count_asked", "share_asked"]
 
 # Things people ask to be counted, as typed; the stems a sentence writes them with. People are
 # counted under many names: "how many workers struck" is answered by "1,400 members joined the
@@ -106,3 +106,23 @@ def _pattern(stem: str, sold: bool) -> re.Pattern[str]:
     if sold:
         said.append(_SOLD_SAID)
     return re.compile("|".join(said), re.I)
+
+
+# A share of a whole asked: "how much of ftx did gary wang own", "what % of adults", "how big a
+# stake"; a sentence states it as a percentage or a fraction ("17 percent of FTX", "half").
+_ASKS_SHARE = re.compile(
+    r"\bhow\s+much\s+of\b|\bwhat\s+(?:percent(?:age)?|share|portion|fraction|proportion)\b"
+    r"|\bwhat\s*%|\bhow\s+big\s+(?:a|of\s+a)\s+(?:stake|share)\b|\bwhat\s+stake\b",
+    re.I,
+)
+_SHARE_SAID = re.compile(
+    r"\d[\d.,]*\s*(?:%|per\s*cent\b|percent\b)"
+    r"|\b(?:half|a\s+third|two[- ]thirds|a\s+quarter|three[- ]quarters|majority|minority"
+    r"|one\s+in\s+(?:two|three|four|five|\d+))\b",
+    re.I,
+)
+
+
+def share_asked(question: str) -> re.Pattern[str] | None:
+    """The pattern of a sentence stating a share of a whole, when `question` asks one."""
+    return _SHARE_SAID if _ASKS_SHARE.search(question) else None

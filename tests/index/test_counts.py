@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from index.answer import AnswerParams, compose_answer
-from index.counts import count_asked
+from index.counts import count_asked, share_asked
 from index.question import read_question
 from tests.support.stories import one_passage
 
@@ -81,3 +81,26 @@ def test_a_count_asked_of_a_story_that_states_none_is_declined() -> None:
     answer = compose_answer(question, [one_passage(APP)], lenient)
     assert answer.answered
     assert any("120,000 weekly users" in q.text for q in answer.quotes)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "states"),
+    [
+        ("how much of the ferry firm does the mayor own", "He owns 17 percent of it.", True),
+        ("what % of islanders take the ferry", "Some 41 per cent of islanders do.", True),
+        ("how big a stake did the port buy", "The port bought a majority of the firm.", True),
+        ("what share of crossings run late", "Half of the crossings run late.", True),
+        ("how much of the ferry firm does the mayor own", "The mayor testified on Monday.", False),
+    ],
+)
+def test_a_share_asked_is_stated_as_a_percentage_or_a_fraction(
+    question: str, sentence: str, states: bool
+) -> None:
+    share = share_asked(question)
+    assert share is not None
+    assert bool(share.search(sentence)) is states
+
+
+def test_a_question_asking_no_share_asks_none() -> None:
+    assert share_asked("how much did the port pay for the ferry firm") is None
+    assert share_asked("how many ferries run at night") is None
