@@ -336,12 +336,10 @@ def compose_answer(
     confidence = _confidence(margin, params)
     supported = margin >= 0 and evidence.best_dense >= params.min_dense
     quotes: list[Quote] = []
-    act: Act | None = None
+    # The act a yes/no question asks about ("did tesla recall …"): a sentence saying it is
+    # quoted second when the best does not say it, and some quote must say it.
+    act = asked_act(text, ranked[0][1].article.text, question.wanted) if short and ranked else None
     if supported and not missing:
-        # A sentence saying the act a yes/no question asks about ("did tesla recall …") is
-        # quoted second when the best does not say it.
-        if short and ranked:
-            act = asked_act(text, ranked[0][1].article.text, question.wanted)
         quotes = _choose_quotes(
             ranked,
             params,

@@ -25,7 +25,7 @@ __all__ = ["Act", "asked_act", "tells_act"]
 # A yes/no question about a past act: "did …", "has … dropped out", "was … suspended", also
 # after a topic ("apple watch ban - did apple get it paused").
 _ASKED = re.compile(
-    r"(?:^|[-—–:;,.?!]\s*|\b(?:so|wait|lol|ok|and|but)\s+)(did|has|have|had|is|are|was|were)\s+"
+    r"(?:^|[-—–:;,.?!]\s*|\b(?:so|wait|lol|ok|and|but)\s+)(did|has|have|had|is|are|r|was|were)\s+"
     r"(.+)$",
     re.I,
 )
@@ -210,15 +210,17 @@ def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act 
         word = words[i + 1]
     elif word in _LIGHT or word in _PROSPECT:
         return None
-    if aux not in ("did",) and not _participle(word):
-        return None  # "is beeper mini working again", "was the demo fake": a state, not an act
     verbs = _verbs(word)
+    groups = [group for group in _CLOSE if verbs & group]
+    if aux != "did" and not _participle(word) and not (word.endswith("ing") and groups):
+        # "is beeper mini working again", "was the demo fake": a state, not an act; but "is
+        # tesla recalling the cybertruck" asks whether a recall is under way.
+        return None
     if not verbs:
         return None
     close = set(verbs)
-    for group in _CLOSE:
-        if verbs & group:
-            close |= group
+    for group in groups:
+        close |= group
     forms = sorted({form for verb in close for form in _forms(verb)}, key=len, reverse=True)
     said = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b", re.I)
     return Act(word, said, whole=bool(_OPENING.fullmatch(question[: match.start(1)])))

@@ -36,6 +36,8 @@ def act_of(question: str) -> str | None:
         ("did ruiz and the critics get engaged", "engaged"),  # "get" passes the act on
         ("did the critics ever try to block it", "block"),  # the verb after "try to"
         ("tidewater pickup - did harbour motors cancel it", "cancel"),
+        ("is harbour motors recalling the tidewater??", "recalling"),  # an act under way
+        ("r ruiz and the critics engaged", "engaged"),  # "r" typed for "are"
         # Not whether something happened, or told by a verb too light to check.
         ("is the tidewater working again", None),
         ("are they expected to launch another pickup", None),
