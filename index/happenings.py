@@ -25,7 +25,8 @@ __all__ = ["Act", "asked_act", "tells_act"]
 # A yes/no question about a past act: "did …", "has … dropped out", "was … suspended", also
 # after a topic ("apple watch ban - did apple get it paused").
 _ASKED = re.compile(
-    r"(?:^|[-—–:;,.?!]\s*|\b(?:so|wait|lol|ok|and|but)\s+)(did|has|have|had|is|are|r|was|were)\s+"
+    r"(?:^|[-—–:;,.?!]\s*|\b(?:so|wait|lol|ok|and|but|when|where)\s+)"
+    r"(did|has|have|had|is|are|r|was|were)\s+"
     r"(.+)$",
     re.I,
 )
@@ -37,7 +38,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
 _SKIPPED = frozenset(
     """the a an that this those these his her their its my our your he she they it we you i u
     ur actually ever finally really even already officially ultimately eventually still just
-    truly also both again n and""".split()
+    truly also both again n and anyone anybody someone somebody everyone nobody""".split()
 )
 # Verbs too light to tell the act ("did he get his new liver", "did they make the playoffs");
 # "get" and "got" before a participle pass the act on ("get engaged", "got banned").
@@ -50,7 +51,7 @@ _LIGHT = frozenset(
 )
 # "did he ever try to delete them": the act is the verb after "to".
 _TRYING = frozenset("try tried manage managed attempt attempted decide decided".split())
-_PASSING_ON = frozenset({"get", "got", "gotten", "getting"})
+_PASSING_ON = frozenset({"get", "got", "gotten", "getting", "been"})
 # "are they expected to launch another counteroffensive": a prospect, not an act done.
 _PROSPECT = frozenset("expected supposed set scheduled due likely going planned planning".split())
 

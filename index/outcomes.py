@@ -227,8 +227,8 @@ _SCORE_SAID = re.compile(r"(?<![\d.,$£€])\b\d{1,3}\s*[-–]\s*\d{1,3}\b(?![-�
 _RESULT_SAID = re.compile(
     r"\b(?:won|beat|beats|beating|beaten|defeated|defeats|defeating|lost|loses|losing|drew|draw"
     r"|victory|victories|triumph\w*|stopped|knocked\s+out|knockout|outpointed|on\s+points"
-    r"|edged|upset|routed|thrashed|clinched|claimed|lifted|eliminated|crowned|champions?"
-    r"|winners?|retained|kept\s+(?:his|her|their)\s+title|defended)\b",
+    r"|edged|upset|routed|thrashed|clinched|claimed|lifted|eliminated|crowned"
+    r"|retained|kept\s+(?:his|her|their)\s+title|defended)\b",
     re.I,
 )
 

@@ -38,6 +38,9 @@ def act_of(question: str) -> str | None:
         ("tidewater pickup - did harbour motors cancel it", "cancel"),
         ("is harbour motors recalling the tidewater??", "recalling"),  # an act under way
         ("r ruiz and the critics engaged", "engaged"),  # "r" typed for "are"
+        ("has anyone been charged over the tidewater crash", "charged"),
+        ("when did harbour motors finally recall the tidewater", "recall"),
+        ("tidewater launch - where is it being held", None),  # an arrangement, not an act
         # Not whether something happened, or told by a verb too light to check.
         ("is the tidewater working again", None),
         ("are they expected to launch another pickup", None),

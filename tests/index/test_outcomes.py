@@ -204,6 +204,9 @@ def test_a_result_is_told_only_when_it_was_reported() -> None:
     assert tells_result(who, ["It finished 2-1 to Rovers."])
     assert not tells_result(who, ["Rovers face United at the harbour ground on Saturday."])
     assert not tells_result(who, ["Rovers will have to beat United to stay up."])
+    # Winners and champions named are not a result told: "the winners will advance".
+    assert not tells_result(who, ["The winners in three days' time will advance to the final."])
+    assert not tells_result(who, ["Rovers could meet the champions in May."])
     score = "rovers vs united final score"
     assert tells_result(score, ["Rovers won 3-1 at home."])
     assert not tells_result(score, ["Rovers won at home."])
