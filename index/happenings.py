@@ -49,8 +49,11 @@ _LIGHT = frozenset(
     # Whether an outlet reported it is a question about the outlet, not about the act.
     + "cover covered report reported write wrote mention mentioned talk talked post posted".split()
 )
-# "did he ever try to delete them": the act is the verb after "to".
-_TRYING = frozenset("try tried manage managed attempt attempted decide decided".split())
+# "did he ever try to delete them", "did the gazette fail to report it": the act is the verb
+# after "to".
+_TRYING = frozenset(
+    "try tried manage managed attempt attempted decide decided fail failed refuse refused".split()
+)
 _PASSING_ON = frozenset({"get", "got", "gotten", "getting", "been"})
 # "are they expected to launch another counteroffensive": a prospect, not an act done.
 _PROSPECT = frozenset("expected supposed set scheduled due likely going planned planning".split())

@@ -46,6 +46,7 @@ def act_of(question: str) -> str | None:
         ("are they expected to launch another pickup", None),
         ("did harbour motors make the shortlist", None),
         ("did the gazette cover the tidewater launch", None),  # a question about an outlet
+        ("Did the Gazette fail to report the Tidewater launch?", None),
         ("when does the tidewater reach buyers", None),
     ],
 )
