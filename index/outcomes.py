@@ -128,11 +128,11 @@ _SETTLED_PAYMENT = re.compile(
 # not be derailed by their 10-point penalty").
 _POSSIBLE_BEFORE = 25
 _POSSIBLE = re.compile(
-    r"\b(?:faces?|facing|could|would|may|might|up\s+to|maximum|as\s+(?:many|much)\s+as"
-    r"|potential(?:ly)?|seeks?|seeking|sought|asked\s+for|agreed\s+to|will|to\s+serve"
+    r"\b(?:faces?|facing|could|would|(?-i:may)|might|up\s+to|maximum|as\s+(?:many|much)\s+as"
+    r"|potential(?:ly)?|seeks?|seeking|sought|asked\s+for|agreed\s+to|(?-i:will)|to\s+serve"
     r"|scheduled|to\s+be)\b",
     re.I,
-)
+)  # "may" and "will" in lower case only: "In May" is a month, "Will Smith" a name
 
 
 def asks_decision(question: str) -> bool:

@@ -127,6 +127,8 @@ def test_a_decision_is_told_only_when_it_was_given() -> None:
     assert not tells_decision(prison, ["Under the deal he agreed to serve a prison term."])
     assert not tells_decision(prison, ["The mayor pleaded guilty to three counts on Monday."])
     assert not tells_decision(prison, ["The mayor is scheduled to be sentenced in March."])
+    # "May" the month is no hedge.
+    assert tells_decision(prison, ["In May the mayor was sentenced to six years."])
     fine = "how much was the ferry firm fined"
     assert tells_decision(fine, ["The ferry firm agreed to pay about $4.3 billion to settle."])
     assert tells_decision(fine, ["Its season will not be derailed by their 10-point penalty."])
