@@ -58,6 +58,8 @@ __all__ = [
     "weigh",
 ]
 
+# The names a quarter is asked by ("q4"), as `index.amounts` reads them.
+_QUARTERS = frozenset({"q1", "q2", "q3", "q4"})
 # The cosines of the question with each of some texts, by the engine's model.
 Similarity = Callable[[Sequence[str]], Sequence[float]]
 # The cosines of a text (a part of the question) with each of some others, by the same model.
@@ -339,6 +341,9 @@ def compose_answer(
     # The act a yes/no question asks about ("did tesla recall …"): a sentence saying it is
     # quoted second when the best does not say it, and some quote must say it.
     act = asked_act(text, ranked[0][1].article.text, question.wanted) if short and ranked else None
+    # A quarter asked ("uber q4 2023 revenue") must be said by a quote, not only somewhere in
+    # the story (a Q3 report looks ahead to Q4).
+    quarters = [a for a in question.amounts if a.name in _QUARTERS] if short and single else []
     if supported and not missing:
         quotes = _choose_quotes(
             ranked,
@@ -347,6 +352,7 @@ def compose_answer(
             short,
             single,
             act if single or (act and act.whole) else None,
+            (lambda s: not missing_amounts(quarters, [s])) if quarters else None,
         )
     uncovered: tuple[str, ...] = ()
     # Parts are answered one by one for short questions only: the clauses of a long, detailed
@@ -384,6 +390,8 @@ def compose_answer(
     ):
         # "where did ryan blaney clinch his first cup title" over "… India clinched the trophy
         # in 1983": a story that never names who or what is asked about cannot answer it.
+        quotes = []
+    if quotes and quarters and missing_amounts(quarters, [q.text for q in quotes]):
         quotes = []
     if quotes and short and not _states_what_is_asked(text, quotes, single, uncovered, act):
         quotes, uncovered = [], ()
@@ -559,11 +567,13 @@ def _choose_quotes(
     other_story_for_kind: bool = False,
     prefer_specific_kind: bool = False,
     act: Act | None = None,
+    says_asked: Callable[[str], bool] | None = None,
 ) -> list[Quote]:
     """The best sentence overall, maybe a second from its article (one with what the question
     `expects` when the best lacks it; with `prefer_specific_kind`, for a specific kind such as
-    a sum, a count or a score, or one saying the `act` a yes/no question asks about, the
-    best-ranked one that has it even below another), and the
+    a sum, a count or a score, or one saying the `act` a yes/no question asks about or what
+    `says_asked` finds (a quarter asked), the best-ranked one that has it even below another),
+    and the
     best sentence of each other article that scores almost as well; grouped by article, in
     article order. With `other_story_for_kind`, when no chosen sentence has any kind of fact
     expected ("when" answered without a date), the best sentence of another story that has
@@ -576,6 +586,8 @@ def _choose_quotes(
     floor = params.answering_quote_ratio * best
     if act is not None and not act.told_by(_sentence(ranked[0][1])):
         answering = _answering_second(ranked, act.told_by, floor)
+    elif says_asked is not None and not says_asked(_sentence(ranked[0][1])):
+        answering = _answering_second(ranked, says_asked, floor)
     elif prefer_specific_kind and any(is_specific(kind) for kind in lacking):
         answering = _answering_second(
             ranked, lambda s: any(kind.search(s) for kind in lacking), floor

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from index.amounts import missing_amounts, stated_amounts
+from index.answer import AnswerParams, compose_answer
+from index.question import read_question
+from tests.support.stories import one_passage
 
 
 @pytest.mark.parametrize(
@@ -57,3 +60,25 @@ def test_a_quarter_named_q1_is_found_written_out() -> None:
     assert missing_amounts(asked, ["Ferry firm 1Q profit rose."]) == []
     # Another quarter is another name: "uber q4" is not answered by its third quarter.
     assert missing_amounts(asked, ["The ferry firm's second quarter was its best."]) == list(asked)
+
+
+FERRY_RESULTS = (
+    "Ferry results\n\n"
+    "Harbour Ferries reported third-quarter revenue of $12 million on Tuesday. "
+    "Demand stayed strong through the autumn, chief executive Ana Ruiz said.\n\n"
+    "Q4 outlook\n\n"
+    "Bookings for the winter crossings open next week."
+)
+
+
+def test_a_quarter_asked_must_be_said_by_a_quote_not_only_by_the_story() -> None:
+    # The story names the fourth quarter only in a heading: it reports the third.
+    lenient = AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0)
+    passages = [one_passage(FERRY_RESULTS)]
+    asked = read_question("harbour ferries q4 revenue", ["Gazette"])
+    assert not compose_answer(asked, passages, lenient).answered
+    answer = compose_answer(
+        read_question("harbour ferries q3 revenue", ["Gazette"]), passages, lenient
+    )
+    assert answer.answered
+    assert any("third-quarter revenue" in q.text for q in answer.quotes)
