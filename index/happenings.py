@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from index.outcomes import AHEAD_SAID, said_as_done
 from index.text import stem
+from index.typed_names import written_capitals
 
 __all__ = ["Act", "asked_act", "tells_act"]
 
@@ -185,7 +186,6 @@ def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act 
         return None
     aux = match.group(1).lower()
     words = [w.lower().rstrip("'’.") for w in _WORD.findall(match.group(2))]
-    names = _NameReader(article_text)
     i = 0
     while i < len(words):
         word = words[i]
@@ -200,7 +200,7 @@ def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act 
         if (
             word in _SKIPPED
             or stem(word) not in wanted
-            or names.is_name(word)
+            or _is_name(word, article_text)
             or any(c.isdigit() for c in word)
             or (aux == "did" and _plural(word))
         ):
@@ -220,8 +220,6 @@ def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act 
         # "is beeper mini working again", "was the demo fake": a state, not an act; but "is
         # tesla recalling the cybertruck" asks whether a recall is under way.
         return None
-    if not verbs:
-        return None
     close = set(verbs)
     for group in groups:
         close |= group
@@ -236,26 +234,14 @@ def tells_act(act: Act, sentences: Sequence[str]) -> bool:
     return any(act.told_by(s) for s in sentences)
 
 
-class _NameReader:
-    """Which words `text` writes as names: with a capital in most places they appear other
-    than a sentence's start ("Tesla", "CEO", "iRobot")."""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def is_name(self, word: str) -> bool:
-        base = re.sub(r"['’]s$", "", word)
-        named = plain = opening = 0
-        for found in re.finditer(rf"(?<![\w'’]){re.escape(base)}(?![\w])", self._text, re.I):
-            before = self._text[max(0, found.start() - 2) : found.start()]
-            if not before or re.search(r"[.!?\"“\n]\s?$", before):
-                opening += 1  # a sentence's first word has a capital whatever it is
-            elif any(c.isupper() for c in found.group()):
-                named += 1
-            else:
-                plain += 1
-        # A word seen only opening sentences is taken for the name it most often is there.
-        return named > plain or (opening > 0 and named == plain == 0)
+def _is_name(word: str, article_text: str) -> bool:
+    """Whether `article_text` writes `word` as a name: with a capital in most places it is not
+    a sentence's first word ("Tesla", "CEO", "iRobot"); a word seen only opening sentences is
+    taken for the name it most often is there."""
+    capitals = written_capitals(re.sub(r"['’]s$", "", word), [article_text])
+    if capitals.named == capitals.plain == 0:
+        return capitals.opening > 0
+    return capitals.named > capitals.plain
 
 
 def _plural(word: str) -> bool:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from index.models import Article, Passage
 from index.question import CALENDAR, Question
 from index.text import STOPWORDS, stem, terms
 
-__all__ = ["MIN_NAMED", "names_typed", "naming"]
+__all__ = ["MIN_NAMED", "Capitals", "names_typed", "naming", "written_capitals"]
 
 # A name is written so at least this many times in the passages found, and never in lower case.
 MIN_NAMED = 3
@@ -58,14 +59,31 @@ def naming(article: Article, names: Iterable[str]) -> bool:
     return all(stem(name) in words for name in names)
 
 
-def _written_as_name(word: str, texts: Sequence[str]) -> bool:
-    named = 0
+@dataclass(frozen=True)
+class Capitals:
+    """How `texts` write a word: with a capital, in lower case (both counted where it is not a
+    sentence's first word, which has a capital whatever it is), and opening a sentence."""
+
+    named: int
+    plain: int
+    opening: int
+
+
+def written_capitals(word: str, texts: Iterable[str]) -> Capitals:
+    """How often `texts` write `word` with a capital, in lower case, and opening a sentence."""
+    named = plain = opening = 0
     pattern = re.compile(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", re.I)
     for text in texts:
         for found in pattern.finditer(text):
             if _SENTENCE_START.search(text[max(0, found.start() - 3) : found.start()]):
-                continue
-            if not found.group()[0].isupper():
-                return False
-            named += 1
-    return named >= MIN_NAMED
+                opening += 1
+            elif any(c.isupper() for c in found.group()):
+                named += 1
+            else:
+                plain += 1
+    return Capitals(named, plain, opening)
+
+
+def _written_as_name(word: str, texts: Sequence[str]) -> bool:
+    capitals = written_capitals(word, texts)
+    return capitals.plain == 0 and capitals.named >= MIN_NAMED
