@@ -350,7 +350,7 @@ def compose_answer(
             params,
             expected_answer(text),
             short,
-            single,
+            single or question.topic_first,
             act if single or (act and act.whole) else None,
             (lambda s: not missing_amounts(quarters, [s])) if quarters else None,
         )
@@ -393,7 +393,13 @@ def compose_answer(
         quotes = []
     if quotes and quarters and missing_amounts(quarters, [q.text for q in quotes]):
         quotes = []
-    if quotes and short and not _states_what_is_asked(text, quotes, single, uncovered, act):
+    # "steam deck oled - how many units has valve sold": the topic's story is no answer.
+    asked_of_topic = question.parts[-1].text if question.topic_first else None
+    if (
+        quotes
+        and short
+        and not _states_what_is_asked(text, quotes, single, uncovered, act, asked_of_topic)
+    ):
         quotes, uncovered = [], ()
     if not quotes:
         reason = not_covered(question.language)
@@ -425,6 +431,7 @@ def _states_what_is_asked(
     single: bool,
     uncovered: Sequence[str],
     act: Act | None,
+    asked_of_topic: str | None = None,
 ) -> bool:
     """Whether the quotes state the kind of fact a short question asks, where it asks one a
     topical sentence cannot stand in for; a story that stops before it, or tells other
@@ -444,20 +451,18 @@ def _states_what_is_asked(
     One story answers a single question: its quotes must state it. A result asked among parts
     answered from one story with none left uncovered ("who won the military bowl, va tech or
     tulane") is one question too; a decision asked among other parts may be stated by any
-    story quoted. (Sums and counts asked among parts are left to the parts: over the natural
-    sets, checking them there lost two right answers and declined no near miss.)
+    story quoted. So may the figure or result `asked_of_topic`, the question put after a
+    topic ("bronny's usc debut, how many pts did he score"), whose parts are searched apart.
+    (Sums and counts asked among the parts of several questions are left to the parts: over
+    the natural sets, checking them there lost two right answers and declined no near miss.)
     """
     main = [q.text for q in quotes if q.article.id == quotes[0].article.id]
     told = main if single else [q.text for q in quotes]
     if asks_decision(text) and not tells_decision(text, told):
         return False
-    money = money_asked(text)
-    if single and money is not None and not states_money(main, money):
+    if single and not _states_figure(text, main):
         return False
-    counted = count_asked(text) or share_asked(text)
-    if single and counted is not None and not any(counted.search(s) for s in main):
-        return False
-    if single and asks_successor(text) and not tells_appointment(main):
+    if asked_of_topic is not None and not _states_figure(asked_of_topic, told):
         return False
     one_story = single or (len({q.article.id for q in quotes}) == 1 and not uncovered)
     if (
@@ -467,8 +472,22 @@ def _states_what_is_asked(
     ):
         return False
     # "who won the military bowl, va tech or tulane": one result, whichever story tells it.
-    one_result = one_story or names_sides(text)
+    one_result = not single and (one_story or names_sides(text))
     return not (one_result and asks_result(text)) or tells_result(text, main if one_story else told)
+
+
+def _states_figure(asked: str, sentences: Sequence[str]) -> bool:
+    """Whether `sentences` state the sum, count, share, appointment or result `asked` asks for,
+    where it asks for one."""
+    money = money_asked(asked)
+    if money is not None and not states_money(sentences, money):
+        return False
+    counted = count_asked(asked) or share_asked(asked)
+    if counted is not None and not any(counted.search(s) for s in sentences):
+        return False
+    if asks_successor(asked) and not tells_appointment(sentences):
+        return False
+    return not asks_result(asked) or tells_result(asked, sentences)
 
 
 def _across_languages(

@@ -28,6 +28,7 @@ __all__ = [
     "read_cues",
     "strip_controls",
     "time_matches",
+    "topic_then_question",
 ]
 
 # Unicode's control characters (category Cc), NUL first among them.
@@ -397,6 +398,27 @@ def question_parts(
     if len(parts) < 2:
         return []
     return [" ".join(_PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], p).split()) for p in parts]
+
+
+# What parts a topic from its question: a comma, a dash or a colon, and no word joining a
+# second question ("steam deck oled - how many units has valve sold", but "nike q1 eps, and
+# how much did asos lose" asks two things).
+_TOPIC_MARK = re.compile(r"\s*(?:,|[-–—]+|:)\s*")
+_SECOND_QUESTION = re.compile(r"(?:and|also|plus|n)\b|[+&]", re.I)
+_ASKS = re.compile(r"\b" + _ASKING + r"|\?", re.I)
+
+
+def topic_then_question(question: str, parts: Sequence[str]) -> bool:
+    """Whether the two `parts` of `question` are a topic, then the one question asked of it
+    ("bronny's usc debut, how many pts did he score"): the first asks nothing, and a comma, a
+    dash or a colon sets it apart. Searched in two parts, it is still one question."""
+    if len(parts) != 2:
+        return False
+    topic = parts[0]
+    if not question.lower().startswith(topic.lower()) or _ASKS.search(topic):
+        return False
+    mark = _TOPIC_MARK.match(question, len(topic))
+    return mark is not None and not _SECOND_QUESTION.match(question, mark.end())
 
 
 def _split(

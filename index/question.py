@@ -20,6 +20,7 @@ from index.cues import (
     question_parts,
     read_cues,
     strip_controls,
+    topic_then_question,
 )
 from index.initials import spell_out
 from index.intent import Intent, detect_language, read_intent
@@ -85,6 +86,9 @@ class Question:
     # Sources the question names ("a Bloomberg report") that no stored outlet matches.
     sources: tuple[str, ...]
     parts: tuple[Part, ...] = ()
+    # Its two parts are a topic, then the one question asked of it ("steam deck oled - how many
+    # units has valve sold"): searched in parts, answered as one question.
+    topic_first: bool = False
     # Typed all in lower case, as in a chat, and at most CHAT_TERMS informative words long.
     typed_in_chat: bool = False
     # When it was asked, and the stretch of time before then it asks about ("this week").
@@ -138,6 +142,7 @@ def read_question(
         amounts=stated_amounts(text),
         sources=tuple(named_sources(text, outlets)),
         parts=parts,
+        topic_first=topic_then_question(topic, typed_parts),
         typed_in_chat=typed_in_chat,
         asked_at=asked_at,
         period=period,

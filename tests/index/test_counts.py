@@ -104,3 +104,15 @@ def test_a_share_asked_is_stated_as_a_percentage_or_a_fraction(
 def test_a_question_asking_no_share_asks_none() -> None:
     assert share_asked("how much did the port pay for the ferry firm") is None
     assert share_asked("how many ferries run at night") is None
+
+
+def test_a_count_asked_of_a_topic_must_be_stated_though_searched_in_parts() -> None:
+    # A topic, then the one question asked of it: its parts are searched apart, and the
+    # topic's story is still no answer without the count.
+    question = read_question("harbour ferries app - how many users does it have", ["Gazette"])
+    assert question.topic_first
+    lenient = AnswerParams(min_short_evidence=-10.0)
+    assert not compose_answer(question, [one_passage(APP_WITHOUT_COUNT)], lenient).answered
+    answer = compose_answer(question, [one_passage(APP)], lenient)
+    assert answer.answered
+    assert any("120,000 weekly users" in q.text for q in answer.quotes)

@@ -15,6 +15,7 @@ from index.cues import (
     read_cues,
     time_matches,
 )
+from index.question import read_question
 
 OUTLETS = [
     "Cnbc | World Business News Leader",
@@ -213,3 +214,25 @@ def test_short_casual_questions_are_cut_where_people_join_two_questions(
     question: str, parts: list[str]
 ) -> None:
     assert question_parts(question, OUTLETS, casual=True) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "topic_first"),
+    [
+        ("harbour ferry strike, how many crossings were cancelled", True),
+        ("island bridge vote - how many councillors backed it?", True),
+        ("ferry app: how many users", True),
+        ("ferry strike — did the union win", True),
+        ("ferry strike, and how many crossings were cancelled", False),
+        ("ferry strike tally + who won the bridge vote", False),
+        ("how many crossings were cancelled, who called the strike", False),
+        ("ferries raised how much, and who founded the app", False),
+        ("who won the regatta, rovers or united", False),
+        ("how many crossings were cancelled", False),
+    ],
+)
+def test_a_topic_then_its_question_is_one_question(question: str, topic_first: bool) -> None:
+    read = read_question(question)
+    assert read.topic_first is topic_first
+    if topic_first:
+        assert len(read.parts) == 2
