@@ -47,6 +47,9 @@ _NOT_NAMES = frozenset(
     "top post pre mid non anti sub over under ex age aged day days week weeks year years "
     "game games round rounds week no number".split()
 )
+# Chat words spelt with a digit for its sound ("how long was he there b4 chelsea", "gr8"):
+# no names.
+_SPELT_WITH_DIGITS = frozenset("b4 gr8 w8 m8 h8 str8".split())
 # "over 800 yards", "up to $2000": a bound, which a story may meet with another figure.
 _BOUND = re.compile(
     r"\b(?:over|above|under|below|more than|less than|fewer than|almost|nearly|about|around|"
@@ -100,7 +103,12 @@ def stated_amounts(text: str) -> tuple[Amount, ...]:
     for match in _NUMBERED_NAME.finditer(text):
         name = match["name"].lower()
         # "cop28", not a Cyrillic word glued to a number; "under-30", "top-10" are no names.
-        if name.isascii() and name not in STOPWORDS and name not in _NOT_NAMES:
+        if (
+            name.isascii()
+            and name not in STOPWORDS
+            and name not in _NOT_NAMES
+            and match.group().lower() not in _SPELT_WITH_DIGITS
+        ):
             found.append(Amount(match.group(), float(match["number"]), name=_named(match)))
     return tuple(found)
 

@@ -30,6 +30,9 @@ from tests.support.stories import one_passage
         ("nvidia h200 and gpt-5", ["h200", "gpt-5"]),
         ("чем кончился cop28", ["cop28"]),
         ("an under-30 founder in the top-10", []),
+        # Chat words spelt with a digit for its sound.
+        ("how long was he at the club b4 the move", []),
+        ("gr8 game, who scored", []),
     ],
 )
 def test_a_question_states_figures_and_numbered_names_not_years_counts_or_bounds(
