@@ -24,6 +24,7 @@ from collections.abc import Sequence
 __all__ = [
     "AHEAD_SAID",
     "APPOINTMENT_SAID",
+    "SCORE_SAID",
     "anticipates",
     "asks_decision",
     "asks_outcome",
@@ -222,8 +223,18 @@ _NOT_RESULT = re.compile(
     re.I,
 )
 # A sentence reporting a result: a score ("won 5-1", "118-109") or a result's verb, not said
-# as only possible just before it ("could beat", "have to defeat").
-_SCORE_SAID = re.compile(r"(?<![\d.,$£€])\b\d{1,3}\s*[-–]\s*\d{1,3}\b(?![-–]\d)")
+# as only possible just before it ("could beat", "have to defeat"). A team's record is no
+# score: "The Buffalo Bills (8-6)", "the Cowboys, who are also 10-3", "improved to 9-4", "a
+# 10-3 record".
+_SCORE = r"\b\d{1,3}\s*[-–]\s*\d{1,3}\b(?![-–]\d)(?!\s*record)"
+SCORE_SAID = re.compile(
+    r"(?<![\d.,$£€(])(?<!\bare\s)(?<!\bis\s)(?<!\bwere\s)(?<!\balso\s)(?<!\brecord\sto\s)"
+    r"(?<!\bimproved\sto\s)(?<!\bfell\sto\s)(?<!\bdropped\sto\s)(?<!\bmoved\sto\s)"
+    + _SCORE
+    + r"|(?<=\()"
+    + _SCORE
+    + r"(?!\))"
+)
 _RESULT_SAID = re.compile(
     r"\b(?:won|beat|beats|beating|beaten|defeated|defeats|defeating|lost|loses|losing|drew|draw"
     r"|victory|victories|triumph\w*|stopped|knocked\s+out|knockout|outpointed|on\s+points"
@@ -261,7 +272,7 @@ def names_sides(question: str) -> bool:
 def tells_result(question: str, sentences: Sequence[str]) -> bool:
     """Whether one of `sentences` reports what `question` asks of a result: a score for a
     score question; a score or a result's verb ("beat", "won", "were knocked out") for who won."""
-    wanted = [_SCORE_SAID]
+    wanted = [SCORE_SAID]
     if not _ASKS_SCORE.search(question):
         wanted.append(_RESULT_SAID)
     hedges = (_POSSIBLE, AHEAD_SAID)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from index.chunk import Span, sentence_spans
 from index.counts import count_asked
 from index.models import Article, Passage, Quote
-from index.outcomes import APPOINTMENT_SAID, asks_successor
+from index.outcomes import APPOINTMENT_SAID, SCORE_SAID, asks_successor
 from index.prices import money_asked
 from index.recent import RecentlyUsed
 from index.text import STOPWORDS, terms
@@ -59,8 +59,6 @@ _AMOUNT_STATED = re.compile(
     r"|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?)\b",
     re.I,
 )
-# A match's score or a fight's cards: "won 5-1", "118-109".
-_SCORE_STATED = re.compile(r"\d+\s*[-–]\s*\d+")
 # What a question asks for, and the kinds of fact a sentence that gives it has.
 _ASKS = (
     (
@@ -71,7 +69,7 @@ _ASKS = (
         re.compile(r"\b(?:when|what time|what date|release date|what day)\b", re.I),
         (_CLOCK_TIME, _DATE),
     ),
-    (re.compile(r"\b(?:score|scores|result|results)\b", re.I), (_SCORE_STATED,)),
+    (re.compile(r"\b(?:score|scores|result|results)\b", re.I), (SCORE_SAID,)),
 )
 
 

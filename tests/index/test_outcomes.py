@@ -212,6 +212,21 @@ def test_a_result_is_told_only_when_it_was_reported() -> None:
     score = "rovers vs united final score"
     assert tells_result(score, ["Rovers won 3-1 at home."])
     assert not tells_result(score, ["Rovers won at home."])
+    assert tells_result(score, ["A late penalty took the score to 28-24."])
+    assert tells_result(score, ["United led 2-1 (3-1 on aggregate) at the break."])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Harbour Rovers (8-6) will be the first foes United (5-9) face on Saturday.",
+        "The loss dropped United's record to 3-4.",
+        "Rovers improved to 9-4, a game behind United, who are also 10-3.",
+        "Rovers bring a 10-3 record to the harbour ground.",
+    ],
+)
+def test_a_teams_record_is_no_score(sentence: str) -> None:
+    assert not tells_result("rovers vs united final score", [sentence])
 
 
 @pytest.mark.parametrize(
