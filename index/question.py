@@ -89,7 +89,8 @@ class Question:
     # Its two parts are a topic, then the one question asked of it ("steam deck oled - how many
     # units has valve sold"): searched in parts, answered as one question.
     topic_first: bool = False
-    # Typed all in lower case, as in a chat, and at most CHAT_TERMS informative words long.
+    # Typed in lower case, as in a chat (initials and a first capital aside), and at most
+    # CHAT_TERMS informative words long.
     typed_in_chat: bool = False
     # When it was asked, and the stretch of time before then it asks about ("this week").
     asked_at: datetime | None = None
@@ -121,7 +122,7 @@ def read_question(
         if len(_wanted(topic, outlets)) > MAX_PERIOD_TERMS:
             topic, period = text, None
     informative = len(_wanted(topic, outlets))
-    typed_in_chat = informative <= CHAT_TERMS and not any(c.isupper() for c in text)
+    typed_in_chat = informative <= CHAT_TERMS and _typed_in_lower_case(text)
     casual = informative <= CASUAL_TERMS or typed_in_chat
     typed_parts = question_parts(topic, outlets, casual=casual)
     names = initials or {}
@@ -147,6 +148,17 @@ def read_question(
         asked_at=asked_at,
         period=period,
     )
+
+
+# Initials people type in capitals in a chat ("AI", "MIT", "GOP", "AGs").
+_INITIALS = re.compile(r"(?<![\w'’-])[A-Z][A-Z0-9&]{1,5}s?(?![\w'’-])")
+
+
+def _typed_in_lower_case(text: str) -> bool:
+    """Whether `text` is typed in lower case, as in a chat: initials aside ("paris AI lab"),
+    and the capital a phone puts first ("Did tesla recall the cybertruck")."""
+    rest = _INITIALS.sub("", text).lstrip()
+    return not any(c.isupper() for c in rest[1:])
 
 
 # "how much", "how many", "how long", "how bad": the second word asks for a measure, it is not

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index import ArticleDraft, Engine
 from index.intent import Intent
 from index.question import read_question
@@ -65,6 +67,21 @@ def test_a_longer_question_typed_in_lower_case_is_still_read_as_a_chat_question(
         "Harbour ferry strike pay offer size vs City Council bridge toll rise, numbers?", OUTLETS
     )
     assert not written.typed_in_chat and written.parts == ()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        # Initials in capitals, and the capital a phone puts first, are still chat typing.
+        "harbour ferry strike pay offer size vs city council bridge toll rise, numbers? AI",
+        "when did the harbour AI lab open, and how many GPUs does the MIT lab have",
+        "Harbour ferry strike pay offer size vs city council bridge toll rise, numbers?",
+    ],
+)
+def test_initials_and_a_first_capital_still_read_as_typed_in_a_chat(typed: str) -> None:
+    question = read_question(typed, OUTLETS)
+    assert question.typed_in_chat
+    assert len(question.parts) == 2
 
 
 def test_chat_shorthand_and_emphasis_are_not_words_an_answer_must_have() -> None:
