@@ -40,7 +40,7 @@ from index.models import (
     Stats,
 )
 from index.period import asks_only_for_news, settled_after
-from index.question import CASUAL_TERMS, Question, read_question
+from index.question import CASUAL_TERMS, Question, read_question, without_first_capital
 from index.search import Searcher, SearchParams
 from index.sentence_cache import SentenceVectors
 from index.settings import Settings
@@ -242,12 +242,13 @@ class Engine:
         if not question.is_news or question.language != "en":
             return question
         frequencies = self.library.lexical.document_frequency
-        mended = spell_out_shorthand(mend_typos(question.text, frequencies, outlets), frequencies)
+        typed = without_first_capital(question)
+        mended = spell_out_shorthand(mend_typos(typed, frequencies, outlets), frequencies)
         initials: dict[str, str] = {}
         if len(question.wanted) <= CASUAL_TERMS or question.typed_in_chat:
             # A chat question's initials; a long, detailed question names what it asks about.
             initials = find_initials(mended, self.initials, outlets)
-        if mended == question.text and not initials:
+        if mended == typed and not initials:
             return question
         return read_question(mended, outlets, asked_at=question.asked_at, initials=initials)
 

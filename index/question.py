@@ -27,7 +27,15 @@ from index.intent import Intent, detect_language, read_intent
 from index.period import Period, read_period
 from index.text import LIGHT_VERBS, STOPWORDS, UNAPOSTROPHED, stem, terms
 
-__all__ = ["CALENDAR", "CASUAL_TERMS", "MAX_PERIOD_TERMS", "Part", "Question", "read_question"]
+__all__ = [
+    "CALENDAR",
+    "CASUAL_TERMS",
+    "MAX_PERIOD_TERMS",
+    "Part",
+    "Question",
+    "read_question",
+    "without_first_capital",
+]
 
 # "This week" in a short question is when the news was published; in a long, detailed one it
 # is part of what is described ("compared to the previous year", "in the past five years": all
@@ -152,6 +160,18 @@ def read_question(
 
 # Initials people type in capitals in a chat ("AI", "MIT", "GOP", "AGs").
 _INITIALS = re.compile(r"(?<![\w'’-])[A-Z][A-Z0-9&]{1,5}s?(?![\w'’-])")
+
+
+def without_first_capital(question: Question) -> str:
+    """A chat question's text without the capital a phone puts first: "Sbf charged with how
+    many counts" types the chat's "sbf", to be mended and spelt out like any other word."""
+    text = question.text
+    if question.typed_in_chat and _FIRST_CAPITAL.match(text):
+        return text[0].lower() + text[1:]
+    return text
+
+
+_FIRST_CAPITAL = re.compile(r"[A-Z][a-z'’]*(?![\w-])")
 
 
 def _typed_in_lower_case(text: str) -> bool:

@@ -325,7 +325,7 @@ def test_short_questions_are_judged_by_the_rule_fitted_on_short_questions() -> N
     assert chat.score == pytest.approx(
         0.6 + weights.coverage * chat.coverage + weights.said * chat.said
     )
-    written = weigh(_asked(typed.capitalize(), passages), passages, params)
+    written = weigh(_asked(typed.title(), passages), passages, params)
     assert written.score != pytest.approx(chat.score)
 
 

@@ -96,6 +96,8 @@ def test_the_engine_spells_out_initials_in_a_chat_question_and_finds_the_named_s
     engine.add_drafts([_draft(2, TESTIMONY)])
     question = engine.read("sbf verdict how many counts")
     assert question.text == "sbf (Sam Bankman-Fried) verdict how many counts"
+    # The capital a phone puts first does not hide them.
+    assert engine.read("Sbf verdict how many counts").text == question.text
     found = engine.search(question, k=3)
     assert "https://news.example/3" in {p.article.url for p in found}
     # Parts are cut as typed, then spelt out.
@@ -107,7 +109,7 @@ def test_the_engine_spells_out_initials_in_a_chat_question_and_finds_the_named_s
     # Other languages and long, detailed questions are read as typed.
     assert engine.read("Что с sbf?").text == "Что с sbf?"
     long = (
-        "Did the jury in the sbf trial find the founder guilty on every count after hearing "
-        "weeks of testimony from former colleagues and executives?"
+        "Did the jury in the sbf trial in Manhattan find the founder guilty on every count "
+        "after hearing weeks of testimony from former colleagues and executives?"
     )
     assert engine.read(long).text == long
