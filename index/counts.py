@@ -52,6 +52,19 @@ _COUNTED = {
     "states": "state",
     "countries": "countr",
     "seats": "seat",
+    # prizes won and things counted by their own names, which articles do not write otherwise
+    "oscars": "(?:oscar|academy\\s+award)",
+    "grammys": "grammy",
+    "emmys": "emmy",
+    "medals": "medal",
+    "trophies": "troph",
+    "nominations": "nominat",
+    "reservations": "(?:reservation|pre-?order)",
+    "preorders": "(?:pre-?order|reservation)",
+    "pre-orders": "(?:pre-?order|reservation)",
+    **dict.fromkeys(
+        ["deaths", "died", "dead", "killed"], "(?:death|dead|died|killed|fatalit|people)"
+    ),
     **dict.fromkeys(
         ["people", "ppl", "workers", "employees", "staff", "members", "fans", "jobs"], _PEOPLE
     ),
@@ -67,7 +80,7 @@ _ASKS_SOLD = re.compile(
 )
 # A number as articles write one: "830", "2.2m", "1.27 million", "seven", "dozens".
 _NUMBER = (
-    r"(?:\d[\d,.]*\s*(?:million|billion|m|k|bn)?|one|two|three|four|five|six|seven|eight|nine"
+    r"(?:\d(?:[\d,.]*\d)?\s*(?:million|billion|m|k|bn)?|one|two|three|four|five|six|seven|eight|nine"
     r"|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozens?|hundreds?|thousands?"
     r"|millions?|billions?)"
 )

@@ -39,6 +39,17 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
             "It passed with 12 members voting no.",
             True,
         ),
+        ("how many oscars did the harbour film win", "The film won seven Oscars.", True),
+        ("how many oscars did the harbour film win", "It is an early Oscar favourite.", False),
+        ("how many ferry reservations are there", "It has over 2 million reservations.", True),
+        (
+            "how many ferry reservations are there",
+            "Ferry reservations appeared on eBay for $10,000.",
+            False,
+        ),
+        ("the harbour storm, how many died", "At least 64 people died in the storm.", True),
+        # An age is no count of the dead.
+        ("the harbour storm, how many died", "Jo Smith, 17, died at her home.", False),
     ],
 )
 def test_a_count_asked_is_stated_with_the_thing_counted(
