@@ -89,7 +89,9 @@ _ASKS_VERDICT = re.compile(
 # What a court or regulator decided on a case: "what did judge mehta rule", "how did the
 # supreme court decide on the texas n florida social media laws".
 _ASKS_RULING = re.compile(
-    r"\b(?:rule|ruled|ruling|decide|decided|decision|conclude|concluded)\b", re.I
+    r"\b(?:rule|ruled|ruling|decide|decided|decision|conclude|concluded|order|ordered"
+    r"|remedy|remedies)\b",
+    re.I,
 )
 _DECIDES = re.compile(
     r"\b(?:court|courts|judge|justices|scotus|supreme|tribunal|regulators?|commission|ftc|itc"

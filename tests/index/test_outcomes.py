@@ -110,6 +110,7 @@ def test_an_outcome_asked_of_a_story_that_looks_ahead_needs_more_evidence(
         ("what did the supreme court end up ruling on the harbour laws", True),
         ("ferry case - what did the high court decide", True),
         ("what did the judge rule in the ferry case", True),
+        ("ferry firm lost in court, what remedies did the judge order", True),
         ("when will the court rule on the ferry case", False),
         ("what did rovers decide about the coach", False),  # no court
     ],
