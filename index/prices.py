@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "MONEY_STATED",
+    "RATE_STATED",
     "VALUATION_STATED",
     "asks_money",
     "money_asked",
@@ -89,12 +90,33 @@ VALUATION_STATED = re.compile(
 )
 
 
+# A sum asked for a stretch of time ("how much a week", "paying per year"), which a sentence
+# states with its stretch ("£350,000-a-week", "$9.99/month", "$1.1 billion per year"); a total
+# ("a $7.7 billion deal") is no rate.
+_PERIOD = r"(?:week|wk|month|mo|year|yr|season|hour|hr|day|night|game)s?"
+_RATE_ASKED = re.compile(rf"\b(?:a|an|per|each|every)\s+{_PERIOD}\b|/\s*{_PERIOD}\b", re.I)
+_RATE_WORDS = (
+    rf"(?:\b(?:a|an|per|each|every)[\s-]+{_PERIOD}\b|/\s*{_PERIOD}\b"
+    r"|\b(?:annual(?:ly)?|monthly|weekly|yearly|hourly|nightly)\b)"
+)
+RATE_STATED = re.compile(
+    rf"(?:{MONEY_STATED.pattern})[^;!?]{{0,30}}?{_RATE_WORDS}"
+    rf"|{_RATE_WORDS}[^;!?]{{0,30}}?(?:{MONEY_STATED.pattern})",
+    re.I,
+)
+# "casemiro wages, how much a week": a sum, though no word of money follows "how much".
+_HOW_MUCH_FOR_A_TIME = re.compile(rf"\bhow\s+much\s+(?:a|an|per|each|every)\s+{_PERIOD}\b", re.I)
+
+
 def money_asked(question: str) -> re.Pattern[str] | None:
     """What a sentence answering `question` states when it asks a sum of money: a valuation
-    (`VALUATION_STATED`) or any sum (`MONEY_STATED`); None when it asks no sum."""
-    if not asks_money(question):
+    (`VALUATION_STATED`), a sum for a stretch of time (`RATE_STATED`) or any sum
+    (`MONEY_STATED`); None when it asks no sum."""
+    if not (_HOW_MUCH_FOR_A_TIME.search(question) or asks_money(question)):
         return None
-    return VALUATION_STATED if _ASKS_VALUATION.search(question) else MONEY_STATED
+    if _ASKS_VALUATION.search(question):
+        return VALUATION_STATED
+    return RATE_STATED if _RATE_ASKED.search(question) else MONEY_STATED
 
 
 def asks_money(question: str) -> bool:

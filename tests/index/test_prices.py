@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from index.answer import AnswerParams, compose_answer
-from index.prices import MONEY_STATED, VALUATION_STATED, asks_money, money_asked, states_money
+from index.prices import (
+    MONEY_STATED,
+    RATE_STATED,
+    VALUATION_STATED,
+    asks_money,
+    money_asked,
+    states_money,
+)
 from index.question import read_question
 from tests.support.stories import one_passage
 
@@ -102,3 +109,14 @@ def test_a_valuation_asked_needs_a_valuation_not_the_sum_raised() -> None:
     assert states_money(raised) and not states_money(raised, VALUATION_STATED)
     assert states_money(["The round values the startup at $40 million."], VALUATION_STATED)
     assert states_money(["It raised $3 million at a $40 million valuation."], VALUATION_STATED)
+
+
+def test_a_sum_asked_for_a_stretch_of_time_needs_one_stated_so() -> None:
+    assert money_asked("ferry captain wages, how much a week") is RATE_STATED
+    assert money_asked("how much is the port paying per year for the ferries") is RATE_STATED
+    assert money_asked("how much did the port pay for the ferries") is MONEY_STATED
+    assert states_money(["The captain earns £35,000-a-week at the port."], RATE_STATED)
+    assert states_money(["The pass costs €9.99/month on the web."], RATE_STATED)
+    assert states_money(["The port will pay $1.1 billion per year."], RATE_STATED)
+    # A total is no rate.
+    assert not states_money(["The port signed a $7.7 billion ferry deal."], RATE_STATED)
