@@ -128,6 +128,8 @@ def asks_money(question: str) -> bool:
             continue
         if _MONEY_WORD.search(rest) or _THING_PRICE.match(rest):
             return True
+        if _bare(rest) and not _BY.search(question[: match.start()]):
+            return True
     clauses = [c for c in _CLAUSE.split(question) if c.strip()]
     return any(
         (_NAMED_ASKED.search(clause) or (n == len(clauses) - 1 and _NAMED_LAST.search(clause)))
@@ -135,6 +137,18 @@ def asks_money(question: str) -> bool:
         and not _CHANGED.search(clause)
         for n, clause in enumerate(clauses)
     )
+
+
+# "daye sti test - how much in the US", "how much tho": "how much" asked of a thing, with no
+# word after it but a place or a time, is its price; "lost by how much" asks a margin.
+_PLACE_OR_TIME = frozenset(
+    "in the us uk eu u.s u.k america europe australia canada india now rn today tho though".split()
+)
+_BY = re.compile(r"\bby\s*$", re.I)
+
+
+def _bare(rest: str) -> bool:
+    return all(w in _PLACE_OR_TIME for w in re.findall(r"[\w.]+", rest.lower().rstrip(".")))
 
 
 def states_money(sentences: Iterable[str], kind: re.Pattern[str] = MONEY_STATED) -> bool:

@@ -33,6 +33,10 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("ferry captain net worth", True),
         ("what did the new ferry cost", True),
         ("how much money is the council putting into the harbour", True),
+        # "How much" asked of a thing with nothing after it but a place or a time.
+        ("harbour island pass - how much in the US", True),
+        ("the new night ferry, how much tho", True),
+        ("rovers lost the final by how much", False),  # a margin
         # Not a sum: a change, a share, a quantity in another unit, whether a price moved.
         ("how much faster is the new ferry", False),
         ("how much of the ferry firm does the council own", False),
