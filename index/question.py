@@ -97,8 +97,9 @@ class Question:
     # Its two parts are a topic, then the one question asked of it ("steam deck oled - how many
     # units has valve sold"): searched in parts, answered as one question.
     topic_first: bool = False
-    # Typed in lower case, as in a chat (initials and a first capital aside), and at most
-    # CHAT_TERMS informative words long.
+    # Typed as in a chat, at most CHAT_TERMS informative words long: in lower case (initials
+    # and a first capital aside), or as several questions in one message ("Who won the Davis
+    # Cup? also when's the Crown finale").
     typed_in_chat: bool = False
     # When it was asked, and the stretch of time before then it asks about ("this week").
     asked_at: datetime | None = None
@@ -130,7 +131,9 @@ def read_question(
         if len(_wanted(topic, outlets)) > MAX_PERIOD_TERMS:
             topic, period = text, None
     informative = len(_wanted(topic, outlets))
-    typed_in_chat = informative <= CHAT_TERMS and _typed_in_lower_case(text)
+    typed_in_chat = informative <= CHAT_TERMS and (
+        _typed_in_lower_case(text) or bool(_SEVERAL_QUESTIONS.search(text))
+    )
     casual = informative <= CASUAL_TERMS or typed_in_chat
     typed_parts = question_parts(topic, outlets, casual=casual)
     names = initials or {}
@@ -172,6 +175,17 @@ def without_first_capital(question: Question) -> str:
 
 
 _FIRST_CAPITAL = re.compile(r"[A-Z][a-z'’]*(?![\w-])")
+
+
+# Two questions sent as one message: a question mark before another question, a "+", or a
+# question word after "and" or "also" ("who won the cup? also when's the final", "Kane's goal
+# count + who scored for United", "who scored, and what did Kelce say").
+_SEVERAL_QUESTIONS = re.compile(
+    r"\?\s*\w|\s\+\s|;"
+    r"|(?:[,;?.]\s*also|\s(?:and|&|plus)(?:\s+also)?)\s+(?:what|why|how|who|whom|when|where"
+    r"|which|whats|whos|hows|wheres|whens)\b",
+    re.I,
+)
 
 
 def _typed_in_lower_case(text: str) -> bool:

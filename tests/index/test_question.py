@@ -63,6 +63,11 @@ def test_a_longer_question_typed_in_lower_case_is_still_read_as_a_chat_question(
         "city council bridge toll rise, numbers?",
     ]
     # Written with capitals it reads as one detailed question, as the benchmark's long ones.
+    detailed = read_question(
+        "Which harbour firm, according to the Harbour Herald, also runs the Bridge ferries?",
+        OUTLETS,
+    )
+    assert not detailed.typed_in_chat
     written = read_question(
         "Harbour ferry strike pay offer size vs City Council bridge toll rise, numbers?", OUTLETS
     )
@@ -76,6 +81,9 @@ def test_a_longer_question_typed_in_lower_case_is_still_read_as_a_chat_question(
         "harbour ferry strike pay offer size vs city council bridge toll rise, numbers? AI",
         "when did the harbour AI lab open, and how many GPUs does the MIT lab have",
         "Harbour ferry strike pay offer size vs city council bridge toll rise, numbers?",
+        # Written with capitals, several questions sent as one message read so too.
+        "Who won the Harbour Cup final at Bridge Park? also when does the Ferry Show start",
+        "How big was the Harbour Ferries strike pay offer + when does the Bridge toll rise",
     ],
 )
 def test_initials_and_a_first_capital_still_read_as_typed_in_a_chat(typed: str) -> None:
