@@ -19,6 +19,7 @@ from bench.judge import QUESTION_SETS, cmd_eval_judge
 from bench.natural import DEFAULT_QUESTIONS, cmd_eval_natural
 from bench.report import format_text, write_results
 from bench.run import run_multihop
+from bench.written import WRITTEN
 from index.cli import day_argument
 from index.settings import Settings
 
@@ -174,6 +175,13 @@ def register_cli(commands: Any) -> None:
         action="store_true",
         help="ask without the answer judge (by default it is made in WORK_DIR when missing, "
         "once, ~14 minutes; see `newsbot eval judge`)",
+    )
+    natural.add_argument(
+        "--written",
+        choices=WRITTEN,
+        default="as-typed",
+        help="ask the English questions as typed, with their first letter capitalised, or also "
+        "with each word written as the articles mostly write it (default: as-typed)",
     )
     natural.set_defaults(handler=cmd_eval_natural, standalone=True)
     fit = benchmarks.add_parser(

@@ -30,6 +30,7 @@ from bench.dataset import (
 from bench.metrics import percentile, squash
 from bench.report import cell, kept_notes
 from bench.run import engine_description
+from bench.written import rewritten
 from index.clock import as_of
 from index.engine import Engine
 from index.models import Answer
@@ -258,6 +259,8 @@ class NaturalReport:
     corpus_sample: int | None = None
     # The day the questions were asked as if on (YYYY-MM-DD).
     asked_on: str | None = None
+    # How the English questions were written (`bench.written`).
+    written: str = "as-typed"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -269,6 +272,7 @@ class NaturalReport:
             "languages": list(self.languages),
             "corpus_sample": self.corpus_sample,
             "asked_on": self.asked_on,
+            "written": self.written,
             "groups": {name: asdict(group) for name, group in self.groups.items()},
             "results": [asdict(r) for r in self.results],
         }
@@ -285,6 +289,7 @@ def run_natural(
     corpus_sample: int | None = None,
     asked_on: date | None = None,
     judge: bool = True,
+    written: str = "as-typed",
 ) -> NaturalReport:
     """Ingest (or reuse) the MultiHop-RAG corpus, ask every natural question, score answers.
 
@@ -294,12 +299,14 @@ def run_natural(
     are asked as if on `asked_on` (by default the day of the corpus's newest article: they were
     written about its stories as current news). Over the whole corpus, the answer judge is
     made where missing (`bench.judge.ensure_judge`) unless `judge` is False, which asks without.
+    `written` asks the English questions written another way (`bench.written`).
     """
     questions = load_questions(questions_file)
     if languages:
         questions = [q for q in questions if q.lang in languages]
     corpus = load_corpus(data_dir / "corpus.json")
     asked_on = asked_on or newest_day(corpus)
+    questions = rewritten(questions, written, corpus.bodies.values())
     if corpus_sample is not None:
         gold = {g.url for q in questions for g in q.gold}
         corpus = sample_corpus(corpus, gold, corpus_sample)
@@ -338,6 +345,7 @@ def run_natural(
         languages=tuple(languages),
         corpus_sample=corpus_sample,
         asked_on=asked_on.isoformat() if asked_on else None,
+        written=written,
     )
 
 
@@ -359,6 +367,13 @@ def _selection(report: NaturalReport) -> str:
     said = ""
     if report.languages:
         said += f" Only the questions in {', '.join(report.languages)}."
+    if report.written == "first-capital":
+        said += " The English questions were asked with their first letter capitalised."
+    elif report.written == "with-capitals":
+        said += (
+            " The English questions were asked with their first letter capitalised and each"
+            " word written as the articles mostly write it (`--written with-capitals`)."
+        )
     if report.corpus_sample is not None:
         said += (
             f" The corpus is a sample: these questions' gold articles and "
@@ -423,6 +438,7 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
         corpus_sample=args.corpus_sample,
         asked_on=args.as_of,
         judge=not args.no_judge,
+        written=args.written,
     )
     print(format_natural_text(report))
     if args.results is not None and str(args.results) != "-":
@@ -439,6 +455,8 @@ def cmd_eval_natural(settings: Settings, args: Any) -> int:
             command += f" --as-of {args.as_of.isoformat()}"
         if args.no_judge:
             command += " --no-judge"
+        if args.written != "as-typed":
+            command += f" --written {args.written}"
         markdown = format_natural_markdown(report, command, kept_notes(path))
         path.write_text(markdown, encoding="utf-8")
         path.with_suffix(".json").write_text(
