@@ -94,18 +94,16 @@ VALUATION_STATED = re.compile(
 # states with its stretch ("£350,000-a-week", "$9.99/month", "$1.1 billion per year"); a total
 # ("a $7.7 billion deal") is no rate.
 _PERIOD = r"(?:week|wk|month|mo|year|yr|season|hour|hr|day|night|game)s?"
-_RATE_ASKED = re.compile(rf"\b(?:a|an|per|each|every)\s+{_PERIOD}\b|/\s*{_PERIOD}\b", re.I)
-_RATE_WORDS = (
-    rf"(?:\b(?:a|an|per|each|every)[\s-]+{_PERIOD}\b|/\s*{_PERIOD}\b"
-    r"|\b(?:annual(?:ly)?|monthly|weekly|yearly|hourly|nightly)\b)"
-)
+_PER_PERIOD = rf"\b(?:a|an|per|each|every)[\s-]+{_PERIOD}\b|/\s*{_PERIOD}\b"
+_RATE_ASKED = re.compile(_PER_PERIOD, re.I)
+_RATE_WORDS = rf"(?:{_PER_PERIOD}|\b(?:annual(?:ly)?|monthly|weekly|yearly|hourly|nightly)\b)"
 RATE_STATED = re.compile(
     rf"(?:{MONEY_STATED.pattern})[^;!?]{{0,30}}?{_RATE_WORDS}"
     rf"|{_RATE_WORDS}[^;!?]{{0,30}}?(?:{MONEY_STATED.pattern})",
     re.I,
 )
 # "casemiro wages, how much a week": a sum, though no word of money follows "how much".
-_HOW_MUCH_FOR_A_TIME = re.compile(rf"\bhow\s+much\s+(?:a|an|per|each|every)\s+{_PERIOD}\b", re.I)
+_HOW_MUCH_FOR_A_TIME = re.compile(rf"\bhow\s+much\s+(?:{_PER_PERIOD})", re.I)
 
 
 def money_asked(question: str) -> re.Pattern[str] | None:
