@@ -40,7 +40,13 @@ from index.models import (
     Stats,
 )
 from index.period import asks_only_for_news, settled_after
-from index.question import CASUAL_TERMS, Question, read_question, without_first_capital
+from index.question import (
+    CASUAL_TERMS,
+    Question,
+    read_question,
+    without_end_marks,
+    without_first_capital,
+)
 from index.search import Searcher, SearchParams
 from index.sentence_cache import SentenceVectors
 from index.settings import Settings
@@ -312,14 +318,14 @@ class Engine:
         that reads its language."""
         if self.judge is None or question.language not in self.judge.languages:
             return None
-        return self.judge.judgement(question.text)
+        return self.judge.judgement(without_end_marks(question))
 
     def similarity_to(
         self, question: Question, vector_of_question: Vectors | None = None
     ) -> Similarity:
         """The model's cosine of `question` with each of some texts (the question is encoded
         only when first asked, unless its vector is given)."""
-        return self._similarity_of(question.text, vector_of_question)
+        return self._similarity_of(without_end_marks(question), vector_of_question)
 
     def resemblance(self, text: str, others: Sequence[str]) -> Sequence[float]:
         """The model's cosine of `text` (read as a question, such as a part of one) with each

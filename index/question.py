@@ -34,6 +34,7 @@ __all__ = [
     "Part",
     "Question",
     "read_question",
+    "without_end_marks",
     "without_first_capital",
 ]
 
@@ -163,6 +164,18 @@ def read_question(
 
 # Initials people type in capitals in a chat ("AI", "MIT", "GOP", "AGs").
 _INITIALS = re.compile(r"(?<![\w'’-])[A-Z][A-Z0-9&]{1,5}s?(?![\w'’-])")
+
+
+def without_end_marks(question: Question, text: str | None = None) -> str:
+    """What the model and the answer judge read of a chat question (or of `text`, a part of
+    it): without the question marks, exclamation marks and stops that end it, so "is messi
+    starting?" reads as "is messi starting" (the judge, taught on questions mostly typed
+    without one, answered fewer with a question mark added). A long, detailed question is read
+    as written: the benchmark's all end in a question mark."""
+    text = question.text if text is None else text
+    if not (question.typed_in_chat or len(question.wanted) <= CASUAL_TERMS):
+        return text
+    return text.rstrip().rstrip("?!.…؟ ").rstrip() or text
 
 
 def without_first_capital(question: Question) -> str:

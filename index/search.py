@@ -26,7 +26,7 @@ from index.cues import Cues, date_matches, time_matches
 from index.embed import Encoder, Vectors
 from index.evidence import rarity_of
 from index.models import Article, Passage
-from index.question import Part, Question
+from index.question import Part, Question, without_end_marks
 from index.text import informative_words, stem
 
 if TYPE_CHECKING:
@@ -106,7 +106,9 @@ class Searcher:
         short question) each part's. A caller that also needs the question's vector encodes
         once and passes these to `search`."""
         parts = self._parts(question) if self._encodes_parts(question) else ()
-        return self.encoder.encode_queries([question.text, *(part.text for part in parts)])
+        return self.encoder.encode_queries(
+            [without_end_marks(question), *(without_end_marks(question, p.text) for p in parts)]
+        )
 
     def search(
         self, question: Question, k: int = 10, query_vectors: Vectors | None = None
@@ -126,7 +128,10 @@ class Searcher:
         params = self.params
         store, vectors = self.library.store, self.library.vectors
         parts = self._parts(question)
-        queries = [question.text, *(part.text for part in parts)]
+        queries = [
+            without_end_marks(question),
+            *(without_end_marks(question, p.text) for p in parts),
+        ]
         in_period: list[int] | None = None
         if question.period is not None:
             in_period = store.chunk_ids_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from index import (
     Settings,
     Stage,
 )
+from index.embed import Vectors
 from index.library import VECTORS_FILE
 from tests.conftest import MULTIHOP_CORPUS, require
 from tests.localserver import serving
@@ -245,3 +247,38 @@ def test_listing_does_not_need_the_model(settings: Settings, fixtures: Path) -> 
         assert engine.stats().articles == 1
     finally:
         engine.close()
+
+
+class _RecordingEncoder(HashingEncoder):
+    """The fake encoder, remembering the questions it was asked to encode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        self.queries.extend(texts)
+        return super().encode_queries(texts)
+
+
+def test_a_chat_question_is_read_the_same_with_or_without_a_question_mark(
+    settings: Settings, fixtures: Path
+) -> None:
+    encoder = _RecordingEncoder()
+    with Engine(settings, encoder=encoder) as engine:
+        engine.add_html(
+            (fixtures / "harbour-bridge.html").read_bytes(), "https://courier.example/bridge"
+        )
+        marked = engine.ask("when does the harbour bridge open??")
+        plain = engine.ask("when does the harbour bridge open")
+        assert [q.text for q in marked.quotes] == [q.text for q in plain.quotes]
+        assert marked.question == "when does the harbour bridge open??"  # echoed as typed
+        assert "when does the harbour bridge open??" not in encoder.queries
+        # A long, detailed question is read as written, its question mark too.
+        detailed = (
+            "According to The Aldwin Courier, how much will the new suspension bridge across the "
+            "northern estuary cost the regional city council, and when will the first commuter "
+            "cars and delivery lorries drive over it?"
+        )
+        engine.ask(detailed)
+        assert detailed in encoder.queries
