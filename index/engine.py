@@ -41,7 +41,6 @@ from index.models import (
 )
 from index.period import asks_only_for_news, settled_after
 from index.question import (
-    CASUAL_TERMS,
     Question,
     read_question,
     without_end_marks,
@@ -251,7 +250,7 @@ class Engine:
         typed = without_first_capital(question)
         mended = spell_out_shorthand(mend_typos(typed, frequencies, outlets), frequencies)
         initials: dict[str, str] = {}
-        if len(question.wanted) <= CASUAL_TERMS or question.typed_in_chat:
+        if question.is_chat:
             # A chat question's initials; a long, detailed question names what it asks about.
             initials = find_initials(mended, self.initials, outlets)
         if mended == typed and not initials:

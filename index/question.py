@@ -110,6 +110,12 @@ class Question:
     def is_news(self) -> bool:
         return self.intent is Intent.NEWS
 
+    @property
+    def is_chat(self) -> bool:
+        """Typed as in a chat, or short enough to be read as such; a long, detailed question is
+        read as written."""
+        return self.typed_in_chat or len(self.wanted) <= CASUAL_TERMS
+
 
 def read_question(
     text: str,
@@ -162,8 +168,10 @@ def read_question(
     )
 
 
-# Initials people type in capitals in a chat ("AI", "MIT", "GOP", "AGs").
+# Initials people type in capitals in a chat ("AI", "MIT", "GOP", "AGs"), and the capital a
+# phone puts first ("Sbf charged …").
 _INITIALS = re.compile(r"(?<![\w'’-])[A-Z][A-Z0-9&]{1,5}s?(?![\w'’-])")
+_FIRST_CAPITAL = re.compile(r"[A-Z][a-z'’]*(?![\w-])")
 
 
 def without_end_marks(question: Question, text: str | None = None) -> str:
@@ -173,7 +181,7 @@ def without_end_marks(question: Question, text: str | None = None) -> str:
     without one, answered fewer with a question mark added). A long, detailed question is read
     as written: the benchmark's all end in a question mark."""
     text = question.text if text is None else text
-    if not (question.typed_in_chat or len(question.wanted) <= CASUAL_TERMS):
+    if not question.is_chat:
         return text
     return text.rstrip().rstrip("?!.…؟ ").rstrip() or text
 
@@ -185,9 +193,6 @@ def without_first_capital(question: Question) -> str:
     if question.typed_in_chat and _FIRST_CAPITAL.match(text):
         return text[0].lower() + text[1:]
     return text
-
-
-_FIRST_CAPITAL = re.compile(r"[A-Z][a-z'’]*(?![\w-])")
 
 
 # Two questions sent as one message: a question mark before another question, a "+", or a

@@ -106,9 +106,7 @@ class Searcher:
         short question) each part's. A caller that also needs the question's vector encodes
         once and passes these to `search`."""
         parts = self._parts(question) if self._encodes_parts(question) else ()
-        return self.encoder.encode_queries(
-            [without_end_marks(question), *(without_end_marks(question, p.text) for p in parts)]
-        )
+        return self.encoder.encode_queries(_query_texts(question, parts))
 
     def search(
         self, question: Question, k: int = 10, query_vectors: Vectors | None = None
@@ -128,10 +126,7 @@ class Searcher:
         params = self.params
         store, vectors = self.library.store, self.library.vectors
         parts = self._parts(question)
-        queries = [
-            without_end_marks(question),
-            *(without_end_marks(question, p.text) for p in parts),
-        ]
+        queries = _query_texts(question, parts)
         in_period: list[int] | None = None
         if question.period is not None:
             in_period = store.chunk_ids_of(
@@ -380,3 +375,8 @@ def _recency(articles: Sequence[Article]) -> npt.NDArray[np.float64]:
     values = np.where(np.isnan(values), low, values)
     span = high - low
     return (values - low) / span if span > 0 else np.zeros(len(values))
+
+
+def _query_texts(question: Question, parts: Sequence[Part]) -> list[str]:
+    """The question, then each of `parts`, as the model and the lexical index read them."""
+    return [without_end_marks(question), *(without_end_marks(question, p.text) for p in parts)]
