@@ -180,8 +180,9 @@ def register_cli(commands: Any) -> None:
         "--written",
         choices=WRITTEN,
         default="as-typed",
-        help="ask the English questions as typed, with their first letter capitalised, or also "
-        "with each word written as the articles mostly write it (default: as-typed)",
+        help="ask the English questions as typed, with their first letter capitalised, also "
+        "with each word written as the articles mostly write it, or with a question mark where "
+        "they had none and none where they had one (default: as-typed)",
     )
     natural.set_defaults(handler=cmd_eval_natural, standalone=True)
     fit = benchmarks.add_parser(

@@ -367,6 +367,11 @@ def _selection(report: NaturalReport) -> str:
     said = ""
     if report.languages:
         said += f" Only the questions in {', '.join(report.languages)}."
+    if report.written == "other-question-mark":
+        said += (
+            " The English questions were asked with a question mark where they had none and"
+            " without one where they had it (`--written other-question-mark`)."
+        )
     if report.written == "first-capital":
         said += " The English questions were asked with their first letter capitalised."
     elif report.written == "with-capitals":

@@ -1,5 +1,6 @@
 """Natural questions written another way than their writers typed them: with the capital a
-phone puts first, or with every name written as the articles write it.
+phone puts first, with every name written as the articles write it, or with a question mark
+where there was none and none where there was one.
 
 The sets were typed in lower case, as many people chat; others' phones capitalise the first
 letter, and careful writers type names with capitals ("Who won the Davis Cup? also when's the
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["WRITTEN", "rewritten"]
 
-WRITTEN = ("as-typed", "first-capital", "with-capitals")
+WRITTEN = ("as-typed", "first-capital", "with-capitals", "other-question-mark")
 
 # A word is written as the articles mostly write it when they use it at least this often
 # inside sentences, and this share of those uses is one spelling (such as "Apple", "FTX").
@@ -34,16 +35,28 @@ def rewritten(
     questions: Sequence[NaturalQuestion], written: str, bodies: Iterable[str] = ()
 ) -> list[NaturalQuestion]:
     """`questions` as `written`: unchanged ("as-typed"), with their first letter capitalised
-    ("first-capital"), or also with each word as `bodies` mostly write it ("with-capitals")."""
+    ("first-capital"), or also with each word as `bodies` mostly write it ("with-capitals"), or
+    ending with a question mark where they had none and without one where they had it
+    ("other-question-mark")."""
     if written not in WRITTEN:
         raise ValueError(f"unknown way of writing {written!r}; one of {', '.join(WRITTEN)}")
     if written == "as-typed":
         return list(questions)
+    if written == "other-question-mark":
+        return [
+            replace(q, question=_other_question_mark(q.question)) if q.lang == "en" else q
+            for q in questions
+        ]
     spelling = _spellings(bodies) if written == "with-capitals" else {}
     return [
         replace(q, question=_write(q.question, spelling)) if q.lang == "en" else q
         for q in questions
     ]
+
+
+def _other_question_mark(text: str) -> str:
+    text = text.rstrip()
+    return text.rstrip("?!. ") if text.endswith("?") else f"{text}?"
 
 
 def _write(text: str, spelling: Mapping[str, str]) -> str:

@@ -30,6 +30,16 @@ def test_questions_are_asked_as_typed_with_a_first_capital_or_with_names_written
     assert [q.question for q in named] == ["Harbour Ferries strike, did FTX pay?", "что с ftx"]
 
 
+def test_a_question_mark_is_added_where_there_was_none_and_taken_away_where_there_was() -> None:
+    typed = [
+        _question("did ftx pay?"),
+        _question("harbour ferries strike"),
+        _question("что?", "ru"),
+    ]
+    asked = rewritten(typed, "other-question-mark")
+    assert [q.question for q in asked] == ["did ftx pay", "harbour ferries strike?", "что?"]
+
+
 def test_an_unknown_way_of_writing_is_refused() -> None:
     with pytest.raises(ValueError, match="one of as-typed"):
         rewritten([], "shouting")
