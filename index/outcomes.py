@@ -43,8 +43,7 @@ _OUTCOME = re.compile(
     r"\b(?:who\s+(?:won|win|wins|beat|lost)|winners?|final\s+scores?|results?|outcome|verdict"
     r"|sentenced?|sentence|ruled|ruling|end(?:ed)?\s+up|turn(?:ed)?\s+out|yet|finally"
     r"|officially|out\s+now|already"
-    r"|did\b.*\b(?:win|won|beat|lose|lost|break|pass|happen|sign|get|launch|release|close"
-    r"|announce|buy))\b",
+    r"|did(?:n[’']?t)?\s+\S.*?\s\w+)\b",
     re.I | re.S,
 )
 # A question about what is coming asks what a preview says; one asking why asks a reason.
@@ -296,11 +295,12 @@ _ASKS_SUCCESSOR = re.compile(
     re.I,
 )
 # A sentence telling an appointment: "has hired Jonathan Smith as its next football coach",
-# "will be the exchange's new CEO", "appointed Emmett Shear".
+# "will be the exchange's new CEO", "appointed Emmett Shear"; not "elect a new speaker", one
+# still to be found.
 APPOINTMENT_SAID = re.compile(
     r"\b(?:named|naming|names|appointed|hired|replaced|replaces|replacing|succeeded|succeeds"
     r"|took\s+over|takes\s+over|take\s+over|taking\s+over|tapped|promoted|elected|installed"
-    r"|new\s+(?:head\s+coach|coach|ceo|chief|manager|speaker|president)"
+    r"|(?<!\ba\s)new\s+(?:head\s+coach|coach|ceo|chief|manager|speaker|president)"
     r"|as\s+(?:its|the|their)\s+(?:new|next|interim))\b",
     re.I,
 )

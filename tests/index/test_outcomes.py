@@ -31,6 +31,10 @@ from tests.support.stories import one_passage
         "what sentence did the mayor end up getting",
         "is the new bridge officially open yet",
         "ferry app finally out now?",
+        # Whether something was done, whatever the verb.
+        "did the harbour master actually show up at the hearing",
+        "did judge ruiz rule the toll unlawful?",
+        "when did the council hold the final vote on the toll",
     ],
 )
 def test_a_question_about_how_it_turned_out_asks_an_outcome(question: str) -> None:
@@ -269,6 +273,9 @@ def test_an_appointment_is_told_only_when_it_was_made() -> None:
     assert not tells_appointment(["Rovers relieved head coach Smith of his duties on Monday."])
     assert not tells_appointment(["If the owner loses patience, he could bring a new coach."])
     assert not tells_appointment(["Here are the options should Rovers replace Smith."])
+    # A new one still to be found is no appointment.
+    assert not tells_appointment(["The board has no plan to unite and elect a new speaker."])
+    assert tells_appointment(["Ana Ruiz is the board's new speaker."])
 
 
 def test_who_was_appointed_asked_of_a_story_that_tells_none_is_declined() -> None:
