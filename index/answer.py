@@ -460,9 +460,10 @@ def _states_what_is_asked(
     told = main if single else [q.text for q in quotes]
     if asks_decision(text) and not tells_decision(text, told):
         return False
-    if single and not _states_figure(text, main):
+    headlines = [q.article.title for q in quotes]
+    if single and not _states_figure(text, main, headlines=headlines[:1]):
         return False
-    if asked_of_topic is not None and not _states_figure(asked_of_topic, told):
+    if asked_of_topic is not None and not _states_figure(asked_of_topic, told, text, headlines):
         return False
     one_story = single or (len({q.article.id for q in quotes}) == 1 and not uncovered)
     if (
@@ -473,12 +474,17 @@ def _states_what_is_asked(
         return False
     # "who won the military bowl, va tech or tulane": one result, whichever story tells it.
     one_result = not single and (one_story or names_sides(text))
-    return not (one_result and asks_result(text)) or tells_result(text, main if one_story else told)
+    return not (one_result and asks_result(text)) or tells_result(
+        text, main if one_story else told, headlines=headlines
+    )
 
 
-def _states_figure(asked: str, sentences: Sequence[str]) -> bool:
+def _states_figure(
+    asked: str, sentences: Sequence[str], whole: str | None = None, headlines: Sequence[str] = ()
+) -> bool:
     """Whether `sentences` state the sum, count, share, appointment or result `asked` asks for,
-    where it asks for one."""
+    where it asks for one (`asked` may be the last part of the `whole` question; a result of
+    the match it names, told in the sentence or one of the stories' `headlines`)."""
     money = money_asked(asked)
     if money is not None and not states_money(sentences, money):
         return False
@@ -487,7 +493,7 @@ def _states_figure(asked: str, sentences: Sequence[str]) -> bool:
         return False
     if asks_successor(asked) and not tells_appointment(sentences):
         return False
-    return not asks_result(asked) or tells_result(asked, sentences)
+    return not asks_result(asked) or tells_result(asked, sentences, whole, headlines)
 
 
 def _across_languages(

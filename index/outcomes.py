@@ -270,16 +270,56 @@ def names_sides(question: str) -> bool:
     return bool(_SIDES.search(question)) and not _MARGIN.search(question)
 
 
-def tells_result(question: str, sentences: Sequence[str]) -> bool:
+def tells_result(
+    question: str,
+    sentences: Sequence[str],
+    sides_from: str | None = None,
+    headlines: Sequence[str] = (),
+) -> bool:
     """Whether one of `sentences` reports what `question` asks of a result: a score for a
-    score question; a score or a result's verb ("beat", "won", "were knocked out") for who won."""
+    score question; a score or a result's verb ("beat", "won", "were knocked out") for who won.
+    Where the question (or `sides_from`, the whole of it) names the two sides ("michigan vs
+    washington natty - who won"), the sentence or one of the quoted stories' `headlines` must
+    name one of them: "Ohio State won the Big Ten title game" in a playoff story is another
+    match's result."""
     wanted = [SCORE_SAID]
     if not _ASKS_SCORE.search(question):
         wanted.append(_RESULT_SAID)
     hedges = (_POSSIBLE, AHEAD_SAID)
+    sides = versus_sides(sides_from or question)
+    if any(_names_side(h, sides) for h in headlines):
+        sides = ()
     return any(
-        said_as_done(pattern, s, hedges, _POSSIBLE_BEFORE) for pattern in wanted for s in sentences
+        said_as_done(pattern, s, hedges, _POSSIBLE_BEFORE) and _names_side(s, sides)
+        for pattern in wanted
+        for s in sentences
     )
+
+
+# "A vs B", "A v B", "A versus B": the word just before and the word just after name the sides.
+_VERSUS_SIDES = re.compile(
+    r"([\w'’.&-]+)\s+(?:vs?\.?|versus)\s+(?:the\s+)?([\w'’.&-]+)",
+    re.I,
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def versus_sides(question: str) -> tuple[str, ...]:
+    """The word naming each side of a match the question writes as "A vs B" ("man utd v the
+    rovers": "utd" and "rovers"), or () when it names none."""
+    match = _VERSUS_SIDES.search(question)
+    if match is None:
+        return ()
+    return tuple(_POSSESSIVE.sub("", side.lower()).strip(".") for side in match.groups())
+
+
+def _names_side(sentence: str, sides: Sequence[str]) -> bool:
+    """Whether `sentence` names one of `sides` (any sentence, when none is named); a side may
+    be written longer in the sentence ("utd" as "Utd.", "arg" as "Argentina")."""
+    if not sides:
+        return True
+    words = re.findall(r"[\w'’&-]+", sentence.lower())
+    return any(word.startswith(side) for side in sides for word in words)
 
 
 # A question asking who was appointed: who replaced someone, who was hired or named, who is

@@ -145,6 +145,9 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "ruiz vs okafor - what did each promise",
             ["ruiz what did each promise", "okafor what did each promise"],
         ),
+        # Two sides before a result asked are one match.
+        ("rovers vs united - who won n how", []),
+        ("rovers vs united: result?", []),
         # A closing "what happened with both" asks for the parts; it is not one.
         (
             "ferry strike and the bridge vote, what happened w both",

@@ -17,6 +17,7 @@ from index.outcomes import (
     tells_appointment,
     tells_decision,
     tells_result,
+    versus_sides,
 )
 from index.question import read_question
 from tests.support.stories import one_passage
@@ -217,8 +218,26 @@ def test_a_result_is_told_only_when_it_was_reported() -> None:
     score = "rovers vs united final score"
     assert tells_result(score, ["Rovers won 3-1 at home."])
     assert not tells_result(score, ["Rovers won at home."])
-    assert tells_result(score, ["A late penalty took the score to 28-24."])
     assert tells_result(score, ["United led 2-1 (3-1 on aggregate) at the break."])
+
+
+def test_a_result_told_must_be_of_the_match_the_question_names() -> None:
+    score = "rovers vs united final score"
+    # Another match's result, in a story about another match.
+    assert not tells_result(score, ["City won the cup final that year 5-0."])
+    assert not tells_result(
+        score, ["City won the cup final that year 5-0."], headlines=["Cup odds"]
+    )
+    # A sentence naming neither side tells this match's score in a story headlined with it.
+    penalty = ["A late penalty took the score to 28-24."]
+    assert not tells_result(score, penalty)
+    assert tells_result(score, penalty, headlines=["Rovers v United: the match report"])
+    # Sides asked in the question's topic; written longer in the story ("utd" as "Utd.").
+    assert tells_result(
+        "who won", ["Utd. won 2-1 at the harbour ground."], sides_from="utd v rovers - who won"
+    )
+    assert versus_sides("man utd v the rovers' result") == ("utd", "rovers")
+    assert versus_sides("who won the harbour derby") == ()
 
 
 @pytest.mark.parametrize(
