@@ -132,12 +132,15 @@ def _utc(moment: datetime) -> datetime:
 
 # "the 2024 election", "euro 2024", "march 2024": a year naming when something happens. After
 # "in", "for", "about"… it is more often a forecast ("rate cuts in 2024"), which older articles
-# do discuss.
+# do discuss; so is a year's budget, plan or schedule, made before it ("how did the house vote
+# on the 2024 budget").
 _EVENT_YEAR = re.compile(
     r"(?<!\bin )(?<!\bfor )(?<!\babout )(?<!\bby )(?<!\buntil )(?<!\bthrough )(?<!\binto )"
     # The same in Russian and Ukrainian: "в 2024", "на 2024", "до 2024", "у 2024", "к 2024".
     r"(?<!\bв )(?<!\bна )(?<!\bдо )(?<!\bу )(?<!\bк )"
-    r"\b(?P<year>(?:19|20)\d\d)\b",
+    r"\b(?P<year>(?:19|20)\d\d)\b"
+    r"(?!\s+(?:[\w-]+\s+)?(?:budgets?|forecasts?|outlook|guidance|plans?"
+    r"|targets?|schedules?|calendar|spending|appropriations?|бюджета?|бюджет[уі]?|план)\b)",
     re.IGNORECASE,
 )
 # Words that ask how something turned out, rather than what is expected of it (English,

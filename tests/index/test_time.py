@@ -183,6 +183,8 @@ def test_a_topic_with_nothing_in_the_period_is_declined_saying_so(engine: Engine
         # Plans and forecasts of a later year: older articles discuss them.
         ("tram fares 2026 price", None),
         ("what did the union say about pay in 2026", None),
+        ("how did the council vote on the 2026 budget", None),
+        ("was the 2026 tram schedule announced", None),
         # A year the sources cover.
         ("who won the 2024 election", None),
         # Asked in Russian or Ukrainian (a multilingual model answers them).
