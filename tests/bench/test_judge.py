@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 from bench.judge import (
+    HELD_OUT_SETS,
     NEGATIVES_PER_POSITIVE,
+    QUESTION_SETS,
     Candidate,
     QuestionPairs,
     collect_pairs,
@@ -16,6 +18,7 @@ from bench.judge import (
     question_pairs,
     training_pairs,
 )
+from bench.natural import DEFAULT_QUESTIONS
 from index import AnswerParams, Engine, HashingEncoder, Settings
 from index.judge import Judge
 
@@ -150,6 +153,11 @@ def test_an_evaluation_engine_without_a_judge_gets_one_made_once(tmp_path: Path)
         ensure_judge(engine, said.append, question_files=[path])
         assert engine.judge is not None and engine.judge.about["pairs_version"] > 1
         assert any("drawn another way" in line for line in said)
+        # One that learnt from other sets is made again from these.
+        other_path = tmp_path / "other.jsonl"
+        other_path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        ensure_judge(engine, question_files=[other_path])
+        assert engine.judge is not None and engine.judge.about["sets"] == ["other"]
     # The next engine over the same data directory finds it there.
     with _engine(tmp_path / "again") as other:
         assert other.judge is None
@@ -195,3 +203,13 @@ def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: 
         said.clear()
         held_out_judges(engine, files, work, said.append)
         assert sum(line.startswith("Training a judge") for line in said) == 1
+
+
+def test_every_natural_set_is_learnt_from_or_held_out() -> None:
+    learnt = {path.stem for path in QUESTION_SETS}
+    assert all(path.exists() for path in QUESTION_SETS)
+    assert not learnt & set(HELD_OUT_SETS)
+    written = {path.stem for path in DEFAULT_QUESTIONS.parent.glob("*.jsonl")} - {
+        "calibration-ru-uk"
+    }  # Russian and Ukrainian: no English pairs to learn from
+    assert written == learnt | set(HELD_OUT_SETS)
