@@ -108,6 +108,9 @@ _SMALL_TALK_PHRASES = [
     # thanks, acknowledgements, laughter, reactions
     _THANKS_WORDS,
     r"thank|(?:that )?(?:was|is) (?:great|interesting)",
+    # done asking ("thx thats all i needed", "that's it for now")
+    r"(?:that'?s|that is|thats) (?:all|it|everything)(?: i (?:needed|wanted|had))?(?: for now)?|"
+    r"all good|no more questions|that'?ll do",
     # what the thanks are for ("thanks for the answer", "спасибо за ответ")
     r"for (?:the|your|this|that|all the)? ?(?:answer|answers|help|info|reply|quote|quotes|"
     r"update|news|quick answer)|"
@@ -126,6 +129,8 @@ _SMALL_TALK_PHRASES = [
     r"(?: (?:person|human|bot|being))?|"
     r"(?:or )?(?:an? )?(?:real )?(?:person|human|bot|robot|ai|being)|"
     r"what is this|what is this bot|who made (?:you|u)|"
+    r"(?:are|r) (?:you|u) (?:chat ?gpt|gpt|an? (?:llm|chatbot|chat bot|language model))|"
+    r"(?:what|which) (?:model|ai|llm) (?:are|r) (?:you|u)|"
     r"what(?:'s| is) your name|what(?:'s| is) your (?:purpose|job|deal)|what are you for|help|"
     r"start",
     r"how (?:are|r) (?:you|u|ya|things)(?: doing| going)?(?: today| tonight| this morning)?|"
@@ -179,8 +184,9 @@ _LEAD = r"^(?:(?:hey|hi|ok|so|pls|please|quick question|question|q|bot|yo)[\s,:!
 _HOW_TO = re.compile(
     _LEAD + r"(?:how (?:do|can|should|would|could|shall|must) (?:i|we|you|u|one|someone|people)"
     r"(?! think| feel| know| rate)\b"
-    r"|how to\b|how(?:'s| is) the best way to|what(?:'?s| is) the (?:best|easiest|fastest|quickest)"
-    r" way to|best way to|easiest way to|fastest way to|tips (?:for|on|to)|steps to|"
+    r"|how (?:to|2)\b|how(?:'s| is) the best way to"
+    r"|what(?:'?s| is) the (?:best|easiest|fastest|quickest) way to|best way to|"
+    r"easiest way to|fastest way to|tips (?:for|on|to)|steps to|"
     r"recipe for|how long (?:do|should) (?:i|you) (?:cook|boil|bake|wait|sleep)|"
     r"как (?:мне|нам|можно|лучше|правильно|быстро|сделать|приготовить|научиться|избавиться|"
     r"починить|настроить|сбросить)\b|как \w+(?:ть|ться|чь)\b|"
@@ -199,7 +205,8 @@ _ADVICE = re.compile(
     r"(?:which|what) \w+(?: \w+)? should (?:i|we)\b|do you think i should|would you (?:recommend|"
     r"suggest)|can you recommend|recommend me|any (?:advice|tips|recommendations)|"
     r"is it (?:a good idea|smart|worth it|wise|ok|okay|dumb|stupid|bad|safe|normal|crazy|rude)"
-    r" (?:to|for me)|is it worth (?:it|buying|getting)|"
+    r" (?:to|for me)|is it worth (?:it\b|(?:me|us) \w+ing\b"
+    r"|(?:buying|getting|moving|switching|upgrading|waiting|paying|investing|selling|renting|taking|quitting|applying|trying)\b)|"
     r"is (?:now|this|it) (?:a )?(?:good|bad|the right) time (?:for (?:me|us) )?to|"
     r"стоит ли (?:мне|нам)?|что мне (?:делать|купить|выбрать)|посоветуй\w*|"
     r"чи варто|що мені (?:робити|купити|вибрати)|порадь\w*)"
@@ -236,7 +243,8 @@ _LIVE_DATA = re.compile(
     r"^(?:what(?:'s| is) the |how(?:'s| is) the |the )?weather\b|\bwill it (?:rain|snow)\b|"
     rf"\b(?:погода|погоду|погоди)\b|\b{_LIVE_THINGS}\b{_NEAR}{_NOW}\b|"
     rf"\b{_NOW}\b{_NEAR}{_LIVE_THINGS}\b|\bwhat time is it\b|\b(?:is|are) (?:the )?\w+(?: \w+)? "
-    rf"(?:up|down) (?:today|right now|rn|now)\b|\blive scores?\b",
+    rf"(?:up|down) (?:today|right now|rn|now)\b|\blive scores?\b|"
+    r"\b(?:current|latest|live) (?:\w+ ){0,3}exchange rates?\b",
     re.IGNORECASE,
 )
 # Requests for live data are short; a long question that mentions the weather is about news.

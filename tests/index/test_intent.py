@@ -79,6 +79,10 @@ SMALL_TALK = [
     "гарного дня",
     "хто ти такий",
     "ок, зрозумів",
+    # done asking, or asking what the bot is
+    "thx thats all i needed",
+    "ok that's it for now",
+    "who made u? are u chatgpt",
 ]
 HOW_TO = [
     "how do i change my wifi password",
@@ -91,6 +95,7 @@ HOW_TO = [
     # asked after saying what is wrong, or without the apostrophe
     "laptop wont charge, how do i fix it",
     "whats the best way to learn spanish",
+    "how 2 unblock a sink pls",
 ]
 ADVICE = [
     "my roommate ate my food again, do i confront him or let it slide",
@@ -113,6 +118,7 @@ ADVICE = [
     "i feel stuck at work, should i retrain",
     "i have 2k saved, pay off my loan or buy a bike?",
     "is it better for me to lease or buy a car",
+    "is it worth me moving to leeds for a small raise",
 ]
 LIVE_DATA = [
     "weather tomorrow in berlin",
@@ -127,6 +133,7 @@ LIVE_DATA = [
     "is my 7:40 bus running late today",
     "are the trains running today with the snow",
     "курс евро прям щас",
+    "What's the current GBP to EUR exchange rate?",
 ]
 NEWS = [
     "what did the fed decide about rates",
@@ -145,6 +152,9 @@ NEWS = [
     "what is the nasa chief's job now",
     "что случилось с сэмом альтманом",
     "що сталося з ftx",
+    # a rate or a worth asked of the news, not of the asker's plans
+    "is it worth noting what the ecb said about the exchange rate",
+    "how did the euro's exchange rate move after the ecb decision",
 ]
 
 
