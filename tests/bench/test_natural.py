@@ -173,6 +173,8 @@ def test_the_committed_questions_are_sound_against_the_corpus() -> None:
         "twentieth.jsonl",
         "twenty-first.jsonl",
         "twenty-second.jsonl",
+        "twenty-third.jsonl",
+        "twenty-fourth.jsonl",
     ],
 )
 def test_the_further_sets_are_sound_and_share_no_id_with_the_first(name: str) -> None:
