@@ -232,7 +232,8 @@ def register_cli(commands: Any) -> None:
         nargs="+",
         default=list(QUESTION_SETS),
         metavar="FILE",
-        help="question files to learn from (default: every natural set)",
+        help="question files to learn from (default: every natural set but those held out to "
+        "check it, bench.judge.HELD_OUT_SETS)",
     )
     judge.add_argument("--work-dir", type=Path, default=repo_root() / ".eval" / "multihop")
     judge.add_argument(
