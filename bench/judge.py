@@ -389,11 +389,7 @@ def ensure_judge(
     look for it, made there from the natural question sets when missing, made from other sets
     or from pairs drawn another way (once: ~40 minutes)."""
     sets = sorted(set_name(path) for path in question_files)
-    if (
-        engine.judge is not None
-        and _current(engine.judge.about)
-        and engine.judge.about.get("sets") == sets
-    ):
+    if engine.judge is not None and _made_from(engine.judge.about, sets):
         return
     target = engine.settings.judge_path
     if engine.judge is not None:
@@ -437,16 +433,15 @@ def _judge_from(
     candidates = [work_dir / JUDGE_DIR, work_dir / "judges" / "from-{}".format("-".join(sets))]
     for path in candidates:
         judge = load_judge(path)
-        made = judge.about if judge is not None else {}
-        if judge is not None and made.get("sets") == list(sets) and _current(made):
+        if judge is not None and _made_from(judge.about, sets):
             log(f"Reusing the judge in {path} (learnt from {', '.join(sets)})")
             return judge
     return make_judge([r for r in records if r.set in sets], candidates[-1], log)
 
 
-def _current(about: dict[str, Any]) -> bool:
-    """Whether a judge was made from pairs drawn as they are drawn now."""
-    return about.get("pairs_version") == PAIRS_VERSION
+def _made_from(about: dict[str, Any], sets: Sequence[str]) -> bool:
+    """Whether a judge learnt from exactly `sets` (sorted), with pairs drawn as they are now."""
+    return about.get("sets") == list(sets) and about.get("pairs_version") == PAIRS_VERSION
 
 
 def make_judge(

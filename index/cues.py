@@ -468,10 +468,10 @@ def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> lis
         names = split(topic["topic"], min_words=1, breaks=_NAMES_BREAK)
         if len(rest) >= 2:
             return [f"{topic['topic']} {part}" for part in rest]
-        one_match = _VERSUS.search(topic["topic"]) and asks_result(rest[0]) if rest else False
+        # "iphone 15 vs pixel 8: price" asks it of each; "benavidez vs andrade - who won" asks
+        # one match's result.
+        one_match = bool(_VERSUS.search(topic["topic"])) and len(rest) == 1 and asks_result(rest[0])
         if len(names) >= 2 and len(rest) == 1 and not one_match:
-            # "iphone 15 vs pixel 8: price" asks it of each; "benavidez vs andrade - who won"
-            # asks one match's result.
             return [f"{name} {rest[0]}" for name in names]
     parts = split(text)
     if len(parts) < 2:
