@@ -47,7 +47,8 @@ _NOT_MONEY = re.compile(
 # "did they raise prices", which ask whether).
 _SUM_NAMED = (
     r"(?:price|prices|price\s+tag|cost|valuation|valued\s+at|net\s+worth|salary|wages"
-    r"|prize\s+money|fee)"
+    r"|prize\s+money|fee|box\s+office|gross|revenues?(?!\s+(?:split|share))|earnings"
+    r"|settlement|payout|purse|(?:getting|being|get|gets|got)\s+paid|net\s+asset\s+value|nav)"
 )
 _NAMED_ASKED = re.compile(
     rf"\b(?:what(?:'?s|\s+is|\s+was|\s+are|\s+were)?|whats)\s+(?:[\w'’]+\s+){{0,4}}{_SUM_NAMED}\b"
@@ -61,7 +62,9 @@ _NAMED_LAST = re.compile(rf"\b{_SUM_NAMED}\s*[?!.]*\s*$", re.I)
 # A clause asking whether ("did they cut the price", "did mistral close at a $2bn valuation"),
 # or about a change of a price ("raised ticket prices?"), asks no sum.
 _CLAUSE = re.compile(r"[:;,?!—–]+|\s-\s|\s+(?:and|also|\+)\s+", re.I)
-_WHETHER = re.compile(r"\s*(?:did|does|do|has|have|had|is|was|were|will|can|could)\b", re.I)
+_WHETHER = re.compile(
+    r"\s*(?:did|does|do|has|have|had|is|was|were|will|can|could|why|how\s+come)\b", re.I
+)
 _CHANGED = re.compile(
     rf"\b(?:raise[sd]?|cut|hike[sd]?|increase[sd]?|lower(?:ed)?|drop(?:ped)?|change[sd]?"
     rf"|slash(?:ed)?)\s+(?:\w+\s+){{0,2}}{_SUM_NAMED}",

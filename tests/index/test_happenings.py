@@ -39,8 +39,11 @@ def act_of(question: str) -> str | None:
         ("is harbour motors recalling the tidewater??", "recalling"),  # an act under way
         ("r ruiz and the critics engaged", "engaged"),  # "r" typed for "are"
         ("has anyone been charged over the tidewater crash", "charged"),
-        ("when did harbour motors finally recall the tidewater", "recall"),
+        ("did ana ruiz found the tidewater works", "found"),  # bare after "did": not "find"
         ("tidewater launch - where is it being held", None),  # an arrangement, not an act
+        # "when" and "where" take the act as done: the story may tell it in its own words.
+        ("when did harbour motors finally recall the tidewater", None),
+        ("where did ana ruiz start her career", None),
         # Not whether something happened, or told by a verb too light to check.
         ("is the tidewater working again", None),
         ("are they expected to launch another pickup", None),
@@ -65,6 +68,9 @@ def test_the_act_is_told_by_its_forms_and_close_words_only_when_done() -> None:
     assert tells_act(recall, ["The recall covers every pickup built before March."])
     assert tells_act(buy, ["Harbour Motors acquired Tidewater for $40 million."])
     assert tells_act(block, ["Harbour Motors shut the app down on Friday."])
+    started = act_in("did ana ruiz start the tidewater works")
+    assert started is not None
+    assert tells_act(started, ["Ruiz began the works in a garage in 1998."])
     # Only possible, ahead, or meant: not done.
     assert not tells_act(recall, ["Harbour Motors could recall the pickup, analysts say."])
     assert not tells_act(buy, ["Harbour Motors is set to buy Tidewater next year."])

@@ -33,6 +33,11 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("ferry captain net worth", True),
         ("what did the new ferry cost", True),
         ("how much money is the council putting into the harbour", True),
+        # A sum named: takings, revenue, a salary by "getting paid", a settlement.
+        ("the ferry documentary - opening weekend box office?", True),
+        ("ferry firm q3 revenue", True),
+        ("whats the new harbour master getting paid per year", True),
+        ("what was the ferry crash settlement", True),
         # "How much" asked of a thing with nothing after it but a place or a time.
         ("harbour island pass - how much in the US", True),
         ("the new night ferry, how much tho", True),
@@ -47,6 +52,8 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("ferry deal: did they cut the price", False),
         ("does the ferry do price matching", False),
         ("when does the night ferry start", False),
+        ("why did ferry shares jump after earnings", False),  # a reason, not a sum
+        ("whats the ferry app's revenue split with skippers", False),  # a share
     ],
 )
 def test_a_question_asking_a_sum_of_money_is_told_apart(question: str, asks: bool) -> None:
