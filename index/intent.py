@@ -123,7 +123,8 @@ _SMALL_TALK_PHRASES = [
     r"понял\w*|тебя|вас",
     r"зрозуміло|зрозумів|зрозуміла|добре|гаразд|чудово|клас|так|ні|ага|норм|тобі|вам",
     # about the bot itself
-    r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what (?:can|do) (?:you|u) do|"
+    r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|"
+    r"what (?:can|do) (?:you|u) (?:actually |even |really )?do|"
     r"what (?:do|can) (?:you|u) know|how (?:do|does) (?:you|u|this|it) work|"
     r"(?:are|r) (?:you|u) (?:a |an )?(?:real|human|person|bot|robot|ai|alive|there|ok|okay)"
     r"(?: (?:person|human|bot|being))?|"
@@ -244,7 +245,7 @@ _LIVE_DATA = re.compile(
     r"^(?:what(?:'s| is) the |how(?:'s| is) the |the )?weather\b|\bwill it (?:rain|snow)\b|"
     rf"\b(?:погода|погоду|погоди)\b|\b{_LIVE_THINGS}\b{_NEAR}{_NOW}\b|"
     rf"\b{_NOW}\b{_NEAR}{_LIVE_THINGS}\b|\bwhat time is it\b|\b(?:is|are) (?:the )?\w+(?: \w+)? "
-    rf"(?:up|down) (?:today|right now|rn|now)\b|\blive scores?\b|"
+    rf"(?:up|down)(?: or (?:up|down))? (?:today|right now|rn|now)\b|\blive scores?\b|"
     r"\b(?:current|latest|live) (?:\w+ ){0,3}exchange rates?\b",
     re.IGNORECASE,
 )
