@@ -62,6 +62,28 @@ _YEARS = range(1950, 2100)
 _MIN_BARE = 100
 
 
+# A numbered name as people shorten it, by the initials of the words before the number: "s6"
+# for "Season 6", "d4" for "Diablo 4", "ta-35" for "Tel Aviv 35", "ps5" for "PlayStation 5"
+# (a capitalised word's capitals count as initials), "gta6" for "Grand Theft Auto 6". Only
+# capitalised words: "scored 6" is no "s6".
+_SPACED_NAME = re.compile(
+    r"(?P<words>(?:\b[A-Z][\w'’]*(?:\s+(?:of|the))?\s+){1,4})(?P<number>\d{1,4})(?![\w-]|[.,]\d)"
+)
+
+
+def _initialled(text: str) -> set[str]:
+    """The initials-and-number names of the capitalised words before each number in `text`."""
+    names: set[str] = set()
+    for match in _SPACED_NAME.finditer(text):
+        words = [w for w in match["words"].split() if w[0].isupper()]
+        number = int(match["number"])
+        for first in range(len(words)):
+            tail = words[first:]
+            names.add("".join(w[0] for w in tail).lower() + str(number))
+            names.add("".join(c for w in tail for c in w if c.isupper()).lower() + str(number))
+    return names
+
+
 # A quarter written out is the same name as "q1": "fiscal first-quarter results", "1Q".
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_WORDS = re.compile(r"\b(first|second|third|fourth)[\s-]+quarter\b|\b([1-4])Q\b", re.I)
@@ -136,7 +158,7 @@ def missing_amounts(stated: Iterable[Amount], texts: Iterable[str]) -> list[Amou
     names: set[str] = set()
     for text in texts:
         seen |= amounts_in(text)
-        names |= {_named(m) for m in _NUMBERED_NAME.finditer(text)}
+        names |= {_named(m) for m in _NUMBERED_NAME.finditer(text)} | _initialled(text)
         names |= {f"q{_ORDINALS[(m[1] or m[2]).lower()]}" for m in _QUARTER_WORDS.finditer(text)}
     return [
         a

@@ -55,6 +55,11 @@ def test_a_figure_is_found_however_the_story_writes_it() -> None:
     assert missing("what happened", "nothing stated") == []
     assert missing("when does gpt-5 drop", "OpenAI is training GPT-5 now.") == []
     assert missing("when does gpt-5 drop", "OpenAI released GPT-4 Turbo.") == ["gpt-5"]
+    # A name shortened to the initials of its capitalised words: "s6", "ta-35", "ps5".
+    assert missing("harbour tales s6 release", "Harbour Tales Season 6 lands in May.") == []
+    assert missing("how far did the ta-35 fall", "The Tel Aviv 35 index fell 4%.") == []
+    assert missing("ps5 sales", "Sony sold 40 million PlayStation 5 consoles.") == []
+    assert missing("harbour tales s6 release", "Ruiz scored 6 goals this season.") == ["s6"]
 
 
 def test_a_quarter_named_q1_is_found_written_out() -> None:
