@@ -104,7 +104,8 @@ _NOT_DECIDED = re.compile(
 )
 # A sentence stating a punishment given, or a verdict reached.
 _PUNISHMENT_SAID = re.compile(
-    r"\b(?:sentenced|fined|ordered\s+to\s+pay|acquitted|probation|spared\s+jail)\b"
+    r"\b(?:sentenced|fined|acquitted|probation|spared\s+jail)\b"
+    r"|\bordered\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:pay|refund|repay|return|forfeit)\b"
     r"|\b(?:years?|months?|weeks?|days?)\b[^.;]{0,40}\b(?:prison|jail|behind\s+bars|custody)\b"
     r"|\b(?:prison|jail)\s+(?:term|time|sentence)s?\b"
     r"|\b(?:fine|penalty|penalties|judgment|damages)\s+of\b"
@@ -209,8 +210,13 @@ def said_as_done(
 # "who scored the winner" asks a person, "the woman who lost her leg" is no question of a
 # result, and earnings "results" are figures.
 _ASKS_SCORE = re.compile(
-    r"\b(?:final\s+score|the\s+score|scoreline)\b|(?<!review\s)(?<!credit\s)(?<!test\s)"
-    r"\bscore\s*[?!.]*\s*$|\bscore\s+of\b",
+    r"\b(?:final\s+score|the\s+score|scoreline)\b|\bscore\s*[?!.]*\s*$|\bscore\s+of\b",
+    re.I,
+)
+# A score that is no match's: "whats the main ability score", "credit score", "review score".
+_OTHER_SCORE = re.compile(
+    r"\b(?:ability|credit|review|test|exam|metacritic|rotten\s+tomatoes|approval|risk|safety"
+    r"|iq|sat|fico|trust|health|sleep|esg|credit\s+rating)\s+scores?\b",
     re.I,
 )
 _ASKS_RESULT = re.compile(
@@ -248,8 +254,12 @@ _RESULT_SAID = re.compile(
 def asks_result(question: str) -> bool:
     """Whether `question` asks the result of a match or fight that has been played: who won,
     the result, the score (not the odds, a preview or when it is)."""
-    asked = _ASKS_SCORE.search(question) or _ASKS_RESULT.search(question)
+    asked = _asks_score(question) or _ASKS_RESULT.search(question)
     return bool(asked) and not _NOT_RESULT.search(question)
+
+
+def _asks_score(question: str) -> bool:
+    return bool(_ASKS_SCORE.search(question)) and not _OTHER_SCORE.search(question)
 
 
 # The two sides named after who won, as the question's end: "…, va tech or tulane?".
@@ -283,7 +293,7 @@ def tells_result(
     name one of them: "Ohio State won the Big Ten title game" in a playoff story is another
     match's result."""
     wanted = [SCORE_SAID]
-    if not _ASKS_SCORE.search(question):
+    if not _asks_score(question):
         wanted.append(_RESULT_SAID)
     hedges = (_POSSIBLE, AHEAD_SAID)
     sides = versus_sides(sides_from or question)

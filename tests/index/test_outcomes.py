@@ -138,6 +138,9 @@ def test_a_decision_is_told_only_when_it_was_given() -> None:
     fine = "how much was the ferry firm fined"
     assert tells_decision(fine, ["The ferry firm agreed to pay about $4.3 billion to settle."])
     assert tells_decision(fine, ["Its season will not be derailed by their 10-point penalty."])
+    repaid = "how much did the regulator make the ferry firm pay back"
+    assert tells_decision(repaid, ["The bureau ordered the ferry firm to refund $3 million."])
+    assert not tells_decision(repaid, ["The bureau could order the firm to pay refunds."])
     verdict = "was the mayor found guilty"
     assert tells_decision(verdict, ["A jury found the mayor guilty of fraud."])
     assert tells_decision(verdict, ["The mayor was acquitted on all counts."])
@@ -185,6 +188,9 @@ def test_a_sentence_asked_of_a_story_before_it_is_declined(text: str, declined: 
         ("how many points did the captain score", False),
         ("the sailor who lost his boat in the storm", False),
         ("ferry firm quarterly earnings results", False),
+        # A score that is no match's.
+        ("harbour quest ranger - whats the main ability score", False),
+        ("ferry firm credit score?", False),
     ],
 )
 def test_a_question_asking_a_match_result_is_told_apart(question: str, asks: bool) -> None:
