@@ -63,12 +63,15 @@ _PASSING_ON = frozenset({"get", "got", "gotten", "getting", "been"})
 # "are they expected to launch another counteroffensive": a prospect, not an act done.
 _PROSPECT = frozenset("expected supposed set scheduled due likely going planned planning".split())
 
-# Said before the act, these make it only possible, ahead or meant, not done: "may not be able
-# to simply block", "sued NSO Group to block it", "is set to launch".
+# Said before the act, these make it only possible, ahead, meant or held back, not done: "may
+# not be able to simply block", "sued NSO Group to block it", "is set to launch", "delayed
+# closing the deal".
 # In lower case only: "In May" is a month.
 _POSSIBLY = re.compile(
     r"\b(?:faces?|facing|could|would|may|might|can|cannot|should|must|potential(?:ly)?"
-    r"|seeks?|seeking|sought|wants?\s+to|threaten\w*|whether|considering)\b"
+    r"|seeks?|seeking|sought|wants?\s+to|threaten\w*|whether|considering"
+    # held back: "regulatory snags delayed closing the deal"
+    r"|delay(?:s|ed|ing)?|postpon\w*|stall(?:s|ed|ing)?|pending|await\w*|prevent\w*)\b"
 )
 _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$")
 _NOT_DONE = (_POSSIBLY, AHEAD_SAID, _INFINITIVE)

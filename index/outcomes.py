@@ -99,7 +99,21 @@ _DECIDES = re.compile(
 )
 _NOT_DECIDED = re.compile(
     r"\b(?:when|when's|could|can|might|would|max|maximum|faces?|facing|up\s+to|potential"
-    r"|plead\w*|pled|will|gonna|expected)\b",
+    r"|will|gonna|expected)\b",
+    re.I,
+)
+# A plea named is what is asked ("what did he plead"), unless the question asks the time given
+# after it in a criminal case ("the mom who pleaded guilty to child abuse - how many years did
+# she get"; without a crime, "how many years did he get" may ask a contract's length).
+_PLEA = re.compile(r"\b(?:plead\w*|pled|plea)\b", re.I)
+_ASKS_TIME_GIVEN = re.compile(
+    r"\bhow\s+(?:many\s+years|long)\s+did\s+(?!it\b)(?:[\w'’]+\s+){1,3}?get"
+    r"(?:\s*[?!.]*\s*$|\s+(?:in|for|behind)\b)",
+    re.I,
+)
+_CRIMINAL_CASE = re.compile(
+    r"\b(?:plead\w*|pled|guilty|convicted|charges?|charged|fraud|abuse|murder\w*|crimes?"
+    r"|criminal|trial|court|judge|jury)\b",
     re.I,
 )
 # A sentence stating a punishment given, or a verdict reached.
@@ -140,12 +154,16 @@ _POSSIBLE = re.compile(
 
 def asks_decision(question: str) -> bool:
     """Whether `question` asks the punishment, verdict or ruling a court or regulator gave."""
+    if _NOT_DECIDED.search(question):
+        return False
+    if _ASKS_TIME_GIVEN.search(question) and _CRIMINAL_CASE.search(question):
+        return True
     asks = (
         _ASKS_PUNISHMENT.search(question)
         or _ASKS_VERDICT.search(question)
         or _asks_ruling(question)
     )
-    return bool(asks) and not _NOT_DECIDED.search(question)
+    return bool(asks) and not _PLEA.search(question)
 
 
 def tells_decision(question: str, sentences: Sequence[str]) -> bool:

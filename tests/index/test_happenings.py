@@ -76,6 +76,10 @@ def test_the_act_is_told_by_its_forms_and_close_words_only_when_done() -> None:
     assert not tells_act(buy, ["Harbour Motors is set to buy Tidewater next year."])
     assert not tells_act(block, ["It may not be able to simply block the app for long."])
     assert not tells_act(block, ["It sued the app's maker to block it from its network."])
+    close = act_in("did harbour motors close the tidewater deal")
+    assert close is not None
+    assert not tells_act(close, ["Regulatory snags delayed closing the deal until spring."])
+    assert tells_act(close, ["Harbour Motors closed the deal in March."])
     # Another act about the same things.
     assert not tells_act(recall, ["Harbour Motors launched the Tidewater pickup on Monday."])
 

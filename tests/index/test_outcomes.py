@@ -98,6 +98,9 @@ def test_an_outcome_asked_of_a_story_that_looks_ahead_needs_more_evidence(
     ("question", "asks"),
     [
         ("how many years did the mayor get", False),  # no word of a sentence or verdict
+        # The time given after a plea, in a criminal case.
+        ("the mayor who pleaded guilty to fraud - how many years did he get", True),
+        ("how long did it take the jury to get there", False),
         ("how long did the mayor get in prison", True),
         ("what sentence did the mayor end up getting", True),
         ("harbour fraud trial — was the mayor found guilty?", True),
