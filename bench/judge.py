@@ -32,7 +32,6 @@ from bench.natural import DEFAULT_QUESTIONS, load_questions
 from index.answer import is_short, ranked_candidates
 from index.clock import as_of
 from index.engine import Engine
-from index.errors import NotFound
 from index.judge import (
     ABOUT_FILE,
     JUDGE_DIR,
@@ -40,7 +39,6 @@ from index.judge import (
     Judge,
     JudgeError,
     encode_pairs,
-    judged_text,
     load_judge,
 )
 from index.quotes import window
@@ -101,9 +99,8 @@ QUESTION_SETS = tuple(
 # Measured ad hoc against five (a judge learnt without the fourth set, its area under the curve
 # separating that set's near misses from right answers: 0.869 with three, 0.832 with five).
 NEGATIVES_PER_POSITIVE = 3
-# Bumped when the pairs a judge learns from change: a judge made from other pairs is made again
-# (4: each sentence read after its story's headline, `index.judge.judged_text`).
-PAIRS_VERSION = 4
+# Bumped when the pairs a judge learns from change: a judge made from other pairs is made again.
+PAIRS_VERSION = 2
 CANDIDATES = 20  # the best-ranked sentences of a question that become pairs
 
 
@@ -115,7 +112,6 @@ class Candidate:
     answers: bool  # its sentence with the neighbours holds a gold fact
     gold_article: bool  # it is from a gold article
     quoted_article: bool  # it is from the article the answer would quote
-    headline: str = ""  # its story's, which the judge reads before it (`judged_text`)
 
 
 @dataclass(frozen=True)
@@ -128,7 +124,6 @@ class QuestionPairs:
     question: str
     facts: tuple[str, ...]
     candidates: tuple[Candidate, ...]
-    fact_headlines: tuple[str, ...] = ()  # each fact's story's headline, as `facts`
 
 
 def question_pairs(
@@ -151,26 +146,10 @@ def question_pairs(
         start, end = window(article, candidate.span)
         fact = gold.get(article.url) if article.url else None
         answers = fact is not None and (fact in article.text[start:end] or sentence in fact)
-        candidates.append(
-            Candidate(sentence, answers, fact is not None, article.id == quoted, article.title)
-        )
+        candidates.append(Candidate(sentence, answers, fact is not None, article.id == quoted))
     return QuestionPairs(
-        item_id,
-        set_name,
-        kind,
-        question.text,
-        tuple(gold.values()),
-        tuple(candidates),
-        tuple(_headline(engine, url) for url in gold),
+        item_id, set_name, kind, question.text, tuple(gold.values()), tuple(candidates)
     )
-
-
-def _headline(engine: Engine, url: str) -> str:
-    """The headline of the stored article at `url`, or none when it is not stored."""
-    try:
-        return engine.library.find_article(url).title
-    except NotFound:
-        return ""
 
 
 def collect_pairs(
@@ -208,17 +187,12 @@ def training_pairs(records: Sequence[QuestionPairs], seed: int = 0) -> list[tupl
     hard: list[tuple[str, str]] = []  # from the article the answer would quote
     other: list[tuple[str, str]] = []
     for record in records:
-        headlines = record.fact_headlines or ("",) * len(record.facts)
-        positives.extend(
-            (record.question, judged_text(headline, fact))
-            for headline, fact in zip(headlines, record.facts, strict=True)
-        )
+        positives.extend((record.question, fact) for fact in record.facts)
         for candidate in record.candidates:
-            read = judged_text(candidate.headline, candidate.text)
             if candidate.answers:
-                positives.append((record.question, read))
+                positives.append((record.question, candidate.text))
             elif not candidate.gold_article:
-                pair = (record.question, read)
+                pair = (record.question, candidate.text)
                 (hard if candidate.quoted_article else other).append(pair)
     rng.shuffle(hard)
     rng.shuffle(other)

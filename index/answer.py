@@ -18,7 +18,7 @@ from index.counts import count_asked, share_asked
 from index.evidence import Evidence, EvidenceWeights, gather
 from index.happenings import Act, asked_act, tells_act
 from index.intent import not_covered
-from index.judge import Judgement, judged_signal, judged_text
+from index.judge import Judgement, judged_signal
 from index.models import Answer, Article, Passage, Quote
 from index.outcomes import (
     anticipates,
@@ -254,9 +254,7 @@ def _weigh(
         if similarity is not None and weights.said:
             said = max(similarity(texts), default=0.0)
         if judge is not None and weights.judged:
-            headline = ranked[0][1].article.title
-            read = [judged_text(headline, text) for text in texts[: params.judged_sentences]]
-            judged = judged_signal(max(judge(read), default=0.0))
+            judged = judged_signal(max(judge(texts[: params.judged_sentences]), default=0.0))
     return gather(question, passages, best, coverage, rarity or {}, weights, said, judged)
 
 

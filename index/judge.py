@@ -8,9 +8,7 @@ The judge is exported to ONNX beside its weights when it is made; onnxruntime ru
 A bi-encoder's cosine says a sentence is *about* the question's topic; a near miss ("how long
 did sbf get" over stories of his trial and verdict) is about it too. Reading both at once, the
 judge can see that no sentence states a sentence length. Its score is one more signal of the
-decision to answer (`index.evidence`), weighted only where a judge is loaded. It reads each
-sentence after its story's headline (`judged_text`): "Beyoncé ruled the box office this weekend"
-says something else under a headline about the film's opening than under one about its run.
+decision to answer (`index.evidence`), weighted only where a judge is loaded.
 """
 
 from __future__ import annotations
@@ -35,7 +33,6 @@ __all__ = [
     "Judgement",
     "encode_pairs",
     "judged_signal",
-    "judged_text",
     "load_judge",
 ]
 
@@ -48,16 +45,6 @@ MAX_TOKENS = 128  # question and sentence together, as trained
 
 # How likely each of some sentences answers the question at hand.
 Judgement = Callable[[Sequence[str]], Sequence[float]]
-
-
-def judged_text(headline: str, sentence: str) -> str:
-    """A sentence as the judge reads it, trained and asked alike: after its story's headline.
-    Measured ad hoc in session 30 against the sentence alone (a judge trained each way on the
-    same eighteen sets' pairs, through the committed rule, over the seven held-out sets): near
-    misses declined 122 → 133 of 175, out of scope 330 → 341 of 385, wrong answers 16 → 10 of
-    483, right answers 307 → 304 of 343, both stories 96 → 95 of 140."""
-    return f"{headline} — {sentence}" if headline else sentence
-
 
 # The judge's likelihood enters the decision on a log scale: its doubt grows by decades
 # (0.1, 0.01, …), which a linear rule over a probability flattens to nearly nothing. Chosen

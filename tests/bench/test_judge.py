@@ -52,17 +52,6 @@ def test_candidates_holding_the_gold_fact_answer_and_other_stories_do_not(tmp_pa
             engine, "q1", "test", "answerable", "how many volunteers in the flu trial", gold
         )
         assert record is not None and record.facts == ("enrolled forty volunteers",)
-        # The judge reads each sentence after its story's headline.
-        assert record.fact_headlines == ("Nasal flu vaccine trial begins",)
-        assert {c.headline for c in record.candidates if c.gold_article} == {
-            "Nasal flu vaccine trial begins"
-        }
-        pairs = training_pairs([record])
-        assert (
-            "how many volunteers in the flu trial",
-            "Nasal flu vaccine trial begins — enrolled forty volunteers",
-            1.0,
-        ) in pairs
         answering = [c for c in record.candidates if c.answers]
         assert answering and all(c.gold_article for c in answering)
         assert any("forty volunteers" in c.text for c in answering)

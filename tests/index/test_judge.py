@@ -195,11 +195,7 @@ def test_a_judge_that_finds_no_answer_declines_a_short_question(tmp_path: Path) 
             assert answer.answered is answered
             # The judge reads a chat question without the mark that ends it.
             assert judge.asked and judge.asked[0][0] == "harbour bridge cost"
-            # Each sentence of the story, after the story's headline.
-            headline = "Harbour bridge wins approval — "
-            read = judge.asked[0][1]
-            assert read and all(text.startswith(headline) for text in read)
-            assert all(text.removeprefix(headline) in STORY for text in read)
+            assert all(sentence in STORY for sentence in judge.asked[0][1])
 
 
 def test_onnx_sessions_let_their_idle_threads_sleep(judge_dir: Path) -> None:
