@@ -59,8 +59,9 @@ _NAMED_ASKED = re.compile(
 # share of analysts use it", whose topic comes before its question).
 _NAMED_LAST = re.compile(rf"\b{_SUM_NAMED}\s*[?!.]*\s*$", re.I)
 
-# A clause asking whether ("did they cut the price", "did mistral close at a $2bn valuation"),
-# or about a change of a price ("raised ticket prices?"), asks no sum.
+# A clause asking whether ("did they cut the price", "did mistral close at a $2bn valuation")
+# or why ("why did the stock jump after earnings"), or about a change of a price ("raised
+# ticket prices?"), asks no sum.
 _CLAUSE = re.compile(r"[:;,?!—–]+|\s-\s|\s+(?:and|also|\+)\s+", re.I)
 _WHETHER = re.compile(
     r"\s*(?:did|does|do|has|have|had|is|was|were|will|can|could|why|how\s+come)\b", re.I
