@@ -126,6 +126,10 @@ _SMALL_TALK_PHRASES = [
     r"who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|"
     r"what (?:can|do) (?:you|u) (?:actually |even |really )?do|"
     r"what (?:do|can) (?:you|u) know|how (?:do|does) (?:you|u|this|it) work|"
+    # what the bot can be asked ("what kinds of questions can you answer", "what do u cover")
+    r"what (?:(?:kinds?|sorts?|types?) of )?(?:questions|qs|things|stuff|news|topics) "
+    r"(?:can|do|could) (?:you|u) (?:answer|handle|help with|cover|do|know about)|"
+    r"what (?:can|do) (?:you|u) (?:answer|cover|help with|help me with)|"
     r"(?:are|r) (?:you|u) (?:a |an )?(?:real|human|person|bot|robot|ai|alive|there|ok|okay)"
     r"(?: (?:person|human|bot|being))?|"
     r"(?:or )?(?:an? )?(?:real )?(?:person|human|bot|robot|ai|being)|"
@@ -190,9 +194,9 @@ _HOW_TO = re.compile(
     r"easiest way to|fastest way to|tips (?:for|on|to)|steps to|"
     r"recipe for|how long (?:do|should) (?:i|you) (?:cook|boil|bake|wait|sleep)|"
     r"как (?:мне|нам|можно|лучше|правильно|быстро|сделать|приготовить|научиться|избавиться|"
-    r"починить|настроить|сбросить)\b|как \w+(?:ть|ться|чь)\b|"
+    r"починить|настроить|сбросить)\b|как (?!звать\b)\w+(?:ть|ться|чь)\b|"
     r"як (?:мені|нам|можна|краще|правильно|швидко|зробити|приготувати|навчитися|позбутися|"
-    r"полагодити|налаштувати)\b|як \w+(?:ти|тися)\b)",
+    r"полагодити|налаштувати)\b|як (?!звати\b)\w+(?:ти|тися)\b)",
     re.IGNORECASE,
 )
 # Asked after saying what is wrong: "laptop wont charge, how do i fix it".
@@ -213,6 +217,9 @@ _ADVICE = re.compile(
     r"стоит ли (?:мне|нам)?|что мне (?:делать|купить|выбрать)|посоветуй\w*|"
     r"чи варто|що мені (?:робити|купити|вибрати)|порадь\w*)"
     r"|\b(?:what (?:do|should) i do|help me decide|what would you do)\b"
+    # what to take, eat or buy for one's own trouble, the "i" left out ("had a headache for
+    # 3 days what should i take")
+    r"|\bwhat should (?:i|we) (?:take|eat|drink|buy|wear|use|try|pick|choose)\b"
     r"|\bany (?:advice|tips|recommendations|suggestions)\b"
     r"|^(?:i|i'?m|im|i am|my|me)\b[^?]*?[\s,]should (?:i|we)\b"
     r"|^(?:i|i'?m|im|my|me)\b(?=.*\bmy\b).*\bor\b"

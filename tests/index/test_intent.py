@@ -84,6 +84,10 @@ SMALL_TALK = [
     "thx thats all i needed",
     "ok that's it for now",
     "who made u? are u chatgpt",
+    # what it can be asked
+    "What kinds of questions can you answer?",
+    "what sort of stuff do u cover",
+    "what can u help me with",
 ]
 HOW_TO = [
     "how do i change my wifi password",
@@ -120,6 +124,9 @@ ADVICE = [
     "i have 2k saved, pay off my loan or buy a bike?",
     "is it better for me to lease or buy a car",
     "is it worth me moving to leeds for a small raise",
+    # the "i" left out
+    "had a headache for 3 days what should i take",
+    "cant sleep lately, what should i try",
 ]
 LIVE_DATA = [
     "weather tomorrow in berlin",
@@ -154,9 +161,16 @@ NEWS = [
     "what is the nasa chief's job now",
     "что случилось с сэмом альтманом",
     "що сталося з ftx",
+    # "як звати" / "как звать" asks a name, not how to do something
+    "як звати батьків мікаели шиффрін",
+    "как звать нового спикера палаты",
     # a rate or a worth asked of the news, not of the asker's plans
     "is it worth noting what the ecb said about the exchange rate",
     "how did the euro's exchange rate move after the ecb decision",
+    # what the news covers, and what a story says one should do
+    "what kinds of questions did the senators ask",
+    "what topics do you have on the fed",
+    "what should investors buy according to the analysts",
 ]
 
 
