@@ -17,7 +17,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from index.outcomes import AHEAD_SAID, said_as_done
+from index.outcomes import AHEAD_SAID
 from index.text import stem
 from index.typed_names import written_capitals
 
@@ -38,6 +38,12 @@ _ASKED = re.compile(
 # What may come before a question's first word: "wait did …", "so has …".
 _OPENING = re.compile(r"\s*(?:(?:so|wait|lol|ok|okay|hey|and|but)\W*\s+)*", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
+# The word written just before an act, and capitalised words that name no doer.
+_LAST_WORD = re.compile(r"([A-Za-z][\w'’&.-]*)\s+$")
+_NOT_NAMES = frozenset(
+    """he she they it we you i the this that these those who which what when then there
+    here its his her their our my a an and but so if as also meanwhile now later""".split()
+)
 # Words between the auxiliary and the act that are neither: determiners, pronouns, and the
 # adverbs people put there ("did he actually", "did they end up", "has it finally").
 _SKIPPED = frozenset(
@@ -179,10 +185,31 @@ class Act:
     # one of its parts ("beeper mini: what it costs and did apple kill it").
     whole: bool = True
 
+    # The question's terms (stems, with the names its initials stand for): a name written
+    # just before the act that is none of them is another doer ("SRH win the war" for "did kkr
+    # win the ipl").
+    asked_terms: frozenset[str] = frozenset()
+
     def told_by(self, sentence: str) -> bool:
         """Whether `sentence` says the act done, not only as possible or ahead just before it
-        ("could recall", "is set to launch")."""
-        return said_as_done(self.said, sentence, _NOT_DONE, _NOT_DONE_BEFORE)
+        ("could recall", "is set to launch"), nor of a doer the question does not name."""
+        for match in self.said.finditer(sentence):
+            before = sentence[: match.start()]
+            near = before[-_NOT_DONE_BEFORE:]
+            if not self._another_doer(before) and not any(h.search(near) for h in _NOT_DONE):
+                return True
+        return False
+
+    def _another_doer(self, before: str) -> bool:
+        """Whether the word just before the act is a name the question does not ask about."""
+        if not self.asked_terms:
+            return False
+        last = _LAST_WORD.search(before)
+        if last is None:
+            return False
+        word = last.group(1)
+        named = word[0].isupper() and word.lower() not in _NOT_NAMES
+        return named and stem(word.lower().rstrip("'’s")) not in self.asked_terms
 
 
 def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act | None:
@@ -235,7 +262,8 @@ def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act 
         close |= group
     forms = sorted({form for verb in close for form in _forms(verb)}, key=len, reverse=True)
     said = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b", re.I)
-    return Act(word, said, whole=bool(_OPENING.fullmatch(question[: match.start(1)])))
+    whole = bool(_OPENING.fullmatch(question[: match.start(1)]))
+    return Act(word, said, whole, frozenset(wanted))
 
 
 def tells_act(act: Act, sentences: Sequence[str]) -> bool:

@@ -79,7 +79,7 @@ _ASKS_PUNISHMENT = re.compile(
     r"\b(?:sentenc\w*|prison|jail|behind\s+bars|fined)\b"
     r"|\bhow\s+(?:much|big)\b.*\b(?:fine|penalty)\b"
     r"|\b(?:points?|final)\s+penalty\b|\bpenalty\b.*\bpay\b"
-    r"|\b(?:make|made|order(?:ed)?)(?:\s+\w+){1,3}\s+pay\b",
+    r"|\b(?:make|made|order(?:ed)?)(?:\s+\w+){1,4}\s+pay\b",
     re.I | re.S,
 )
 _ASKS_VERDICT = re.compile(
@@ -172,9 +172,12 @@ def tells_decision(question: str, sentences: Sequence[str]) -> bool:
     110 years"), a verdict or a punishment for a verdict question, and a ruling made for a
     ruling question ("the court ruled that", not "if Judge Mehta rules against Google")."""
     wanted = [_PUNISHMENT_SAID]
-    if not _ASKS_PUNISHMENT.search(question):
+    punishment = _ASKS_PUNISHMENT.search(question)
+    if not punishment:
         wanted.append(_VERDICT_SAID)
-    if _asks_ruling(question) and any(_ruled(s) for s in sentences):
+    # A ruling made tells a ruling asked, not the sum a judge ordered paid ("how much did judge
+    # engoron order trump to pay" over "Engoron … found that the former president … deceived").
+    if not punishment and _asks_ruling(question) and any(_ruled(s) for s in sentences):
         return True
     return any(_given(pattern, s) for pattern in wanted for s in sentences)
 
@@ -315,12 +318,31 @@ def tells_result(
         wanted.append(_RESULT_SAID)
     hedges = (_POSSIBLE, AHEAD_SAID)
     sides = versus_sides(sides_from or question)
-    if any(_names_side(h, sides) for h in headlines):
-        sides = ()
+    headlined = bool(sides) and any(_names_side(h, sides) for h in headlines)
     return any(
-        said_as_done(pattern, s, hedges, _POSSIBLE_BEFORE) and _names_side(s, sides)
+        said_as_done(pattern, s, hedges, _POSSIBLE_BEFORE) and _of_the_match(s, sides, headlined)
         for pattern in wanted
         for s in sentences
+    )
+
+
+# The opponent a sentence names for a result: "defeating Paris Saint-Germain 4-1".
+_OPPONENT = re.compile(
+    r"\b(?:beat|beats|beating|beaten|defeat|defeats|defeated|defeating|against|over|drew\s+with"
+    r"|lost\s+to|loss\s+to|losing\s+to|thrashed|thrashing|routed|routing|edged|edging)"
+    r"\s+(?:the\s+)?([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)"
+)
+
+
+def _of_the_match(sentence: str, sides: Sequence[str], headlined: bool) -> bool:
+    """Whether a result `sentence` can be of the match between `sides` (any, when none is
+    named): it names a side; or, in a story `headlined` with a side, it names no other
+    opponent ("A late penalty took the score to 28-24" in the match report, not "…, defeating
+    Paris Saint-Germain 4-1" in a preview of another match)."""
+    if _names_side(sentence, sides):
+        return True
+    return headlined and not any(
+        not _names_side(match.group(1), sides) for match in _OPPONENT.finditer(sentence)
     )
 
 

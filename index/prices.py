@@ -85,12 +85,13 @@ MONEY_STATED = re.compile(
 )
 
 
-# A company's valuation is stated as one: "valued at $10 billion", "a $2bn valuation"; the sum
-# a round raised is another figure ("simply homes valuation after the 22m raise?").
+# A company's valuation is stated as one: "valued at $10 billion", "a $2bn valuation", "a 51%
+# stake, valuing it at $1 billion"; the sum a round raised is another figure ("simply homes
+# valuation after the 22m raise?").
 _ASKS_VALUATION = re.compile(r"\bvaluation\b|\bvalued\b", re.I)
 _SUM = r"(?:[$£€¥₹]\s?\d|\b\d[\d.,]*\s?(?:million|billion|trillion|mn|bn|m|b)\b)"
 VALUATION_STATED = re.compile(
-    rf"\bvalu(?:ation|ed|es)\b[^.!?]*?{_SUM}|{_SUM}[^.!?]*?\bvaluation\b", re.I
+    rf"\bvalu(?:ations?|ed|es|ing)\b[^.!?]*?{_SUM}|{_SUM}[^.!?]*?\bvaluations?\b", re.I
 )
 
 

@@ -82,6 +82,13 @@ def test_the_act_is_told_by_its_forms_and_close_words_only_when_done() -> None:
     assert tells_act(close, ["Harbour Motors closed the deal in March."])
     # Another act about the same things.
     assert not tells_act(recall, ["Harbour Motors launched the Tidewater pickup on Monday."])
+    # The act done by a doer the question does not name; a pronoun or a description may be it.
+    won = act_in("did harbour rovers win the cup after signing ruiz")
+    assert won is not None
+    assert not tells_act(won, ["Ruiz signed for Rovers, and City win the league at a canter."])
+    assert tells_act(won, ["Harbour Rovers won the cup in May."])
+    assert tells_act(won, ["They won the cup in May, a year after signing Ruiz."])
+    assert tells_act(won, ["The club won the cup in May."])
 
 
 def test_an_act_asked_by_the_whole_question_is_told_from_its_part() -> None:

@@ -144,6 +144,11 @@ def test_a_decision_is_told_only_when_it_was_given() -> None:
     repaid = "how much did the regulator make the ferry firm pay back"
     assert tells_decision(repaid, ["The bureau ordered the ferry firm to refund $3 million."])
     assert not tells_decision(repaid, ["The bureau could order the firm to pay refunds."])
+    # A finding of the judge's is not the sum ordered paid.
+    ordered = "how much did the judge order the ferry firm to pay"
+    finding = ["The judge, ruling in the regulator's suit, found that the firm misled riders."]
+    assert not tells_decision(ordered, finding)
+    assert tells_decision(ordered, ["The judge ordered the firm to pay $2 million."])
     verdict = "was the mayor found guilty"
     assert tells_decision(verdict, ["A jury found the mayor guilty of fraud."])
     assert tells_decision(verdict, ["The mayor was acquitted on all counts."])
@@ -241,6 +246,12 @@ def test_a_result_told_must_be_of_the_match_the_question_names() -> None:
     penalty = ["A late penalty took the score to 28-24."]
     assert not tells_result(score, penalty)
     assert tells_result(score, penalty, headlines=["Rovers v United: the match report"])
+    # ... unless it names another opponent: a preview's word on another match.
+    earlier = ["The Magpies are in form, defeating Harbour Athletic 4-1 in the cup."]
+    assert not tells_result(score, earlier, headlines=["Rovers v United: the preview"])
+    assert tells_result(
+        score, ["The home side won 2-1 against United."], headlines=["Rovers v United report"]
+    )
     # Sides asked in the question's topic; written longer in the story ("utd" as "Utd.").
     assert tells_result(
         "who won", ["Utd. won 2-1 at the harbour ground."], sides_from="utd v rovers - who won"

@@ -120,6 +120,8 @@ def test_a_valuation_asked_needs_a_valuation_not_the_sum_raised() -> None:
     assert states_money(raised) and not states_money(raised, VALUATION_STATED)
     assert states_money(["The round values the startup at $40 million."], VALUATION_STATED)
     assert states_money(["It raised $3 million at a $40 million valuation."], VALUATION_STATED)
+    stake = ["The port is taking a 51% stake in the startup, valuing it at $40 million."]
+    assert states_money(stake, VALUATION_STATED)
 
 
 def test_a_sum_asked_for_a_stretch_of_time_needs_one_stated_so() -> None:
