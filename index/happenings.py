@@ -40,6 +40,7 @@ _OPENING = re.compile(r"\s*(?:(?:so|wait|lol|ok|okay|hey|and|but)\W*\s+)*", re.I
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
 # The word written just before an act, and capitalised words that name no doer.
 _LAST_WORD = re.compile(r"([A-Za-z][\w'’&.-]*)\s+$")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _NOT_NAMES = frozenset(
     """he she they it we you i the this that these those who which what when then there
     here its his her their our my a an and but so if as also meanwhile now later""".split()
@@ -209,7 +210,7 @@ class Act:
             return False
         word = last.group(1)
         named = word[0].isupper() and word.lower() not in _NOT_NAMES
-        return named and stem(word.lower().rstrip("'’s")) not in self.asked_terms
+        return named and stem(_POSSESSIVE.sub("", word.lower())) not in self.asked_terms
 
 
 def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act | None:
