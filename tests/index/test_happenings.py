@@ -89,7 +89,8 @@ def test_the_act_is_told_by_its_forms_and_close_words_only_when_done() -> None:
     assert tells_act(won, ["Harbour Rovers won the cup in May."])
     assert tells_act(won, ["They won the cup in May, a year after signing Ruiz."])
     assert tells_act(won, ["The club won the cup in May."])
-    assert tells_act(act_in("did the boss quit"), ["The Boss quit on Friday."])
+    quit_ = act_in("did the boss quit")
+    assert quit_ is not None and tells_act(quit_, ["The Boss quit on Friday."])
 
 
 def test_an_act_asked_by_the_whole_question_is_told_from_its_part() -> None:
