@@ -253,7 +253,10 @@ def rank(
     if not candidates:
         return []
     weights = local_idf(wanted, candidates)
-    total = sum(weights.values()) or 1.0
+    # Summed exactly (`math.fsum`): a sum in the order a set of words comes in differs in its
+    # last bits from one process to another, and sentences of equal worth (the same sentence in
+    # two outlets' stories) then came in another order.
+    total = math.fsum(weights.values()) or 1.0
 
     def relevance_of(candidate: Candidate) -> float:
         if relevance is None:
@@ -263,7 +266,7 @@ def rank(
     top = abs(top if top is not None else max(relevance_of(c) for c in candidates)) or 1.0
 
     def score(candidate: Candidate) -> float:
-        coverage = sum(weights[t] for t in candidate.terms if t in weights) / total
+        coverage = math.fsum(weights[t] for t in candidate.terms if t in weights) / total
         penalty = 0.0 if candidate.prose else NOT_PROSE_PENALTY
         return coverage + relevance_of(candidate) / top - penalty
 
