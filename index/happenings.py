@@ -17,8 +17,8 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from index.outcomes import AHEAD_SAID
-from index.text import stem
+from index.outcomes import AHEAD_SAID, said_as_done
+from index.text import stem, without_possessive
 from index.typed_names import written_capitals
 
 __all__ = ["Act", "asked_act", "tells_act"]
@@ -40,7 +40,6 @@ _OPENING = re.compile(r"\s*(?:(?:so|wait|lol|ok|okay|hey|and|but)\W*\s+)*", re.I
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
 # The word written just before an act, and capitalised words that name no doer.
 _LAST_WORD = re.compile(r"([A-Za-z][\w'’&.-]*)\s+$")
-_POSSESSIVE = re.compile(r"['’]s?$")
 _NOT_NAMES = frozenset(
     """he she they it we you i the this that these those who which what when then there
     here its his her their our my a an and but so if as also meanwhile now later""".split()
@@ -194,12 +193,13 @@ class Act:
     def told_by(self, sentence: str) -> bool:
         """Whether `sentence` says the act done, not only as possible or ahead just before it
         ("could recall", "is set to launch"), nor of a doer the question does not name."""
-        for match in self.said.finditer(sentence):
-            before = sentence[: match.start()]
-            near = before[-_NOT_DONE_BEFORE:]
-            if not self._another_doer(before) and not any(h.search(near) for h in _NOT_DONE):
-                return True
-        return False
+        return said_as_done(
+            self.said,
+            sentence,
+            _NOT_DONE,
+            _NOT_DONE_BEFORE,
+            of_whom_asked=lambda before: not self._another_doer(before),
+        )
 
     def _another_doer(self, before: str) -> bool:
         """Whether the word just before the act is a name the question does not ask about."""
@@ -210,7 +210,7 @@ class Act:
             return False
         word = last.group(1)
         named = word[0].isupper() and word.lower() not in _NOT_NAMES
-        return named and stem(_POSSESSIVE.sub("", word.lower())) not in self.asked_terms
+        return named and stem(without_possessive(word.lower())) not in self.asked_terms
 
 
 def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act | None:

@@ -19,7 +19,9 @@ options weighed ("who replaced ten hag" over "the options should Man United move
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from index.text import without_possessive
 
 __all__ = [
     "AHEAD_SAID",
@@ -214,11 +216,15 @@ def said_as_done(
     hedges: Sequence[re.Pattern[str]],
     reach: int,
     hedged_inside: bool = False,
+    of_whom_asked: Callable[[str], bool] = lambda _: True,
 ) -> bool:
     """Whether `pattern` finds something in `sentence` that none of `hedges` finds within
     `reach` characters before it (with `hedged_inside`, nor inside it): said as done, not only
-    as possible, weighed or ahead."""
+    as possible, weighed or ahead; and, by `of_whom_asked` of the text before it, of the one
+    asked about."""
     for match in pattern.finditer(sentence):
+        if not of_whom_asked(sentence[: match.start()]):
+            continue
         near = [sentence[max(0, match.start() - reach) : match.start()]]
         if hedged_inside:
             near.append(match.group())
@@ -341,8 +347,8 @@ def _of_the_match(sentence: str, sides: Sequence[str], headlined: bool) -> bool:
     Paris Saint-Germain 4-1" in a preview of another match)."""
     if _names_side(sentence, sides):
         return True
-    return headlined and not any(
-        not _names_side(match.group(1), sides) for match in _OPPONENT.finditer(sentence)
+    return headlined and all(
+        _names_side(match.group(1), sides) for match in _OPPONENT.finditer(sentence)
     )
 
 
@@ -351,7 +357,6 @@ _VERSUS_SIDES = re.compile(
     r"([\w'’.&-]+)\s+(?:vs?\.?|versus)\s+(?:the\s+)?([\w'’.&-]+)",
     re.I,
 )
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def versus_sides(question: str) -> tuple[str, ...]:
@@ -360,7 +365,7 @@ def versus_sides(question: str) -> tuple[str, ...]:
     match = _VERSUS_SIDES.search(question)
     if match is None:
         return ()
-    return tuple(_POSSESSIVE.sub("", side.lower()).strip(".") for side in match.groups())
+    return tuple(without_possessive(side.lower()).strip(".") for side in match.groups())
 
 
 def _names_side(sentence: str, sides: Sequence[str]) -> bool:

@@ -25,7 +25,14 @@ from index.cues import (
 from index.initials import spell_out
 from index.intent import Intent, detect_language, read_intent
 from index.period import Period, read_period
-from index.text import LIGHT_VERBS, STOPWORDS, UNAPOSTROPHED, stem, terms
+from index.text import (
+    LIGHT_VERBS,
+    STOPWORDS,
+    UNAPOSTROPHED,
+    stem,
+    terms,
+    without_possessive,
+)
 
 __all__ = [
     "CALENDAR",
@@ -53,7 +60,6 @@ CASUAL_TERMS = 10
 CHAT_TERMS = 16
 
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
 # Months and days: written with a capital, and no name of what a question is about.
 CALENDAR = frozenset(
     """january february march april may june july august september october november december
@@ -267,7 +273,7 @@ def _names(text: str, outlets: Sequence[str]) -> tuple[str, ...]:
     for match in _NAME.finditer(masked):
         if match.start() == 0:
             continue
-        word = _POSSESSIVE.sub("", match.group().lower())
+        word = without_possessive(match.group().lower())
         if len(word) < 3 or word in STOPWORDS or word in CALENDAR:
             continue
         names.append(word)

@@ -80,6 +80,14 @@ def informative_words(text: str) -> list[str]:
     return [w for w in WORD.findall(fold(text.lower())) if w not in STOPWORDS and len(w) > 1]
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def without_possessive(word: str) -> str:
+    """`word` without a final possessive: "everton's" and "rovers'" read "everton", "rovers"."""
+    return _POSSESSIVE.sub("", word)
+
+
 @lru_cache(maxsize=65_536)  # a question's answer stems thousands of words, mostly the same ones
 def stem(word: str) -> str:
     """`word` without a common English suffix, when enough of it is left to stay distinctive.

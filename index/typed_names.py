@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from index.models import Article, Passage
 from index.question import CALENDAR, Question
-from index.text import STOPWORDS, stem, terms
+from index.text import STOPWORDS, stem, terms, without_possessive
 
 __all__ = ["MIN_NAMED", "Capitals", "names_typed", "naming", "written_capitals"]
 
@@ -27,7 +27,6 @@ __all__ = ["MIN_NAMED", "Capitals", "names_typed", "naming", "written_capitals"]
 MIN_NAMED = 3
 _MIN_LETTERS = 4
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?\"“”:\n]\s*)$")
 
 
@@ -39,7 +38,7 @@ def names_typed(question: Question, passages: Sequence[Passage]) -> tuple[str, .
     texts = [p.chunk.text for p in passages]
     found: list[str] = []
     for typed in _WORD.findall(question.text):
-        word = _POSSESSIVE.sub("", typed.lower())
+        word = without_possessive(typed.lower())
         if (
             len(word) < _MIN_LETTERS
             or word in STOPWORDS
