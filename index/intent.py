@@ -80,7 +80,8 @@ def detect_language(text: str) -> str:
 # answers in kind (`reply_for`).
 _THANKS_WORDS = (
     r"thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|much appreciated|appreciate it|"
-    r"appreciated|(?:that )?(?:was|is) (?:helpful|useful)|"
+    r"appreciated|"
+    r"(?:that|this|it)?(?:'?s| was| is)(?: really| very| so| super| pretty| rly)? (?:helpful|useful)|"
     r"(?:that|this|it|you|u)(?: really)? helped(?: (?:a lot|a ton|loads|so much|me|heaps))?|"
     r"спасибо|спс|благодарю|дякую|"
     r"дуже дякую|спасибі"
@@ -238,6 +239,7 @@ _NOW = (
 _LIVE_THINGS = (
     r"(?:weather|forecast|temperature|temp|rain(?:ing)?|snow(?:ing)?|humidity|"
     r"price|prices|rate|rates|score|scores|stock|stocks|shares|traffic|trending|odds|"
+    r"jammed|congested|gridlocked|backed up|queues?|"
     r"winning|playing|standings|time is it|date is it|delayed|running late|cancel(?:l)?ed|"
     r"(?:tube|train|trains|bus|buses|metro|subway|underground|ferry|ferries|flights?) running|"
     r"on time|exchange rate|(?:usd|eur|gbp|jpy|aud|cad|chf|cny|rub|uah|btc|eth) (?:to|in) "

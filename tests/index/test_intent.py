@@ -40,6 +40,8 @@ SMALL_TALK = [
     "how have u been lol",
     "wyd bot",
     "thanks, that really helped",
+    "thanks, that was really helpful",
+    "that's super useful, cheers",
     "ty u helped a ton",
     "r u a real person or a bot?",
     "who r u anyway, an ai?",
@@ -142,6 +144,8 @@ LIVE_DATA = [
     "is my 7:40 bus running late today",
     "are the trains running today with the snow",
     "курс евро прям щас",
+    "is the m25 jammed right now",
+    "queues at heathrow security today?",
     "What's the current GBP to EUR exchange rate?",
 ]
 NEWS = [
@@ -171,6 +175,8 @@ NEWS = [
     "what kinds of questions did the senators ask",
     "what topics do you have on the fed",
     "what should investors buy according to the analysts",
+    "how useful was the ai act, according to the critics",
+    "why were the roads jammed after the storm",
 ]
 
 
