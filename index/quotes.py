@@ -5,6 +5,8 @@ Headings, captions and navigation lines are not quotes: a short line without a f
 left out, and so is a sentence that repeats one already quoted. A longer line with almost no
 function words ("Valve Steam Deck OLED SCORE 89 Critics - Not yet scored", a photo credit, an
 embedded post's byline) is ranked below prose: it is quoted only when nothing else matches.
+A site's placeholder or a picture's labels glued to a sentence ("Loading …", "Image source, …
+Image caption, …") are cut off it, and a short caption is not extended by its credit.
 """
 
 from __future__ import annotations
@@ -119,8 +121,21 @@ class _PassageSentences:
         return found
 
 
+# Where a site shows an embedded player or a picture, its text keeps the placeholder or the
+# picture's labels glued to the next sentence ("Loading Australia, who lost last year's final
+# …", The Age; "Image source, Getty Images Image caption, Taylor Swift's 1989 tour sold …", the
+# BBC): the sentence starts after them.
+_PLACEHOLDER = re.compile(r"(?:Loading|Image source, [^\n]{1,80}? Image caption,)\s+(?=[A-Z])")
+# A picture's credit after its caption ("Photograph: Jane Doe/Shutterstock") is not brought
+# along to a short caption.
+_CREDIT = re.compile(r"(?:Photograph|Photo|Picture|Image|Credit)s?:")
+
+
 def _read_sentences(text: str, start: int, end: int) -> Iterator[_Sentence]:
     for span in sentence_spans(text, start, end):
+        placeholder = _PLACEHOLDER.match(text, span.start, span.end)
+        if placeholder is not None:
+            span = Span(placeholder.end(), span.end)
         sentence = text[span.start : span.end]
         words = sentence.split()
         # Headings and captions are short and have no full stop: they are not quotes. (A long
@@ -184,7 +199,8 @@ def _shouted(sentence: str) -> bool:
 # NZ live streaming ...").
 _LINK_LINE = re.compile(
     r"^(?:more|read more|also read|read also|related(?: stories| articles| coverage)?|see also"
-    r"|watch|watch more|listen|recommended|don'?t miss|must read|click here)\s*[:|—–]",
+    r"|watch|watch more|listen|recommended|don'?t miss|must read|click here)\s*[:|—–]"
+    r"|^GO DEEPER\b",
     re.I,
 )
 
@@ -285,7 +301,11 @@ def make_quote(article: Article, span: Span, short_sentence_words: int) -> Quote
     start, end = span.start, span.end
     if len(article.text[start:end].split()) < short_sentence_words:
         following = sentence_spans(article.text, end, min(len(article.text), end + 1000))
-        if following and "\n\n" not in article.text[end : following[0].start]:
+        if (
+            following
+            and "\n\n" not in article.text[end : following[0].start]
+            and not _CREDIT.match(article.text, following[0].start)
+        ):
             end = following[0].end
     return Quote(article.text[start:end], article, start, end)
 

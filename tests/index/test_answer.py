@@ -702,6 +702,27 @@ def test_a_sentence_two_stories_share_word_for_word_is_site_furniture_not_news()
             "Northvale won the harbour derby 3-1",
             "Recap",
         ),
+        # A promoted story without a colon.
+        (
+            "Harbour coach\n\n"
+            "GO DEEPER How the new harbour coach's winning ways can help Northvale on the field\n\n"
+            "Northvale appointed Ana Ruiz as the harbour team's new coach on Monday, on a "
+            "four-year deal.",
+            "who is northvale's new harbour coach",
+            "Northvale appointed Ana Ruiz",
+            "GO DEEPER",
+        ),
+        # A newsletter pitch inside the story.
+        (
+            "Harbour science\n\n"
+            "Teachers and Parents, Sign Up for The Harbour Sheet Weekly updates to help you use "
+            "harbour science news in class E-mail Address* Go Thank you for signing up!\n\n"
+            "Harbour scientists found that the bay's water warmed by two degrees this decade, "
+            "and teachers can use the data in class.",
+            "how much did the harbour water warm, harbour scientists",
+            "Harbour scientists found",
+            "Sign Up",
+        ),
     ],
 )
 def test_a_score_box_credit_caption_link_or_shouted_line_is_not_quoted_before_prose(
@@ -713,6 +734,54 @@ def test_a_score_box_credit_caption_link_or_shouted_line_is_not_quoted_before_pr
     assert answer.answered
     assert answer.quotes[0].text.startswith(quoted)
     assert all(not_quoted not in q.text for q in answer.quotes)
+
+
+def test_a_sites_loading_placeholder_is_not_part_of_the_quote() -> None:
+    # Where a site shows an embedded player, its text keeps the word "Loading" glued to the
+    # next sentence; the quote starts after it, still verbatim.
+    text = (
+        "Harbour final\n\nThe harbour final was played in Northvale on Sunday night.\n\n"
+        "Loading Northvale, who lost last year's harbour final to Port Ellery, won this year's "
+        "final 3-1 after two late goals."
+    )
+    article = _article(5, text, "The Gazette", "Harbour final")
+    passages = _passages((article, 2.0, 0.8))
+    answer = compose_answer(_asked("who won this year's harbour final", passages), passages)
+    assert answer.answered
+    quoted = [q for q in answer.quotes if "last year's harbour final" in q.text]
+    assert quoted and quoted[0].text.startswith("Northvale, who lost")
+    assert all(q.text == article.text[q.start : q.end] for q in answer.quotes)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "quoted"),
+    [
+        (
+            "Harbour tour\n\nImage source, Harbour Photos Image caption, The harbour tour sold "
+            "2.2m tickets and earned more than $250m at the box office\n\n"
+            "The tour's film opens in Northvale cinemas on Friday.",
+            "how many tickets did the harbour tour sell",
+            "The harbour tour sold 2.2m tickets",
+        ),
+        (
+            "Harbour derby\n\nNorthvale's captain curls in the late winner. Photograph: Lena "
+            "Okafor/Harbour Photos\n\nThe derby drew a record crowd to the Northvale ground.",
+            "who curled in northvale's late winner in the harbour derby",
+            "Northvale's captain curls in the late winner.",
+        ),
+    ],
+)
+def test_a_captions_fact_is_quoted_without_the_pictures_labels_or_credit(
+    text: str, question: str, quoted: str
+) -> None:
+    article = _article(5, text, "The Gazette", text.split("\n")[0])
+    passages = _passages((article, 2.0, 0.8))
+    answer = compose_answer(_asked(question, passages), passages)
+    assert answer.answered
+    caption = [q for q in answer.quotes if quoted in q.text]
+    assert caption and caption[0].text.startswith(quoted)
+    assert all("Image" not in q.text and "Photograph" not in q.text for q in answer.quotes)
+    assert all(q.text == article.text[q.start : q.end] for q in answer.quotes)
 
 
 def test_a_passages_sentences_are_read_once_and_a_changed_text_afresh(
