@@ -736,26 +736,18 @@ def test_a_score_box_credit_caption_link_or_shouted_line_is_not_quoted_before_pr
     assert all(not_quoted not in q.text for q in answer.quotes)
 
 
-def test_a_sites_loading_placeholder_is_not_part_of_the_quote() -> None:
-    # Where a site shows an embedded player, its text keeps the word "Loading" glued to the
-    # next sentence; the quote starts after it, still verbatim.
-    text = (
-        "Harbour final\n\nThe harbour final was played in Northvale on Sunday night.\n\n"
-        "Loading Northvale, who lost last year's harbour final to Port Ellery, won this year's "
-        "final 3-1 after two late goals."
-    )
-    article = _article(5, text, "The Gazette", "Harbour final")
-    passages = _passages((article, 2.0, 0.8))
-    answer = compose_answer(_asked("who won this year's harbour final", passages), passages)
-    assert answer.answered
-    quoted = [q for q in answer.quotes if "last year's harbour final" in q.text]
-    assert quoted and quoted[0].text.startswith("Northvale, who lost")
-    assert all(q.text == article.text[q.start : q.end] for q in answer.quotes)
-
-
 @pytest.mark.parametrize(
     ("text", "question", "quoted"),
     [
+        # Where a site shows an embedded player, its text keeps the word "Loading" glued to
+        # the next sentence.
+        (
+            "Harbour final\n\nThe harbour final was played in Northvale on Sunday night.\n\n"
+            "Loading Northvale, who lost last year's harbour final to Port Ellery, won this "
+            "year's final 3-1 after two late goals.",
+            "who won this year's harbour final",
+            "Northvale, who lost last year's harbour final",
+        ),
         (
             "Harbour tour\n\nImage source, Harbour Photos Image caption, The harbour tour sold "
             "2.2m tickets and earned more than $250m at the box office\n\n"
@@ -771,7 +763,7 @@ def test_a_sites_loading_placeholder_is_not_part_of_the_quote() -> None:
         ),
     ],
 )
-def test_a_captions_fact_is_quoted_without_the_pictures_labels_or_credit(
+def test_a_quote_starts_after_a_sites_placeholder_or_a_pictures_labels_and_ends_before_its_credit(
     text: str, question: str, quoted: str
 ) -> None:
     article = _article(5, text, "The Gazette", text.split("\n")[0])
@@ -780,7 +772,9 @@ def test_a_captions_fact_is_quoted_without_the_pictures_labels_or_credit(
     assert answer.answered
     caption = [q for q in answer.quotes if quoted in q.text]
     assert caption and caption[0].text.startswith(quoted)
-    assert all("Image" not in q.text and "Photograph" not in q.text for q in answer.quotes)
+    assert all(
+        word not in q.text for q in answer.quotes for word in ("Loading", "Image", "Photograph")
+    )
     assert all(q.text == article.text[q.start : q.end] for q in answer.quotes)
 
 
