@@ -81,7 +81,8 @@ def detect_language(text: str) -> str:
 _THANKS_WORDS = (
     r"thanks?|thank (?:you|u)|thx|ty|tysm|tyvm|cheers|much appreciated|appreciate it|"
     r"appreciated|"
-    r"(?:that|this|it)?(?:'?s| was| is)(?: really| very| so| super| pretty| rly)? (?:helpful|useful)|"
+    r"(?:that|this|it)?(?:'?s| was| is)(?: really| very| so| super| pretty| rly)? "
+    r"(?:helpful|useful)|"
     r"(?:that|this|it|you|u)(?: really)? helped(?: (?:a lot|a ton|loads|so much|me|heaps))?|"
     r"спасибо|спс|благодарю|дякую|"
     r"дуже дякую|спасибі"
