@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from index.outcomes import AHEAD_SAID, said_as_done
-from index.text import stem, without_possessive
+from index.text import STOPWORDS, stem, without_possessive
 from index.typed_names import written_capitals
 
 __all__ = ["Act", "asked_act", "tells_act"]
@@ -38,12 +38,10 @@ _ASKED = re.compile(
 # What may come before a question's first word: "wait did …", "so has …".
 _OPENING = re.compile(r"\s*(?:(?:so|wait|lol|ok|okay|hey|and|but)\W*\s+)*", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
-# The word written just before an act, and capitalised words that name no doer.
+# The word written just before an act, and capitalised words that name no doer: function
+# words ("They", "The", "Its") and a few adverbs that open sentences.
 _LAST_WORD = re.compile(r"([A-Za-z][\w'’&.-]*)\s+$")
-_NOT_NAMES = frozenset(
-    """he she they it we you i the this that these those who which what when then there
-    here its his her their our my a an and but so if as also meanwhile now later""".split()
-)
+_NOT_NAMES = STOPWORDS | {"meanwhile", "now", "later"}
 # Words between the auxiliary and the act that are neither: determiners, pronouns, and the
 # adverbs people put there ("did he actually", "did they end up", "has it finally").
 _SKIPPED = frozenset(
