@@ -1,8 +1,9 @@
 """Figures a question states and whether the sources state them: amounts ("$700m", "1,900
-jobs", "12%") and names with a number ("gpt-5", "ps5", "cop28"). A near miss often names the
-right company with a figure or a model no article has ("google 700m settlement", "when does
-gpt-5 drop"), and an answer about another figure or model would mislead. Digits and Latin
-names read the same in a question in any language.
+jobs", "12%"), names with a number ("gpt-5", "ps5", "cop28") and sizes with a unit ("2tb"). A
+near miss often names the right company with a figure or a model no article has ("google 700m
+settlement", "when does gpt-5 drop", "price of the 2tb steam deck"), and an answer about
+another figure or model would mislead. Digits and Latin names read the same in a question in
+any language.
 """
 
 from __future__ import annotations
@@ -54,6 +55,29 @@ _SPELT_WITH_DIGITS = frozenset("b4 gr8 w8 m8 h8 str8".split())
 _BOUND = re.compile(
     r"\b(?:over|above|under|below|more than|less than|fewer than|almost|nearly|about|around|"
     r"roughly|approximately|up to|at least|at most|some|circa)\s*$|~\s*$",
+    re.I,
+)
+# A size or spec typed with its unit ("2tb", "512 GB", "120hz", "48mp", "16in", "6.1-inch",
+# "5000mah"): a product is sold by it, and a story about the 1 TB model is not about the 2 TB
+# one. Units that read as words ("in", "w") count only glued to the number.
+_UNITS = {
+    "tb": "tb",
+    "terabyte": "tb",
+    "gb": "gb",
+    "gigabyte": "gb",
+    "hz": "hz",
+    "ghz": "ghz",
+    "mp": "mp",
+    "megapixel": "mp",
+    "mah": "mah",
+    "nm": "nm",
+    "inch": "in",
+    "in": "in",
+}
+_MEASURE = re.compile(
+    r"(?<![\w.,-])(?P<number>\d+(?:\.\d+)?)"
+    r"(?:[\s-]?(?P<unit>tb|terabytes?|gb|gigabytes?|ghz|hz|mp|megapixels?|mah|nm|inch(?:es)?)"
+    r"|(?P<glued>in))\b",
     re.I,
 )
 # A four-digit number in this range reads as a year ("2023 goals", "the 1989 tour").
@@ -112,8 +136,12 @@ def stated_amounts(text: str) -> tuple[Amount, ...]:
     sign, or a bare number of at least three digits that is not a year; not a bound ("over
     800", "up to $2000")."""
     found: list[Amount] = []
+    measures = list(_MEASURE.finditer(text))
+    measured = {m.start() for m in measures}
     for match in _AMOUNT.finditer(text):
-        if _BOUND.search(text, max(0, match.start() - 20), match.start()):
+        if match.start("number") in measured or _BOUND.search(
+            text, max(0, match.start() - 20), match.start()
+        ):
             continue
         marked = match["sign"] or match["scale"] or match["percent"]
         if not marked:
@@ -132,7 +160,16 @@ def stated_amounts(text: str) -> tuple[Amount, ...]:
             and match.group().lower() not in _SPELT_WITH_DIGITS
         ):
             found.append(Amount(match.group(), float(match["number"]), name=_named(match)))
+    found.extend(Amount(m.group(), float(m["number"]), name=_measured(m)) for m in measures)
     return tuple(found)
+
+
+def _measured(match: re.Match[str]) -> str:
+    unit = (match["unit"] or match["glued"]).lower()
+    for spelt in (unit, unit.removesuffix("s"), unit.removesuffix("es")):
+        if spelt in _UNITS:
+            return f"{float(match['number']):g}{_UNITS[spelt]}"
+    return match.group().lower()
 
 
 def _named(match: re.Match[str]) -> str:
@@ -159,6 +196,7 @@ def missing_amounts(stated: Iterable[Amount], texts: Iterable[str]) -> list[Amou
     for text in texts:
         seen |= amounts_in(text)
         names |= {_named(m) for m in _NUMBERED_NAME.finditer(text)} | _initialled(text)
+        names |= {_measured(m) for m in _MEASURE.finditer(text)}
         names |= {f"q{_ORDINALS[(m[1] or m[2]).lower()]}" for m in _QUARTER_WORDS.finditer(text)}
     return [
         a

@@ -33,6 +33,15 @@ from tests.support.stories import one_passage
         # Chat words spelt with a digit for its sound.
         ("how long was he at the club b4 the move", []),
         ("gr8 game, who scored", []),
+        # A size or spec with its unit: a model is sold by it.
+        ("price of the 2tb handheld?", ["2tb"]),
+        ("does the 16in laptop run two monitors", ["16in"]),
+        ("is the 120 hz screen worth it", ["120 hz"]),
+        ("the 6.1-inch phone", ["6.1-inch"]),
+        ("a 48mp camera and a 5000mah battery", ["48mp", "5000mah"]),
+        # Not a unit: a score with "w" (with) spaced, a year before "in".
+        ("the 2-2 w bayern", []),
+        ("most downloaded app 2023 in us", []),
     ],
 )
 def test_a_question_states_figures_and_numbered_names_not_years_counts_or_bounds(
@@ -60,6 +69,14 @@ def test_a_figure_is_found_however_the_story_writes_it() -> None:
     assert missing("how far did the ta-35 fall", "The Tel Aviv 35 index fell 4%.") == []
     assert missing("ps5 sales", "Sony sold 40 million PlayStation 5 consoles.") == []
     assert missing("harbour tales s6 release", "Ruiz scored 6 goals this season.") == ["s6"]
+    # A size with its unit, however it is spaced or spelt; another size is another model.
+    assert missing("price of the 2tb handheld", "The 2 TB model costs $799.") == []
+    assert missing("price of the 2tb handheld", "a 2-terabyte model") == []
+    assert missing("the 512gb model", "Storage: 512 gigabytes, or 1 terabyte.") == []
+    assert missing("the 16in laptop", "a laptop of 16 inches") == []
+    assert missing("the 16in laptop", "The 16-inch model runs two displays.") == []
+    assert missing("price of the 2tb handheld", "The 1 TB model costs $649.") == ["2tb"]
+    assert missing("price of the 2tb handheld", "It sold 2 units in TB stores.") == ["2tb"]
 
 
 def test_a_quarter_named_q1_is_found_written_out() -> None:
