@@ -585,6 +585,26 @@ def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     assert answer.uncovered == ("when does the zoo reopen",)
 
 
+def test_a_topic_then_its_question_far_from_every_story_is_not_answered_by_parts() -> None:
+    # "harbour bridge - when do the fireworks start": one question asked of a topic, far from
+    # every story as a whole. The bridge's story holds the topic's words, but answering the
+    # topic alone is no answer to the one question; two questions would each get their part.
+    passages = _parts_passages(
+        (BRIDGE_ARTICLE, 0.2, (0.9, 0.1)), (LIBRARY_ARTICLE, 0.2, (0.1, 0.9))
+    )
+
+    def close(text: str, others: Sequence[str]) -> list[float]:
+        return [0.6] * len(others)
+
+    question = _asked("harbour bridge - when do the fireworks start", passages)
+    assert question.topic_first
+    answer = compose_answer(question, passages, resemblance=close)
+    assert not answer.answered and answer.quotes == []
+    two = _asked("bridge cost and how late is the library open", passages)
+    assert not two.topic_first
+    assert compose_answer(two, passages, resemblance=close).answered
+
+
 def test_a_part_a_story_says_in_other_words_is_covered_when_the_model_finds_it_close() -> None:
     # "when does the zoo reopen": the animal park's story has none of the part's words; the
     # model's cosine of the part with its sentence and neighbours decides.
