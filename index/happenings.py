@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from index.outcomes import AHEAD_SAID, said_as_done
+from index.question import CALENDAR
 from index.text import STOPWORDS, stem, without_possessive
 from index.typed_names import written_capitals
 
@@ -42,6 +43,12 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
 # words ("They", "The", "Its") and a few adverbs that open sentences.
 _LAST_WORD = re.compile(r"([A-Za-z][\w'’&.-]*)\s+$")
 _NOT_NAMES = STOPWORDS | {"meanwhile", "now", "later"}
+# The words after an act where its object is named ("sued spyware maker NSO Group"), up to the
+# end of its clause.
+_OBJECT_WORD = re.compile(r"[A-Za-z][\w'’&.-]*")
+_OBJECT_REACH = 4
+_ADJUNCT = frozenset("in at on during after before for with from to by since until".split())
+_CLAUSE_END = re.compile(r"[,;:.!?()—–\"“”]")
 # Words between the auxiliary and the act that are neither: determiners, pronouns, and the
 # adverbs people put there ("did he actually", "did they end up", "has it finally").
 _SKIPPED = frozenset(
@@ -197,6 +204,7 @@ class Act:
             _NOT_DONE,
             _NOT_DONE_BEFORE,
             of_whom_asked=lambda before: not self._another_doer(before),
+            of_what_asked=lambda after: not self._another_object(after),
         )
 
     def _another_doer(self, before: str) -> bool:
@@ -209,6 +217,21 @@ class Act:
         word = last.group(1)
         named = word[0].isupper() and word.lower() not in _NOT_NAMES
         return named and stem(without_possessive(word.lower())) not in self.asked_terms
+
+    def _another_object(self, after: str) -> bool:
+        """Whether the first name within a few words after the act, in its clause, is one the
+        question does not ask about ("Apple previously sued spyware maker NSO Group" for "has
+        apple sued beeper")."""
+        if not self.asked_terms:
+            return False
+        clause = _CLAUSE_END.split(after, maxsplit=1)[0]
+        for word in _OBJECT_WORD.findall(clause)[:_OBJECT_REACH]:
+            lower = word.lower()
+            if lower in _ADJUNCT:
+                return False  # "testified Monday in the U.S. …": a place or time, no object
+            if word[0].isupper() and lower not in _NOT_NAMES and lower not in CALENDAR:
+                return stem(without_possessive(lower)) not in self.asked_terms
+        return False
 
 
 def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act | None:

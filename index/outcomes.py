@@ -217,13 +217,16 @@ def said_as_done(
     reach: int,
     hedged_inside: bool = False,
     of_whom_asked: Callable[[str], bool] = lambda _: True,
+    of_what_asked: Callable[[str], bool] = lambda _: True,
 ) -> bool:
     """Whether `pattern` finds something in `sentence` that none of `hedges` finds within
     `reach` characters before it (with `hedged_inside`, nor inside it): said as done, not only
-    as possible, weighed or ahead; and, by `of_whom_asked` of the text before it, of the one
-    asked about."""
+    as possible, weighed or ahead; and, by `of_whom_asked` of the text before it and
+    `of_what_asked` of the text after it, of the one and the thing asked about."""
     for match in pattern.finditer(sentence):
-        if not of_whom_asked(sentence[: match.start()]):
+        if not of_whom_asked(sentence[: match.start()]) or not of_what_asked(
+            sentence[match.end() :]
+        ):
             continue
         near = [sentence[max(0, match.start() - reach) : match.start()]]
         if hedged_inside:

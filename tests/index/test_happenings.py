@@ -91,6 +91,12 @@ def test_the_act_is_told_by_its_forms_and_close_words_only_when_done() -> None:
     assert tells_act(won, ["The club won the cup in May."])
     quit_ = act_in("did the boss quit")
     assert quit_ is not None and tells_act(quit_, ["The Boss quit on Friday."])
+    # Done to a thing the question does not name ("sued spyware maker NSO Group" for "has
+    # apple sued beeper"); a description, a time or a place after the act may be it.
+    assert not tells_act(buy, ["Harbour Motors previously bought parts maker Lindmark Axles."])
+    assert tells_act(buy, ["Harbour Motors bought the maker of Tidewater pickups."])
+    assert tells_act(buy, ["Harbour Motors bought Tidewater Monday in Lisbon."])
+    assert tells_act(buy, ["Harbour Motors bought it in Lisbon, Tidewater said."])
 
 
 def test_an_act_asked_by_the_whole_question_is_told_from_its_part() -> None:
