@@ -379,7 +379,9 @@ def question_parts(
     parts of two words are enough. A topic before a colon or dash is shared by every part
     ("beeper mini: what it costs and did apple kill it"), two names before it each get the rest
     ("sbf vs cz - what did each get"), and a part that says "it" or "they" is given the first
-    part's first word ("cybertruck price and is it dangerous").
+    part's first word ("cybertruck price and is it dangerous"). Names joined as one subject
+    just after the asking words stay one question ("did taylor swift and travis kelce get
+    engaged").
     """
     kept: list[str] = []
 
@@ -451,8 +453,24 @@ def _words_of(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(_PLACEHOLDER.sub(" ", text))}
 
 
-def _casual_parts(text: str, kept: Sequence[str], outlets: Sequence[str]) -> list[str]:
+# Names joined as one subject just after the asking words ("how long have will smith and jada
+# been married", "did taylor swift and travis kelce get engaged"): one question, not two. An
+# "and" followed by asking words still starts a second question.
+_JOINT_SUBJECT = re.compile(
+    r"^\s*(?:(?:how\s+(?:long|much|many|often|old)|what|whats|why|when|where|who|whos|which)\s+)?"
+    r"(?:did|does|do|have|has|had|is|are|was|were|will|would|can|could)\s+"
+    r"(?:[^\W\d_][\w'’.-]*\s+){1,3}?(?P<joiner>and|&)\s+(?!(?:also\s+)?" + _ASKING + r")",
+    re.I,
+)
+
+
+def _casual_parts(text: str, kept: list[str], outlets: Sequence[str]) -> list[str]:
     """The parts of a short chat question (see `question_parts`), outlets and dates hidden."""
+    joint = _JOINT_SUBJECT.match(text)
+    if joint:
+        kept.append(joint["joiner"])
+        marker = f"\x00{len(kept) - 1}\x00"
+        text = text[: joint.start("joiner")] + marker + text[joint.end("joiner") :]
 
     def split(piece: str, min_words: int = 2, breaks: re.Pattern[str] = _CASUAL_BREAK) -> list[str]:
         found = _split(piece, breaks, kept, outlets, min_words, PART_FILLER)

@@ -211,6 +211,14 @@ def test_a_question_without_cues_reads_as_empty() -> None:
         ("who scored for rovers vs united on saturday", []),
         ("ruiz and okafor debate", []),
         ("did CNN and the Verge cover the ferry strike", []),
+        # Names joined as one subject after the asking words are one question; an "and" before
+        # asking words still starts a second.
+        ("how long have ana ruiz and lena okafor been married", []),
+        ("did mayor ruiz and okafor get engaged", []),
+        (
+            "did the ferry union strike and how long did it last",
+            ["did the ferry union strike", "ferry how long did it last"],
+        ),
     ],
 )
 def test_short_casual_questions_are_cut_where_people_join_two_questions(
