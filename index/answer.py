@@ -25,11 +25,13 @@ from index.outcomes import (
     asks_decision,
     asks_outcome,
     asks_result,
+    asks_statement,
     asks_successor,
     names_sides,
     tells_appointment,
     tells_decision,
     tells_result,
+    tells_statement,
 )
 from index.parts import PartChoice, choose_per_part, targets_of
 from index.prices import money_asked, states_money
@@ -402,7 +404,9 @@ def compose_answer(
     if (
         quotes
         and short
-        and not _states_what_is_asked(text, quotes, single, uncovered, act, asked_of_topic)
+        and not _states_what_is_asked(
+            text, quotes, single, uncovered, act, asked_of_topic, bool(question.cues.outlets)
+        )
     ):
         quotes, uncovered = [], ()
     if not quotes:
@@ -436,6 +440,7 @@ def _states_what_is_asked(
     uncovered: Sequence[str],
     act: Act | None,
     asked_of_topic: str | None = None,
+    outlet_asked: bool = False,
 ) -> bool:
     """Whether the quotes state the kind of fact a short question asks, where it asks one a
     topical sentence cannot stand in for; a story that stops before it, or tells other
@@ -451,6 +456,9 @@ def _states_what_is_asked(
     - A result: "paro vs montana love result?" over the fight's preview (`index.outcomes`).
     - The `act` a yes/no question asks about: "did tesla recall the cybertruck" over the
       pickup's launch (`index.happenings`).
+    - What someone said: "what did sam altman say about agi" over "Altman is a proud
+      techno-optimist" (`index.outcomes`); not where the question names an outlet ("what did
+      the verge say …": the story is what it said).
 
     One story answers a single question: its quotes must state it. A result asked among parts
     answered from one story with none left uncovered ("who won the military bowl, va tech or
@@ -466,6 +474,8 @@ def _states_what_is_asked(
         return False
     headlines = [q.article.title for q in quotes]
     if single and not _states_figure(text, main, headlines=headlines[:1]):
+        return False
+    if single and not outlet_asked and asks_statement(text) and not tells_statement(main):
         return False
     if asked_of_topic is not None and not _states_figure(asked_of_topic, told, text, headlines):
         return False

@@ -31,12 +31,14 @@ __all__ = [
     "asks_decision",
     "asks_outcome",
     "asks_result",
+    "asks_statement",
     "asks_successor",
     "names_sides",
     "said_as_done",
     "tells_appointment",
     "tells_decision",
     "tells_result",
+    "tells_statement",
 ]
 
 # A question asking how something turned out: who won, the score or result, a verdict or a
@@ -410,6 +412,35 @@ _WEIGHED = re.compile(
     re.I,
 )
 _WEIGHED_BEFORE = 40
+
+
+# A question asking what someone said: "what did sam altman say about agi", "what did the
+# study say". A sentence answering it reports speech ("said", "told", "wrote", a quotation) or
+# a finding ("suggested", "predicted"); one about the speaker that says nothing of theirs ("Altman
+# is a proud techno-optimist") does not.
+_ASKS_STATEMENT = re.compile(
+    r"\b(?:what|wat|wht|whats)\s+(?:did|does|do|has|have|had)\s+\S.{0,60}?\s"
+    r"(?:say|said|tweet|post|write|tell|comment)\b",
+    re.I | re.S,
+)
+_STATEMENT_SAID = re.compile(
+    r"\b(?:said|says|saying|told|tells|telling|wrote|writes|written|tweeted|tweets|posted"
+    r"|added|adds|insisted|claimed|claims|admitted|admits|revealed|reveals|explained|argued"
+    r"|responded|replied|stated|disagreed|agreed|warned|noted|acknowledged|joked|urged"
+    r"|according\s+to|statement|comments?|remarks?|suggested|suggests|showed|shows|predicted"
+    r"|predicts|estimated|estimates|concluded)\b|[“”\"]",
+    re.I,
+)
+
+
+def asks_statement(question: str) -> bool:
+    """Whether `question` asks what someone said, wrote or posted."""
+    return bool(_ASKS_STATEMENT.search(question))
+
+
+def tells_statement(sentences: Sequence[str]) -> bool:
+    """Whether one of `sentences` reports speech or a finding."""
+    return any(_STATEMENT_SAID.search(s) for s in sentences)
 
 
 def asks_successor(question: str) -> bool:

@@ -12,11 +12,13 @@ from index.outcomes import (
     asks_decision,
     asks_outcome,
     asks_result,
+    asks_statement,
     asks_successor,
     names_sides,
     tells_appointment,
     tells_decision,
     tells_result,
+    tells_statement,
     versus_sides,
 )
 from index.question import read_question
@@ -329,3 +331,41 @@ def test_who_was_appointed_asked_of_a_story_that_tells_none_is_declined() -> Non
     answer = compose_answer(question, [one_passage(hired)], lenient)
     assert answer.answered
     assert any("Ana Ruiz" in q.text for q in answer.quotes)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("what did ana ruiz say about the ferry strike", True),
+        ("what did the harbour master tweet after the storm", True),
+        ("wat did the study say about ferry fares", True),
+        ("what did ana ruiz do about the ferry strike", False),
+        ("who said the ferries would stop", False),
+    ],
+)
+def test_a_question_asking_what_someone_said_is_told_apart(question: str, asks: bool) -> None:
+    assert asks_statement(question) is asks
+
+
+def test_what_someone_said_is_told_by_speech_a_quotation_or_a_finding() -> None:
+    assert tells_statement(["Ruiz said the strike would end by Friday."])
+    assert tells_statement(["“We will not back down,” the mayor told reporters."])
+    assert tells_statement(["The study suggested fares would rise by a tenth."])
+    assert not tells_statement(["Ana Ruiz is a proud champion of the harbour ferries."])
+
+
+def test_what_someone_said_asked_of_a_story_that_reports_none_is_declined() -> None:
+    profile = (
+        "Harbour mayor profile\n\nAna Ruiz is a proud champion of the harbour ferries. "
+        "She grew up on the island and ran the ferry firm for a decade."
+    )
+    spoke = profile + " Ruiz said on Monday the strike must end before the festival."
+    question = read_question("what did ana ruiz say about the ferry strike", ["Gazette"])
+    lenient = AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0)
+    assert not compose_answer(question, [one_passage(profile)], lenient).answered
+    answer = compose_answer(question, [one_passage(spoke)], lenient)
+    assert answer.answered
+    assert any("strike must end" in q.text for q in answer.quotes)
+    # Asked of an outlet, the story is what it said.
+    outlet = read_question("what did the gazette say about ana ruiz", ["Gazette"])
+    assert compose_answer(outlet, [one_passage(profile)], lenient).answered
