@@ -100,11 +100,25 @@ _TALLY_SAID = re.compile(
 )
 
 
+# A crowd asked: "what was the attendance at arizona vs utah", "how big was the crowd". A
+# sentence states it with a number: "in front of 48,000 fans", "a crowd of 20,000", "average
+# attendance of 4,365"; "a sold out stadium" tells no size.
+_ASKS_CROWD = re.compile(r"\b(?:attendance|crowd|turnout)\b", re.I)
+_CROWD_SAID = re.compile(
+    rf"\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?[\s-]+(?:fans|spectators|supporters|people|crowd"
+    rf"|attend\w*|in\s+attendance)\b"
+    rf"|\b(?:attendance|crowd|turnout)\b(?:\s+[\w-]+){{0,3}}?\s+(?:of\s+)?{_NUMBER}",
+    re.I,
+)
+
+
 def count_asked(question: str) -> re.Pattern[str] | None:
     """The pattern of a sentence stating the count `question` asks ("how many weekly users":
     a number within a few words before "users"), or None when it asks no count of a thing."""
     if _ASKS_TALLY.search(question):
         return _TALLY_SAID
+    if _ASKS_CROWD.search(question) and not _ASKS_COUNTED.search(question):
+        return _CROWD_SAID
     counted = _ASKS_COUNTED.search(question)
     sold = _ASKS_SOLD.search(question)
     if counted is None and sold is None:

@@ -50,6 +50,15 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("the harbour storm, how many died", "At least 64 people died in the storm.", True),
         # An age is no count of the dead.
         ("the harbour storm, how many died", "Jo Smith, 17, died at her home.", False),
+        # A crowd is stated with its size, before or after the word.
+        ("what was the attendance at rovers v united", "It drew 18,000 fans.", True),
+        ("how big was the crowd at the derby", "A crowd of 20,000 saw Rovers win.", True),
+        ("rovers average crowd this season", "Average attendance is 4,365.", True),
+        (
+            "what was the attendance at rovers v united",
+            "Rovers won in front of a sold-out stadium.",
+            False,
+        ),
     ],
 )
 def test_a_count_asked_is_stated_with_the_thing_counted(
