@@ -63,15 +63,19 @@ _BOUND = re.compile(
 _UNITS = {
     "tb": "tb",
     "terabyte": "tb",
+    "terabytes": "tb",
     "gb": "gb",
     "gigabyte": "gb",
+    "gigabytes": "gb",
     "hz": "hz",
     "ghz": "ghz",
     "mp": "mp",
     "megapixel": "mp",
+    "megapixels": "mp",
     "mah": "mah",
     "nm": "nm",
     "inch": "in",
+    "inches": "in",
     "in": "in",
 }
 _MEASURE = re.compile(
@@ -165,11 +169,9 @@ def stated_amounts(text: str) -> tuple[Amount, ...]:
 
 
 def _measured(match: re.Match[str]) -> str:
-    unit = (match["unit"] or match["glued"]).lower()
-    for spelt in (unit, unit.removesuffix("s"), unit.removesuffix("es")):
-        if spelt in _UNITS:
-            return f"{float(match['number']):g}{_UNITS[spelt]}"
-    return match.group().lower()
+    """A size as one word, its unit however spelt: "2 TB", "2-terabyte" and "2tb" are "2tb"."""
+    unit = _UNITS[(match["unit"] or match["glued"]).lower()]
+    return f"{float(match['number']):g}{unit}"
 
 
 def _named(match: re.Match[str]) -> str:

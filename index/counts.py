@@ -117,9 +117,9 @@ def count_asked(question: str) -> re.Pattern[str] | None:
     a number within a few words before "users"), or None when it asks no count of a thing."""
     if _ASKS_TALLY.search(question):
         return _TALLY_SAID
-    if _ASKS_CROWD.search(question) and not _ASKS_COUNTED.search(question):
-        return _CROWD_SAID
     counted = _ASKS_COUNTED.search(question)
+    if counted is None and _ASKS_CROWD.search(question):
+        return _CROWD_SAID
     sold = _ASKS_SOLD.search(question)
     if counted is None and sold is None:
         return None
