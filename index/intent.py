@@ -248,14 +248,18 @@ _LIVE_THINGS = (
     r"погод\w*|курс\w*|цен\w*|стоит|стоят|коштує|коштують|счет|счёт|"
     r"рахунок|ціна|ціни|температур\w*)"
 )
+# The state of a service, a market or a place asked "right now".
+_STATE = r"(?:up|down|open|closed|running|working|operating)"
 # Within a few words of each other: "btc price right now", "weather in kyiv today".
 _NEAR = r"(?:\s+\S+){0,4}\s+"
 _LIVE_DATA = re.compile(
     r"\bweather (?:forecast|in|at|for|near|like|today|tomorrow|tonight|this|now|rn)\b|"
     r"^(?:what(?:'s| is) the |how(?:'s| is) the |the )?weather\b|\bwill it (?:rain|snow)\b|"
     rf"\b(?:погода|погоду|погоди)\b|\b{_LIVE_THINGS}\b{_NEAR}{_NOW}\b|"
-    rf"\b{_NOW}\b{_NEAR}{_LIVE_THINGS}\b|\bwhat time is it\b|\b(?:is|are) (?:the )?\w+(?: \w+)? "
-    rf"(?:up|down)(?: or (?:up|down))? (?:today|right now|rn|now)\b|\blive scores?\b|"
+    rf"\b{_NOW}\b{_NEAR}{_LIVE_THINGS}\b|\bwhat time is it\b|"
+    # whether a thing is up, open or running at this moment: "is the jubilee line running rn"
+    rf"\b(?:is|are|r) (?:the )?\w+(?: \w+){{0,2}} (?:still )?{_STATE}(?: or (?:not|{_STATE}))? "
+    rf"(?:today|tonight|right now|rn|now|atm|at the moment)\b|\blive scores?\b|"
     r"\b(?:current|latest|live) (?:\w+ ){0,3}exchange rates?\b",
     re.IGNORECASE,
 )

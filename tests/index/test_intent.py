@@ -147,6 +147,11 @@ LIVE_DATA = [
     "is the m25 jammed right now",
     "queues at heathrow security today?",
     "What's the current GBP to EUR exchange rate?",
+    # whether a service is running, open or down at this moment
+    "is the jubilee line running rn",
+    "is the louvre open today",
+    "r the piccadilly trains still running tonight",
+    "is chatgpt down right now",
 ]
 NEWS = [
     "what did the fed decide about rates",
@@ -177,6 +182,9 @@ NEWS = [
     "what should investors buy according to the analysts",
     "how useful was the ai act, according to the critics",
     "why were the roads jammed after the storm",
+    # a service's state asked of the news
+    "is the government shutdown still going on",
+    "why was the central line closed last week",
 ]
 
 
