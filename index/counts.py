@@ -84,11 +84,25 @@ _NUMBER = (
     r"|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozens?|hundreds?|thousands?"
     r"|millions?|billions?)"
 )
-_SOLD_SAID = (
-    rf"\b(?:sold|sales\s+of|deliver(?:ed|ies)|shipped|downloaded|signed\s+up)\s+(?:[\w-]+\s+){{0,3}}?"
-    rf"{_NUMBER}\b|\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?\s+(?:units|sold|deliveries|downloads|copies"
-    rf"|sign[- ]?ups)\b"
-)
+
+# The words a sale of any product is counted in.
+_SOLD_AS = frozenset({_COUNTED["units"], _COUNTED["copies"]})
+
+
+def _sold_said(unlike: str) -> str:
+    """A sale stated with its number ("sold 2.2m", "80,000 units"), where the number counts
+    none of the things `unlike` matches: "sold 2.2m tickets" is no count of copies sold. A
+    year before a sale is a name or a date ("Swift's 1989 tour sold …"), not its number."""
+    other = rf"(?![\w.,]*\s+(?:{unlike})\w*\b)" if unlike else ""
+    word = rf"\s+(?!(?:{unlike})\w*\b)[\w-]+" if unlike else r"\s+[\w-]+"
+    return (
+        rf"\b(?:sold|sales\s+of|deliver(?:ed|ies)|shipped|downloaded|signed\s+up)"
+        rf"\s+(?:[\w-]+\s+){{0,3}}?{_NUMBER}\b{other}"
+        rf"|\b(?!(?:19|20)\d\d\b){_NUMBER}(?:{word}){{0,3}}?\s+(?:units|sold|deliveries|downloads|copies"
+        rf"|sign[- ]?ups)\b"
+    )
+
+
 # A vote's tally: "what was the tally", "vote count", "how many gop voted against him".
 _ASKS_TALLY = re.compile(
     r"\b(?:tally|vote\s+count|how\s+many\s+(?:votes|(?:\w+\s+){0,2}voted))\b", re.I
@@ -131,7 +145,9 @@ def count_asked(question: str) -> re.Pattern[str] | None:
 def _pattern(stem: str, sold: bool) -> re.Pattern[str]:
     said = [rf"\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?[\s-]+(?:{stem})\w*"] if stem else []
     if sold:
-        said.append(_SOLD_SAID)
+        # what else a sale may count; units and copies are what any product sells in
+        others = sorted({*_COUNTED.values(), _PEOPLE} - {stem, *_SOLD_AS})
+        said.append(_sold_said("|".join(others) if stem else ""))
     return re.compile("|".join(said), re.I)
 
 

@@ -28,6 +28,16 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("how many ppl did the ferry firm lay off", "People were angry at the ferry firm.", False),
         ("how many island passes has the council sold", "The council sold 40,000 passes.", True),
         ("how many island passes has the council sold", "Passes cost $12 each.", False),
+        # A sale of another counted thing is not the count asked.
+        ("how many copies did the harbour album sell", "The album sold 80,000 copies.", True),
+        ("how many copies did the harbour album sell", "Its tour sold 2.2m tickets.", False),
+        ("how many copies did the harbour album sell", "The tour had 2.2m tickets sold.", False),
+        ("how many copies did the harbour album sell", "It has sold 80,000 so far.", True),
+        # A year is no count: "1989" is the album's name.
+        ("how many copies did 1989 sell", "Swift's 1989 tour sold 2.2m tickets.", False),
+        ("how many copies did 1989 sell", "Swift's 1989 sold 1.2m copies.", True),
+        ("how many units has the ferry yard sold", "The yard sold 12 e-ferries.", True),
+        ("how many units did the harbour game sell", "It sold 1.2 million copies.", True),
         ("how many e-ferries did the yard deliver", "It delivered 12 e-ferries this year.", True),
         ("how many goals did rovers score", "Rovers scored three goals after the break.", True),
         ("how many points did rovers get docked", "Their 10-point penalty stands.", True),
