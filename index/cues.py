@@ -370,9 +370,10 @@ def question_parts(
     """The parts of a multi-part question, each to be searched on its own.
 
     A question is cut at commas, semicolons and "while"/"whereas", and before a second outlet
-    it names ("... the TechCrunch article on X and the Verge article on Y"); outlet names and
-    dates are never cut, and a part with fewer than `min_words` informative words joins its
-    neighbour. A question with one part gives `[]`.
+    it names ("... the TechCrunch article on X and the Verge article on Y"); outlet names,
+    dates and titles with a colon ("Castlevania: Nocturne") are never cut, and a part with
+    fewer than `min_words` informative words joins its neighbour. A question with one part
+    gives `[]`.
 
     `casual` reads a short question as people type it in a chat: it is also cut at "and", "+",
     "but", " - " and ":", and at "vs" before a question ("man utd vs chelsea" stays one match);
@@ -394,6 +395,7 @@ def question_parts(
         text = _outlet_matcher(tuple(sorted(outlets)))[0].sub(hide, text)
     for pattern in _DATES:
         text = pattern.sub(hide, text)
+    text = _TITLE_COLON.sub(hide, text)
     if casual:
         parts = _casual_parts(text, kept, outlets)
     else:
@@ -402,6 +404,10 @@ def question_parts(
         return []
     return [" ".join(_PLACEHOLDER.sub(lambda m: kept[int(m.group(1))], p).split()) for p in parts]
 
+
+# A colon between two capitalised words joins a title's parts ("Castlevania: Nocturne",
+# "Renaissance: A Film by Beyoncé"): no part begins after it.
+_TITLE_COLON = re.compile(r"\b[A-Z][\w'’]*:\s+[A-Z][\w'’]*")
 
 # What parts a topic from its question: a comma, a dash or a colon, and no word joining a
 # second question ("steam deck oled - how many units has valve sold", but "nike q1 eps, and

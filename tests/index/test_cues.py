@@ -219,6 +219,17 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "did the ferry union strike and how long did it last",
             ["did the ferry union strike", "ferry how long did it last"],
         ),
+        # A colon between two capitalised words is a title's ("Harbour: The Musical"); a
+        # topic's colon is followed by its question.
+        ("When does season 2 of Harbour: Nocturne come out?", []),
+        ("How much did Harbour: A Film by Ana Ruiz make in its second weekend?", []),
+        (
+            "Harbour: The Musical: who plays the lead and when does it open",
+            [
+                "Harbour: The Musical who plays the lead",
+                "Harbour: The Musical when does it open",
+            ],
+        ),
     ],
 )
 def test_short_casual_questions_are_cut_where_people_join_two_questions(
