@@ -210,6 +210,14 @@ def register_cli(commands: Any) -> None:
         "each); give every natural set",
     )
     fit.add_argument(
+        "--judge-folds",
+        type=int,
+        default=0,
+        metavar="K",
+        help="with --judge: deal the files to K folds, each judged by one judge trained on "
+        "the other folds (K judges to make, not one per file)",
+    )
+    fit.add_argument(
         "--samples",
         type=Path,
         help="JSON file of collected signals: fitted from if it exists, else written after "

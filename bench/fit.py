@@ -230,10 +230,12 @@ def collect_samples(
     work_dir: Path | None = None,
     log: Callable[[str], None] = lambda _: None,
     judged: bool = False,
+    judge_folds: int = 0,
 ) -> list[Sample]:
     """The samples of every development question, through the engine over the corpus; with
     `judged`, each question's `judged` signal comes from a judge that never saw its set
-    (`bench.judge.held_out_judges`, trained where missing)."""
+    (`bench.judge.held_out_judges`, trained where missing; with `judge_folds`, one judge per
+    fold of sets)."""
     corpus = load_corpus(data_dir / "corpus.json")
     multihop = load_json(data_dir / "queries-dev.json")
     work_dir = work_dir or repo_root() / ".eval" / "multihop"
@@ -242,7 +244,9 @@ def collect_samples(
     if asked_on is not None:
         engine.clock = as_of(asked_on)
     try:
-        judges = held_out_judges(engine, natural_files, work_dir, log) if judged else None
+        judges = (
+            held_out_judges(engine, natural_files, work_dir, log, judge_folds) if judged else None
+        )
         log("Asking every development question (takes minutes)")
         return collect(engine, multihop, natural_files, judges)
     finally:
@@ -416,7 +420,13 @@ def cmd_eval_fit(settings: Settings, args: Any) -> int:
         ]
     else:
         samples = collect_samples(
-            settings, args.data, args.questions, args.work_dir, log, judged=args.judge
+            settings,
+            args.data,
+            args.questions,
+            args.work_dir,
+            log,
+            judged=args.judge,
+            judge_folds=args.judge_folds,
         )
         if args.samples is not None:
             args.samples.write_text(json.dumps([asdict(s) for s in samples]), encoding="utf-8")

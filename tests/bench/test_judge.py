@@ -205,6 +205,35 @@ def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: 
         assert sum(line.startswith("Training a judge") for line in said) == 1
 
 
+def test_held_out_judges_in_folds_learn_from_the_other_folds(tmp_path: Path) -> None:
+    files = []
+    for name, question in (
+        ("one", "how many volunteers in the flu trial"),
+        ("two", "flu trial size?"),
+        ("three", "how big was the flu trial"),
+    ):
+        path = tmp_path / f"{name}.jsonl"
+        line = {
+            "id": name,
+            "kind": "answerable",
+            "question": question,
+            "gold": [{"url": TRIAL_URL, "fact": "enrolled forty volunteers"}],
+        }
+        path.write_text(json.dumps(line), encoding="utf-8")
+        files.append(path)
+    said: list[str] = []
+    with _engine(tmp_path) as engine:
+        judges = held_out_judges(engine, files, tmp_path / "work", said.append, folds=2)
+    # The sets are dealt to the folds in turn: one and three, then two.
+    assert {name: j.about["sets"] for name, j in judges.items() if j} == {
+        "one": ["two"],
+        "two": ["one", "three"],
+        "three": ["two"],
+        "multihop": ["one", "three", "two"],
+    }
+    assert sum(line.startswith("Training a judge") for line in said) == 3
+
+
 def test_every_natural_set_is_learnt_from_or_held_out() -> None:
     learnt = {path.stem for path in QUESTION_SETS}
     assert all(path.exists() for path in QUESTION_SETS)
