@@ -152,7 +152,8 @@ def _pattern(stem: str, sold: bool) -> re.Pattern[str]:
 
 
 # A share of a whole asked: "how much of ftx did gary wang own", "what % of adults", "how big a
-# stake"; a sentence states it as a percentage or a fraction ("17 percent of FTX", "half").
+# stake"; a sentence states it as a percentage, a fraction or so many of so many ("17 percent
+# of FTX", "half", "24 of the team's 28").
 _ASKS_SHARE = re.compile(
     r"\bhow\s+much\s+of\b|\bwhat\s+(?:percent(?:age)?|share|portion|fraction|proportion)\b"
     r"|\bwhat\s*%|\bhow\s+big\s+(?:a|of\s+a)\s+(?:stake|share)\b|\bwhat\s+stake\b",
@@ -161,7 +162,10 @@ _ASKS_SHARE = re.compile(
 _SHARE_SAID = re.compile(
     r"\d[\d.,]*\s*(?:%|per\s*cent\b|percent\b)"
     r"|\b(?:half|a\s+third|two[- ]thirds|a\s+quarter|three[- ]quarters|majority|minority"
-    r"|one\s+in\s+(?:two|three|four|five|\d+))\b",
+    r"|one\s+in\s+(?:two|three|four|five|\d+))\b"
+    # so many of so many: "24 of the team's 28 touchdowns", "nine out of 10"
+    r"|\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:out\s+)?of\s+"
+    r"(?:[\w'’-]+\s+){0,2}?\d[\d,]*\b",
     re.I,
 )
 

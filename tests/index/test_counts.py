@@ -121,6 +121,14 @@ def test_a_count_asked_of_a_story_that_states_none_is_declined() -> None:
         ("how big a stake did the port buy", "The port bought a majority of the firm.", True),
         ("what share of crossings run late", "Half of the crossings run late.", True),
         ("how much of the ferry firm does the mayor own", "The mayor testified on Monday.", False),
+        # ... or as so many of so many.
+        (
+            "how much of the rovers attack is okafor responsible for",
+            "Okafor has scored 24 of the team's 28 goals.",
+            True,
+        ),
+        ("what share of crossings run late", "Nine out of 10 crossings run late.", True),
+        ("what share of crossings run late", "Of the 40 ferries, 12 are new.", False),
     ],
 )
 def test_a_share_asked_is_stated_as_a_percentage_or_a_fraction(
