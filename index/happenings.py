@@ -43,6 +43,8 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
 # words ("They", "The", "Its") and a few adverbs that open sentences.
 _LAST_WORD = re.compile(r"([A-Za-z][\w'’&.-]*)\s+$")
 _NOT_NAMES = STOPWORDS | {"meanwhile", "now", "later"}
+# Words joining two names into one subject, as typed in a chat.
+_JOINERS = frozenset({"and", "n"})
 # The words after an act where its object is named ("sued spyware maker NSO Group"), up to the
 # end of its clause.
 _OBJECT_WORD = re.compile(r"[A-Za-z][\w'’&.-]*")
@@ -243,12 +245,18 @@ def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act 
     if match is None:
         return None
     aux = match.group(1).lower()
-    words = [w.lower().rstrip("'’.") for w in _WORD.findall(match.group(2))]
+    asked = match.group(2).replace("&", " and ").replace("+", " and ")
+    words = [w.lower().rstrip("'’.") for w in _WORD.findall(asked)]
     i = 0
     while i < len(words):
         word = words[i]
         if word in _LIGHT or word in _PROSPECT:
             break  # checked below, before the words dropped from what is wanted ("get", "cover")
+        if word in _JOINERS and 0 < i < len(words) - 1:
+            # "did arteta n poch live together": the name joined on is the subject's too, though
+            # the story writes it longer ("Pochettino")
+            i += 2
+            continue
         if word in ("end", "ended") and i + 1 < len(words) and words[i + 1] == "up":
             i += 2
             continue

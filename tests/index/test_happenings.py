@@ -38,6 +38,9 @@ def act_of(question: str) -> str | None:
         ("tidewater pickup - did harbour motors cancel it", "cancel"),
         ("is harbour motors recalling the tidewater??", "recalling"),  # an act under way
         ("r ruiz and the critics engaged", "engaged"),  # "r" typed for "are"
+        # A name joined on is the subject's, though shortened past what the story writes.
+        ("did ruiz n harb actually meet", "meet"),
+        ("did ana ruiz & harb ever meet", "meet"),
         ("has anyone been charged over the tidewater crash", "charged"),
         ("did ana ruiz found the tidewater works", "found"),  # bare after "did": not "find"
         ("tidewater launch - where is it being held", None),  # an arrangement, not an act
