@@ -165,12 +165,10 @@ def test_an_evaluation_engine_without_a_judge_gets_one_made_once(tmp_path: Path)
     assert Engine(settings, HashingEncoder()).judge is not None
 
 
-def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: Path) -> None:
+def _trial_question_files(tmp_path: Path, *questions: tuple[str, str]) -> list[Path]:
+    """One question file per (set name, question), each asking about the flu trial story."""
     files = []
-    for name, question in (
-        ("one", "how many volunteers in the flu trial"),
-        ("two", "flu trial size?"),
-    ):
+    for name, question in questions:
         path = tmp_path / f"{name}.jsonl"
         line = {
             "id": name,
@@ -180,6 +178,13 @@ def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: 
         }
         path.write_text(json.dumps(line), encoding="utf-8")
         files.append(path)
+    return files
+
+
+def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: Path) -> None:
+    files = _trial_question_files(
+        tmp_path, ("one", "how many volunteers in the flu trial"), ("two", "flu trial size?")
+    )
     work = tmp_path / "work"
     said: list[str] = []
     with _engine(tmp_path) as engine:
@@ -206,21 +211,12 @@ def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: 
 
 
 def test_held_out_judges_in_folds_learn_from_the_other_folds(tmp_path: Path) -> None:
-    files = []
-    for name, question in (
+    files = _trial_question_files(
+        tmp_path,
         ("one", "how many volunteers in the flu trial"),
         ("two", "flu trial size?"),
         ("three", "how big was the flu trial"),
-    ):
-        path = tmp_path / f"{name}.jsonl"
-        line = {
-            "id": name,
-            "kind": "answerable",
-            "question": question,
-            "gold": [{"url": TRIAL_URL, "fact": "enrolled forty volunteers"}],
-        }
-        path.write_text(json.dumps(line), encoding="utf-8")
-        files.append(path)
+    )
     said: list[str] = []
     with _engine(tmp_path) as engine:
         judges = held_out_judges(engine, files, tmp_path / "work", said.append, folds=2)
