@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 # The natural question sets the judge learns from (`bench/data/natural`): every set but those
-# held out to check it (the twenty-seventh to thirtieth, written after it was made).
+# held out to check it (the twenty-seventh to thirty-first, written after it was made).
 # Until session 29 it learnt from the first eight; learning from eighteen separated near misses
 # from answers better on all four sets then held out (areas under the curve, eight sets →
 # eighteen: eighteenth 0.860 → 0.948, twentieth 0.798 → 0.897, twenty-first 0.755 → 0.838,
@@ -72,6 +72,7 @@ HELD_OUT_SETS = (
     "twenty-eighth",
     "twenty-ninth",
     "thirtieth",
+    "thirty-first",
 )
 QUESTION_SETS = tuple(
     DEFAULT_QUESTIONS.with_name(f"{name}.jsonl")
