@@ -48,3 +48,16 @@ def test_a_story_that_never_names_who_is_asked_about_is_not_quoted() -> None:
     racing = article_passage(2, RACING, "Racing", dense=0.6)
     answer = compose_answer(question, [cricket, racing], lenient)
     assert all("Blaney" in q.article.text for q in answer.quotes)
+
+
+def test_a_story_naming_who_is_asked_about_is_quoted_though_another_ranks_first() -> None:
+    # The cricket sentence shares more of the question's words ("clinched", "first", "cup",
+    # "title") than any racing one, yet never names Blaney: the racing story, which does, is
+    # weighed and quoted instead of the question being declined.
+    lenient = AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0)
+    question = read_question("where did ryan blaney clinch his first cup title")
+    cricket = article_passage(1, CRICKET, "Cricket", dense=0.8)
+    racing = article_passage(2, RACING, "Racing", dense=0.6)
+    answer = compose_answer(question, [cricket, racing], lenient)
+    assert answer.answered
+    assert answer.quotes[0].text.startswith("Ryan Blaney won the Cup Series championship")
