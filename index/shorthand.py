@@ -112,6 +112,24 @@ SHORTHAND: dict[str, str] = {
     "nite": "night",
     "tonite": "tonight",
     "ppl": "people",
+    # little words typed short in a chat ("wat did ten hag say", "thru 2027", "abt living down
+    # south"): kept as typed, they were words an answer had to cover that no story writes;
+    # spelt out, most are stop words. Not "hw" (hardware too) nor "bc" (British Columbia).
+    "wat": "what",
+    "wut": "what",
+    "wht": "what",
+    "wen": "when",
+    "whn": "when",
+    "wher": "where",
+    "abt": "about",
+    "cuz": "because",
+    "coz": "because",
+    "thru": "through",
+    "ur": "your",
+    "smth": "something",
+    "sth": "something",
+    "gonna": "going to",
+    "wanna": "want to",
     # stock tickers typed as names
     "msft": "microsoft",
     "aapl": "apple",

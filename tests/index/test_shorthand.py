@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from index import Engine
+from index.question import read_question
 from index.shorthand import MIN_PASSAGES, SHORTHAND, spell_out_shorthand
 from tests.support.stories import numbered_drafts
 
@@ -28,6 +29,12 @@ CORPUS_WORDS = {
     "disinformation": 8,
     "quarterback": 30,
     "qb": 45,
+    "what": 900,
+    "about": 700,
+    "where": 300,
+    "through": 200,
+    "going": 250,
+    "to": 990,
 }
 
 
@@ -55,6 +62,26 @@ def test_shorthand_is_spelt_out_when_the_sources_write_it_in_full() -> None:
     assert spell_out_shorthand("chem nobel winners + eu disinfo report", _frequencies) == (
         "chemistry nobel winners + eu disinformation report"
     )
+
+
+def test_little_words_typed_short_are_spelt_out_and_no_longer_asked_for() -> None:
+    # "wat", "abt", "thru" and "gonna" are no words of a story: kept, they were words an
+    # answer had to cover ("bg3 wher do i find art cullagh" fell short of the bar for "wher").
+    typed = "wat did cole palmer say abt moving south, wher is he gonna live thru the winter"
+    spelt = spell_out_shorthand(typed, _frequencies)
+    assert spelt == (
+        "what did cole palmer say about moving south, where is he going to live through the winter"
+    )
+    assert read_question(spelt).wanted == {
+        "cole",
+        "palmer",
+        "say",
+        "moving",
+        "south",
+        "live",
+        "winter",
+    }
+    assert {"wat", "abt", "thru", "gonna"} <= read_question(typed).wanted
 
 
 def test_typed_in_capitals_or_as_part_of_a_word_it_stays() -> None:
