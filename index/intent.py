@@ -230,7 +230,11 @@ _ADVICE = re.compile(
     r"|^(?:my|me and my) \w+.*\bwhat (?:do|should|can) (?:i|we)\b"
     r"|\b(?:i|i'd|i'm|im|my|me)\b.*\b(?:take it|do it|go for it|accept it|thoughts|advice|"
     r"what do (?:you|u) think|wdyt|ideas)\s*$"
-    r"|^would (?:you|u|ya) (?!know\b)",
+    r"|^would (?:you|u|ya) (?!know\b)"
+    # a judgement on one's own life ("my boss wants me in 5 days a week, is that normal")
+    r"|^(?:i|i'?m|im|i'?ve|ive|my|me and my)\b.*\b(?:is|was) (?:that|this|it) (?:even )?"
+    r"(?:too (?:soon|early|late|much|little|fast|slow|young|old)|normal|weird|ok|okay|fine"
+    r"|reasonable|legal|allowed|a red flag|a good sign|a bad sign)\b",
     re.IGNORECASE,
 )
 _NOW = (

@@ -129,6 +129,10 @@ ADVICE = [
     # the "i" left out
     "had a headache for 3 days what should i take",
     "cant sleep lately, what should i try",
+    # a judgement asked on one's own life
+    "my boss wants me in the office five days a week, is that even legal",
+    "i've been seeing someone 2 weeks and they want me to meet their parents, is that too early",
+    "my flatmate has her bf over every night, is that normal?",
 ]
 LIVE_DATA = [
     "weather tomorrow in berlin",
@@ -185,6 +189,9 @@ NEWS = [
     # a service's state asked of the news
     "is the government shutdown still going on",
     "why was the central line closed last week",
+    # a judgement asked of the news, not of one's own life
+    "is it normal for the fed to cut rates before an election",
+    "my bank says the ecb will cut rates, is that what the ecb said",
 ]
 
 
