@@ -174,7 +174,7 @@ def register_cli(commands: Any) -> None:
         "--no-judge",
         action="store_true",
         help="ask without the answer judge (by default it is made in WORK_DIR when missing, "
-        "once, ~40 minutes; see `newsbot eval judge`)",
+        "once, about an hour; see `newsbot eval judge`)",
     )
     natural.add_argument(
         "--written",
@@ -226,7 +226,7 @@ def register_cli(commands: Any) -> None:
     fit.set_defaults(handler=cmd_eval_fit, standalone=True)
     judge = benchmarks.add_parser(
         "judge",
-        help="make the answer judge from the natural questions over the corpus (~40 minutes)",
+        help="make the answer judge from the natural questions over the corpus (about an hour)",
         description="Rank the candidate sentences of every short English question of the "
         "natural question sets over the MultiHop-RAG corpus, label them by the gold facts, and "
         "fine-tune the bundled MiniLM on them as a cross-encoder: the answer judge, used by "

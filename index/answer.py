@@ -106,8 +106,9 @@ class AnswerParams:
     min_short_evidence: float = 1.34
     # With an answer judge loaded (`index.judge`), short questions are decided by these weights
     # instead, its log-scaled score `judged` among them, fitted by `newsbot eval fit --judge
-    # --judge-folds 2` over the twenty-six natural sets the judge learns from, each set's
-    # questions judged by a judge trained on the other fold's thirteen sets
+    # --judge-folds 2` over the twenty-six natural sets the judge learnt from in session 34
+    # (it learns from thirty since), each set's questions judged by a judge trained on the
+    # other fold's thirteen sets
     # (results/fit-judge-folds.json). In nested cross-validation there: right answers kept
     # 0.919, near misses declined 0.673, news-like out-of-scope questions 0.786, wrong answers
     # declined 0.457 (the weights fitted over seven sets with six-set judges until session 34,
