@@ -342,10 +342,11 @@ def compose_answer(
         return _across_languages(question, passages, params, similarity, bool(missing))
     ranked = _ranked(question, passages, params)
     single = len(question.parts) < 2  # a part's outcome is a matter for that part's story
-    # A chat question's names typed in lower case ("what did techcrunch say starnews mobile
-    # raised"): a story that never names them cannot answer it, and a sentence of another that
-    # shares more of the question's other words ("The latest funding round brings QI Tech's
-    # total raised…") would be weighed and quoted ahead of the story that does.
+    # The names a question asks about, typed in lower case in a chat ("what did techcrunch say
+    # starnews mobile raised") or with capitals: a story that never names them cannot answer
+    # it, and a sentence of another that shares more of the question's other words ("The
+    # latest funding round brings QI Tech's total raised…") would be weighed and quoted ahead
+    # of the story that does.
     typed = names_typed(question, passages) if short and single else ()
     if typed and ranked and not naming(ranked[0][1].article, typed):
         ranked = _naming_first(ranked, typed)

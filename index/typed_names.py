@@ -1,5 +1,5 @@
-"""Names typed in lower case: the words of a chat question that the passages found for it write
-as a name, which the story quoted for it must have.
+"""Names a question asks about: the words of a chat question that the passages found for it
+write as a name, which the story quoted for it must have.
 
 A question typed in a chat has no capitals to tell its names by ("where did ryan blaney clinch
 his first cup title"), so an answer may quote a story that matches its other words ("… India's
@@ -9,6 +9,10 @@ capital wherever it is not a sentence's first, at least `MIN_NAMED` times and ne
 case, is a name ("Blaney", "Bayern", "Villa"). Words three letters long or shorter are left
 out (initials and shorthand such as "snf" or "eps" are matched elsewhere), as are months and
 days, which are capitalised without being what a question is about.
+
+A question written with capitals is held to the same: its capitalised words that the passages
+write as names ("Where did Ryan Blaney clinch his first Cup title?" had quoted the cricket story
+too).
 """
 
 from __future__ import annotations
@@ -31,13 +35,15 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?\"“”:\n]\s*)$")
 
 
 def names_typed(question: Question, passages: Sequence[Passage]) -> tuple[str, ...]:
-    """The words of `question` typed in lower case that `passages` write as names, in the
-    question's order."""
-    if not question.typed_in_chat:
-        return ()
+    """The words of `question` that `passages` write as names, in the question's order: any
+    word of a question typed in a chat, where it has no capitals to tell its names by; the
+    words written with a capital (not the first) of another question."""
     texts = [p.chunk.text for p in passages]
     found: list[str] = []
-    for typed in _WORD.findall(question.text):
+    for match in _WORD.finditer(question.text):
+        typed = match.group()
+        if not question.typed_in_chat and (match.start() == 0 or not typed[0].isupper()):
+            continue
         word = without_possessive(typed.lower())
         if (
             len(word) < _MIN_LETTERS
