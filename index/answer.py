@@ -236,15 +236,6 @@ def _ranked(
     return rank(question.wanted, candidates, top=top)
 
 
-def _naming_first(
-    ranked: Sequence[tuple[float, Candidate]], names: Sequence[str]
-) -> list[tuple[float, Candidate]]:
-    """`ranked` with the candidates of stories that name every one of `names` first, each
-    group in its order."""
-    named = {c.article.id: naming(c.article, names) for _, c in ranked}
-    return sorted(ranked, key=lambda pair: not named[pair[1].article.id])
-
-
 def _weigh(
     question: Question,
     passages: Sequence[Passage],
@@ -342,14 +333,9 @@ def compose_answer(
         return _across_languages(question, passages, params, similarity, bool(missing))
     ranked = _ranked(question, passages, params)
     single = len(question.parts) < 2  # a part's outcome is a matter for that part's story
-    # The names a question asks about, typed in lower case in a chat ("what did techcrunch say
-    # starnews mobile raised") or with capitals: a story that never names them cannot answer
-    # it, and a sentence of another that shares more of the question's other words ("The
-    # latest funding round brings QI Tech's total raised…") would be weighed and quoted ahead
-    # of the story that does.
+    # The names a question asks about, typed in lower case in a chat or with capitals: a story
+    # that never names them cannot answer it (below).
     typed = names_typed(question, passages) if short and single else ()
-    if typed and ranked and not naming(ranked[0][1].article, typed):
-        ranked = _naming_first(ranked, typed)
     evidence = _weigh(question, passages, params, ranked, rarity, similarity, judge)
     floor = _floor(question, params, judge)
     if short and single and ranked and asks_outcome(text) and anticipates(_sentence(ranked[0][1])):
