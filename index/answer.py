@@ -333,9 +333,6 @@ def compose_answer(
         return _across_languages(question, passages, params, similarity, bool(missing))
     ranked = _ranked(question, passages, params)
     single = len(question.parts) < 2  # a part's outcome is a matter for that part's story
-    # The names a question asks about, typed in lower case in a chat or with capitals: a story
-    # that never names them cannot answer it (below).
-    typed = names_typed(question, passages) if short and single else ()
     evidence = _weigh(question, passages, params, ranked, rarity, similarity, judge)
     floor = _floor(question, params, judge)
     if short and single and ranked and asks_outcome(text) and anticipates(_sentence(ranked[0][1])):
@@ -394,9 +391,15 @@ def compose_answer(
                 quotes, uncovered = _with_parts([], choices, params)
     if quotes and act is not None and act.whole and not single:
         quotes = _telling_act(quotes, ranked, act, params)
-    if quotes and short and single and not naming(quotes[0].article, typed):
+    if (
+        quotes
+        and short
+        and single
+        and not naming(quotes[0].article, names_typed(question, passages))
+    ):
         # "where did ryan blaney clinch his first cup title" over "… India clinched the trophy
-        # in 1983": a story that never names who or what is asked about cannot answer it.
+        # in 1983": a story that never names who or what is asked about cannot answer it, be
+        # its names typed in lower case in a chat or with capitals (`index.typed_names`).
         quotes = []
     if quotes and quarters and missing_amounts(quarters, [q.text for q in quotes]):
         quotes = []
