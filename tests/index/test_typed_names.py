@@ -1,7 +1,9 @@
-"""A chat question's names, typed in lower case, are told by how the passages found write them,
-and a story that never names them is not quoted for it (`index.typed_names`)."""
+"""A question's names, typed in lower case or with capitals, are told by how the passages found
+write them, and a story that never names them is not quoted for it (`index.typed_names`)."""
 
 from __future__ import annotations
+
+import pytest
 
 from index.answer import AnswerParams, compose_answer
 from index.question import read_question
@@ -44,20 +46,18 @@ def test_a_story_names_a_name_in_any_of_its_forms() -> None:
     assert not naming(racing, ["blaney", "hendrick"])
 
 
-def test_a_story_that_never_names_who_is_asked_about_is_not_quoted() -> None:
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "where did ryan blaney clinch his first cup title",
+        # Written with capitals, it had quoted the cricket story, which shares most of its
+        # words: only a question typed in lower case had its names checked.
+        "Where did Ryan Blaney clinch his first Cup title?",
+    ],
+)
+def test_a_story_that_never_names_who_is_asked_about_is_not_quoted(asked: str) -> None:
     lenient = AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0)
-    question = read_question("where did ryan blaney clinch his first cup title")
-    cricket = article_passage(1, CRICKET, "Cricket", dense=0.8)
-    racing = article_passage(2, RACING, "Racing", dense=0.6)
-    answer = compose_answer(question, [cricket, racing], lenient)
-    assert all("Blaney" in q.article.text for q in answer.quotes)
-
-
-def test_a_question_written_with_capitals_is_not_answered_from_a_story_without_its_names() -> None:
-    # "Where did Ryan Blaney clinch his first Cup title?" had quoted the cricket story, which
-    # shares most of its words: only a question typed in lower case had its names checked.
-    lenient = AnswerParams(min_short_evidence=-10.0, anticipating_penalty=0.0)
-    question = read_question("Where did Ryan Blaney clinch his first Cup title?")
+    question = read_question(asked)
     cricket = article_passage(1, CRICKET, "Cricket", dense=0.8)
     racing = article_passage(2, RACING, "Racing", dense=0.6)
     answer = compose_answer(question, [cricket, racing], lenient)
