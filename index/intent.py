@@ -110,8 +110,9 @@ _SMALL_TALK_PHRASES = [
     # thanks, acknowledgements, laughter, reactions
     _THANKS_WORDS,
     r"thank|(?:that )?(?:was|is) (?:great|interesting)",
-    # done asking ("thx thats all i needed", "that's it for now")
-    r"(?:that'?s|that is|thats) (?:all|it|everything)(?: i (?:needed|wanted|had))?(?: for now)?|"
+    # done asking ("thx thats all i needed", "that's it for now", "thats all for today")
+    r"(?:that'?s|that is|thats) (?:all|it|everything)(?: i (?:needed|wanted|had))?"
+    r"(?: for (?:now|today|tonight|the day))?|"
     r"all good|no more questions|that'?ll do",
     # what the thanks are for ("thanks for the answer", "спасибо за ответ")
     r"for (?:the|your|this|that|all the)? ?(?:answer|answers|help|info|reply|quote|quotes|"

@@ -85,6 +85,8 @@ SMALL_TALK = [
     # done asking, or asking what the bot is
     "thx thats all i needed",
     "ok that's it for now",
+    "thanks that's all for today",
+    "cheers thats it for tonight",
     "who made u? are u chatgpt",
     # what it can be asked
     "What kinds of questions can you answer?",
