@@ -128,6 +128,7 @@ class NaturalResult:
     lang: str
     answered: bool
     gold_quoted: bool  # a quote comes from a gold article
+    fact_quoted: bool  # a quote states a gold fact (holds it, or is a sentence of a longer one)
     fact_in_top: bool  # a gold fact is inside one of the top passages
     parts_quoted: int  # distinct parts of a two-story question with a quote from their story
     parts: int
@@ -171,6 +172,7 @@ def score_natural(
         lang=question.lang,
         answered=answer.answered and bool(answer.quotes),
         gold_quoted=bool(gold_urls & quoted_urls),
+        fact_quoted=any(_states(facts, squash(q.text)) for q in answer.quotes),
         fact_in_top=any(f in p for f in facts for p in passages),
         parts_quoted=len(parts_quoted),
         parts=len(parts),
@@ -186,12 +188,19 @@ def score_natural(
     )
 
 
+def _states(facts: Sequence[str], quote: str) -> bool:
+    """Whether `quote` states one of `facts`: holds it, or is a whole sentence of a fact that
+    runs over two (a fragment such as a quoted name is not)."""
+    return any(fact in quote or (len(quote) > 30 and quote in fact) for fact in facts)
+
+
 @dataclass(frozen=True)
 class NaturalGroup:
     """The figures of one group of questions; None where the group has no such question."""
 
     questions: int
     gold_quoted: float | None  # answerable or two-story answered with a gold-story quote
+    fact_quoted: float | None  # … with a quote stating a gold fact (`_states`)
     fact_at_10: float | None
     both_stories: float | None  # two-story questions with every part's story quoted
     wrong: float | None  # answerable or two-story answered without any gold quote
@@ -216,6 +225,7 @@ def summarise_natural(results: Sequence[NaturalResult]) -> NaturalGroup:
     return NaturalGroup(
         questions=len(results),
         gold_quoted=_share(r.gold_quoted for r in answerable),
+        fact_quoted=_share(r.fact_quoted for r in answerable),
         fact_at_10=_share(r.fact_in_top for r in answerable),
         both_stories=_share(r.parts_quoted >= max(r.parts, 2) for r in two_story),
         wrong=_share(r.answered and not r.gold_quoted for r in answerable),
@@ -352,6 +362,7 @@ def run_natural(
 _COLUMNS = [
     ("questions", "questions"),
     ("gold_quoted", "gold story quoted"),
+    ("fact_quoted", "gold fact quoted"),
     ("fact_at_10", "gold fact in top 10"),
     ("both_stories", "both stories quoted"),
     ("wrong", "wrong answers"),
@@ -398,8 +409,9 @@ def format_natural_markdown(report: NaturalReport, command: str, notes: str = ""
         f"{report.ingest.passages} passages; asked as if on {report.asked_on or 'the day run'}."
         f"{_selection(report)}",
         "",
-        "Gold story quoted, gold fact in top 10 and wrong answers are over answerable and",
-        "two-story questions; both stories over two-story questions; declined (no quote given)",
+        "Gold story quoted, gold fact quoted (a quote states it), gold fact in top 10 and wrong",
+        "answers are over answerable and two-story questions; both stories over two-story",
+        "questions; declined (no quote given)",
         "over out-of-scope questions; right or in-language decline over Russian/Ukrainian",
         "questions (a gold-story quote, or no quote and a reply in Cyrillic); replied in kind",
         "over small talk, how-to, personal advice and live data (the reply for that kind of",

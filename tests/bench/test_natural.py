@@ -25,6 +25,10 @@ from tests.conftest import MULTIHOP_CORPUS, require
 BODIES = {
     "https://a.example/ferry": "The ferry resumed on Monday. The pier reopened too.",
     "https://b.example/vote": "The council voted nine to two. Work starts in May.",
+    "https://c.example/port": (
+        "Dock workers at the Lindmark port voted to end their strike. "
+        "Cranes were moving again by noon. Cranes."
+    ),
 }
 
 
@@ -46,6 +50,7 @@ def _passage(article: Article) -> Passage:
 
 FERRY = _article(1, "https://a.example/ferry")
 VOTE = _article(2, "https://b.example/vote")
+PORT = _article(3, "https://c.example/port")
 
 
 def _answer(
@@ -67,6 +72,36 @@ def test_an_answer_quoting_the_gold_story_scores_as_right_and_verbatim() -> None
     )
     group = summarise_natural([result])
     assert (group.gold_quoted, group.fact_at_10, group.wrong, group.verbatim) == (1, 1, 0, 1)
+    assert group.fact_quoted == 1
+
+
+def test_a_gold_story_quote_that_does_not_state_the_fact_is_right_but_not_the_fact() -> None:
+    """The gold story quoted is a right answer; the gold fact quoted is one that says it: the
+    fact within a quote, or a quote within a fact that runs over two sentences."""
+    question = NaturalQuestion(
+        "a1", "answerable", None, "en", "when did the ferry resume?",
+        (GoldFact("https://a.example/ferry", "The ferry resumed on Monday"),),
+    )  # fmt: skip
+    beside = score_natural(question, _answer(_quote(FERRY, "The pier reopened too.")), BODIES)
+    stating = score_natural(
+        question, _answer(_quote(FERRY, "The ferry resumed on Monday.")), BODIES
+    )
+    assert beside.gold_quoted and not beside.fact_quoted
+    assert stating.gold_quoted and stating.fact_quoted
+    group = summarise_natural([beside, stating])
+    assert (group.gold_quoted, group.fact_quoted) == (1.0, 0.5)
+    declined = score_natural(question, _answer(reason="My sources don't cover that."), BODIES)
+    assert not declined.fact_quoted
+    assert summarise_natural([declined]).fact_quoted == 0.0
+    over_two = NaturalQuestion(
+        "a2", "answerable", None, "en", "is the port working again?",
+        (GoldFact(PORT.url or "", "Dock workers at the Lindmark port voted to end their strike. "
+                  "Cranes were moving"),),
+    )  # fmt: skip
+    first = "Dock workers at the Lindmark port voted to end their strike."
+    assert score_natural(over_two, _answer(_quote(PORT, first)), BODIES).fact_quoted
+    # A fragment of a fact is not a statement of it.
+    assert not score_natural(over_two, _answer(_quote(PORT, "Cranes.")), BODIES).fact_quoted
 
 
 def test_an_answer_from_another_story_is_wrong_and_a_decline_is_not() -> None:
