@@ -174,7 +174,7 @@ def register_cli(commands: Any) -> None:
         "--no-judge",
         action="store_true",
         help="ask without the answer judge (by default it is made in WORK_DIR when missing, "
-        "once, about an hour; see `newsbot eval judge`)",
+        "once, about seventy minutes with its picker; see `newsbot eval judge`)",
     )
     natural.add_argument(
         "--written",
@@ -226,12 +226,15 @@ def register_cli(commands: Any) -> None:
     fit.set_defaults(handler=cmd_eval_fit, standalone=True)
     judge = benchmarks.add_parser(
         "judge",
-        help="make the answer judge from the natural questions over the corpus (about an hour)",
+        help="make the answer judge and its picker from the natural questions over the corpus "
+        "(about seventy minutes)",
         description="Rank the candidate sentences of every short English question of the "
         "natural question sets over the MultiHop-RAG corpus, label them by the gold facts, and "
         "fine-tune the bundled MiniLM on them as a cross-encoder: the answer judge, used by "
         "the decision to answer when it is in the data directory's 'judge' (or "
-        "NEWSBOT_JUDGE_DIR).",
+        "NEWSBOT_JUDGE_DIR). Then fine-tune the judge again on which sentences of a gold story "
+        "state the fact: its picker, kept in the judge's directory, which chooses the "
+        "sentences an answer quotes.",
     )
     judge.add_argument("--data", type=Path, default=default_data_dir())
     judge.add_argument(

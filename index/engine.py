@@ -307,6 +307,7 @@ class Engine:
             similarity,
             self.judgement_of(question),
             self.resemblance,
+            self.picking_of(question),
         )
         if answer.answered:
             return self._with_copies(answer)
@@ -318,6 +319,14 @@ class Engine:
         if self.judge is None or question.language not in self.judge.languages:
             return None
         return self.judge.judgement(without_end_marks(question))
+
+    def picking_of(self, question: Question) -> Judgement | None:
+        """The picker's scores of sentences against `question` (which of a story's sentences
+        state its answer), where the judge has a picker that reads its language."""
+        picker = self.judge.picker if self.judge is not None else None
+        if picker is None or question.language not in picker.languages:
+            return None
+        return picker.judgement(without_end_marks(question))
 
     def similarity_to(
         self, question: Question, vector_of_question: Vectors | None = None

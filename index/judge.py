@@ -5,6 +5,11 @@ judge`, `bench.judge`) and loaded from a directory when one is there.
 The judge is exported to ONNX beside its weights when it is made; onnxruntime runs that file
 (as the encoder does, torch never imported), and torch runs the weights where it cannot.
 
+The judge's directory may hold a second cross-encoder, the picker (`PICKER_DIR`), made from the
+judge by learning which sentence of the story that answers states the answer: the judge tells
+an answer's story from a near miss's and rates most sentences of a story that answers alike,
+so the picker, not the judge, chooses which of its sentences are quoted (`index.answer`).
+
 A bi-encoder's cosine says a sentence is *about* the question's topic; a near miss ("how long
 did sbf get" over stories of his trial and verdict) is about it too. Reading both at once, the
 judge can see that no sentence states a sentence length. Its score is one more signal of the
@@ -28,6 +33,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "JUDGE_DIR",
     "ONNX_FILE",
+    "PICKER_DIR",
     "Judge",
     "JudgeError",
     "Judgement",
@@ -41,6 +47,8 @@ JUDGE_DIR = "judge"
 # What `bench.judge` writes beside the weights: the base model, the questions, the training.
 ABOUT_FILE = "judge.json"
 ONNX_FILE = "model.onnx"
+# Where a judge keeps its picker, inside its own directory.
+PICKER_DIR = "picker"
 MAX_TOKENS = 128  # question and sentence together, as trained
 
 # How likely each of some sentences answers the question at hand.
@@ -76,10 +84,14 @@ class Judge:
         self.languages: tuple[str, ...] = tuple(self.about.get("languages", ("en",)))
         self._lock = threading.Lock()
         self._loaded: _OnnxJudge | _TorchJudge | None = None
+        # The picker of the sentences to quote, where the judge's directory holds one.
+        self.picker: Judge | None = load_judge(path / PICKER_DIR, threads)
 
     def warm_up(self) -> None:
-        """Load the weights now rather than at the first question."""
+        """Load the weights now rather than at the first question (the picker's too)."""
         self._model()
+        if self.picker is not None:
+            self.picker.warm_up()
 
     @property
     def runtime(self) -> str:

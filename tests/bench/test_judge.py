@@ -4,6 +4,7 @@ facts, on hand-written stories (the corpus itself is never needed here)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from bench.judge import (
@@ -15,12 +16,13 @@ from bench.judge import (
     collect_pairs,
     ensure_judge,
     held_out_judges,
+    picking_pairs,
     question_pairs,
     training_pairs,
 )
 from bench.natural import DEFAULT_QUESTIONS
 from index import AnswerParams, Engine, HashingEncoder, Settings
-from index.judge import Judge
+from index.judge import PICKER_DIR, Judge
 
 TRIAL = (
     "Doctors at Northvale General Hospital started a trial of a nasal flu vaccine on Monday. "
@@ -124,6 +126,36 @@ def test_training_pairs_take_every_positive_and_a_few_negatives_each() -> None:
     assert training_pairs([record, out_of_scope]) == pairs
 
 
+def test_picking_pairs_set_the_sentences_stating_the_fact_against_the_rest_of_its_story() -> None:
+    record = _record(
+        "who leads the trial",
+        ("Dr. Priya Ramaswamy leads the study",),
+        Candidate("Dr. Priya Ramaswamy leads the study, which follows adults.", True, True, True),
+        # Beside the fact (it "answers" with its neighbours) but not stating it: left out.
+        Candidate("The trial enrolled forty volunteers.", True, True, True),
+        Candidate("Northvale General Hospital opened in 1961 on the hill.", False, True, True),
+        Candidate("Ramaswamy", False, True, True),  # a fragment of the fact states nothing
+        Candidate("The strike left the silos full.", False, False, False),  # another story
+    )
+    no_story = _record(
+        "how big is the trial",
+        ("enrolled forty volunteers",),
+        Candidate("The strike left the silos full.", False, False, True),
+    )
+    out_of_scope = QuestionPairs(
+        "o", "test", "near_miss", "did the trial end", (),
+        (Candidate("Northvale General Hospital opened in 1961.", False, True, True),),
+    )  # fmt: skip
+    pairs = picking_pairs([record, no_story, out_of_scope])
+    assert sorted(pairs) == [
+        ("who leads the trial", "Dr. Priya Ramaswamy leads the study, which follows adults.", 1.0),
+        ("who leads the trial", "Northvale General Hospital opened in 1961 on the hill.", 0.0),
+        ("who leads the trial", "Ramaswamy", 0.0),
+    ]
+    assert picking_pairs([record, no_story, out_of_scope]) == pairs  # the shuffle is fixed
+    assert picking_pairs([no_story, out_of_scope]) == []
+
+
 def test_an_evaluation_engine_without_a_judge_gets_one_made_once(tmp_path: Path) -> None:
     lines = [
         {
@@ -142,8 +174,20 @@ def test_an_evaluation_engine_without_a_judge_gets_one_made_once(tmp_path: Path)
         made = engine.judge
         assert made is not None and made.path == engine.settings.judge_path
         assert made.about["sets"] == ["mine"] and made.about["questions"] == 2
+        # Its picker is made from it, inside its directory.
+        assert made.picker is not None and made.picker.path == made.path / PICKER_DIR
+        assert made.picker.about["sets"] == ["mine"]
         ensure_judge(engine, question_files=[path])
         assert engine.judge is made  # never made twice
+        # A judge without its picker (made before pickers were) gets only the picker made.
+        shutil.rmtree(made.path / PICKER_DIR)
+        engine.judge = Judge(made.path)
+        said_first: list[str] = []
+        ensure_judge(engine, said_first.append, question_files=[path])
+        assert engine.judge is not None and engine.judge.picker is not None
+        assert not any(line.startswith("Training a judge") for line in said_first)
+        assert any("picker" in line for line in said_first)
+        made = engine.judge
         # One made from pairs drawn another way (an older recipe) is made again.
         about_file = made.path / "judge.json"
         about = json.loads(about_file.read_text(encoding="utf-8"))
@@ -195,6 +239,8 @@ def test_held_out_judges_learn_from_the_other_files_and_are_made_once(tmp_path: 
             "multihop": ["one", "two"],
         }
         assert sum(line.startswith("Training a judge") for line in said) == 3
+        # The fit weighs the judge alone: these go without a picker.
+        assert all(j.picker is None for j in judges.values() if j)
         said.clear()
         again = held_out_judges(engine, files, work, said.append)
         assert sum(line.startswith("Reusing the judge") for line in said) == 3

@@ -871,3 +871,52 @@ def test_with_an_answer_judge_short_questions_are_decided_by_its_weights() -> No
     long = _asked("how much will the new harbour bridge approved by the council cost", passages)
     weigh(long, passages, LONG, similarity=close, judge=judge(0.9))
     assert asked == []
+
+
+CRANBERRIES = _article(
+    9,
+    "Cranberry harvest\n\n"
+    "Cranberries grow in bogs across the northern states, and most of them are grown for juice. "
+    "The Pilgrims may never have eaten cranberries, growers in Massachusetts say. "
+    "The state of Wisconsin surpassed Massachusetts decades ago as the nation's top producer. "
+    "Ocean Spray began as a cooperative of growers in 1930.",
+    "Farm Weekly",
+    "Cranberry harvest",
+)
+
+
+def test_a_picker_chooses_which_sentences_of_the_story_are_quoted() -> None:
+    """The words a sentence shares with the question do not make it the answer: with a picker,
+    a short question's answer quotes the story's sentences the picker finds likeliest to state
+    it; whether to answer is decided as before, and a long question goes without it."""
+    passages = _passages((CRANBERRIES, 2.0, 0.7), (LIBRARY_ARTICLE, 0.5, 0.2))
+    question = _asked("which state grows the most cranberries", passages)
+    answer_sentence = "The state of Wisconsin surpassed Massachusetts decades ago"
+    asked: list[list[str]] = []
+
+    def picker(sentences: Sequence[str]) -> list[float]:
+        asked.append(list(sentences))
+        return [0.9 if s.startswith(answer_sentence) else 0.2 for s in sentences]
+
+    without = compose_answer(question, passages)
+    assert without.answered
+    assert not any(q.text.startswith(answer_sentence) for q in without.quotes)
+    picked = compose_answer(question, passages, picker=picker)
+    assert picked.answered and picked.confidence == without.confidence
+    texts = [q.text for q in picked.quotes]
+    assert any(t.startswith(answer_sentence) for t in texts) and len(texts) == 2
+    # The picker read the story's best-ranked sentences, no other story's.
+    assert asked and all(s in CRANBERRIES.text for s in asked[0])
+    assert 2 <= len(asked[0]) <= AnswerParams().picked_sentences
+    # Quoted in the story's order, each a whole verbatim sentence.
+    assert [q.start for q in picked.quotes] == sorted(q.start for q in picked.quotes)
+    assert all(CRANBERRIES.text[q.start : q.end] == q.text for q in picked.quotes)
+    # Switched off, or for a long question, the picker is never asked.
+    asked.clear()
+    off = compose_answer(
+        question, passages, replace(AnswerParams(), picked_sentences=0), picker=picker
+    )
+    assert [q.text for q in off.quotes] == [q.text for q in without.quotes] and asked == []
+    long = _asked("which state grows the most cranberries in the northern united states", passages)
+    compose_answer(long, passages, LONG, picker=picker)
+    assert asked == []

@@ -15,7 +15,15 @@ from bench.judge import train_judge
 from index import AnswerParams, Engine, HashingEncoder, Settings
 from index.embed_onnx import cpu_session
 from index.evidence import EvidenceWeights
-from index.judge import ABOUT_FILE, JUDGE_DIR, ONNX_FILE, Judge, JudgeError, load_judge
+from index.judge import (
+    ABOUT_FILE,
+    JUDGE_DIR,
+    ONNX_FILE,
+    PICKER_DIR,
+    Judge,
+    JudgeError,
+    load_judge,
+)
 
 # Pairs written for this test: what a story says answers the question, the rest does not.
 PAIRS = [
@@ -172,6 +180,32 @@ def test_the_engine_loads_the_judge_in_its_data_directory(judge_dir: Path, tmp_p
     elsewhere = Settings(data_dir=tmp_path / "other", judge_dir=data / JUDGE_DIR)
     assert Engine(elsewhere, encoder=HashingEncoder()).judge is not None
     assert Engine(Settings(data_dir=tmp_path / "none"), encoder=HashingEncoder()).judge is None
+
+
+def test_a_judge_with_a_picker_in_its_directory_gives_the_engine_both(
+    judge_dir: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(judge_dir, data / JUDGE_DIR)
+    with Engine(Settings(data_dir=data), encoder=HashingEncoder()) as engine:
+        assert engine.judge is not None and engine.judge.picker is None
+        assert engine.picking_of(engine.read("harbour bridge cost?")) is None
+    # Any cross-encoder directory serves as a picker here (`bench.judge.make_picker` makes it).
+    shutil.copytree(judge_dir, data / JUDGE_DIR / PICKER_DIR)
+    with Engine(Settings(data_dir=data), encoder=HashingEncoder()) as engine:
+        judge = engine.judge
+        assert judge is not None and judge.picker is not None
+        assert judge.picker.path == data / JUDGE_DIR / PICKER_DIR and judge.picker.picker is None
+        picking = engine.picking_of(engine.read("how many volunteers joined the flu trial?"))
+        assert picking is not None
+        sentences = ["The trial enrolled forty volunteers.", "The port strike entered a day."]
+        assert list(picking(sentences)) == pytest.approx(
+            judge.picker.score("how many volunteers joined the flu trial", sentences)
+        )
+        # Like the judge, it reads English only.
+        assert engine.picking_of(engine.read("сколько стоит мост?")) is None
+        engine.add_text(STORY, title="Harbour bridge wins approval")
+        assert engine.ask("harbour bridge cost?").answered
 
 
 # The decision left to the judge alone (the fitted weights suit the bundled model's cosines,
