@@ -379,72 +379,87 @@ def compose_answer(
     # A quarter asked ("uber q4 2023 revenue") must be said by a quote, not only somewhere in
     # the story (a Q3 report looks ahead to Q4).
     quarters = [a for a in question.amounts if a.name in _QUARTERS] if short and single else []
-    if supported and not missing:
-        picks = short and single and picker is not None and params.picked_sentences > 0
-        quotes = _choose_quotes(
+    expects = expected_answer(text)
+
+    def choose(picked: Sequence[Candidate] = ()) -> list[Quote]:
+        return _choose_quotes(
             ranked,
             params,
-            expected_answer(text),
+            expects,
             short,
             single or question.topic_first,
             act if single or (act and act.whole) else None,
             (lambda s: not missing_amounts(quarters, [s])) if quarters else None,
-            _picked(ranked, params, picker) if picks and picker is not None else (),
+            picked,
         )
-    uncovered: tuple[str, ...] = ()
-    # Parts are answered one by one for short questions only: the clauses of a long, detailed
-    # question describe one story (measured on MultiHop-RAG: per-part quotes from other
-    # articles took quote precision from 0.858 to 0.800).
-    targets = targets_of(question) if params.answer_parts and short and not missing else []
-    if targets:
-        choices = choose_per_part(
-            targets,
-            [c for _, c in ranked],
-            rarity or {},
-            params.part_min_focus,
-            params.part_other_story_ratio,
-        )
-        cosine = _part_cosines(resemblance) if resemblance is not None else None
-        if cosine is not None:
-            choices = _resembling(choices, cosine, params)
-        if quotes:
-            quotes, uncovered = _with_parts(quotes, choices, params)
-        elif not question.topic_first and any(c.covered(params.part_rescue_focus) for c in choices):
-            # A short question about two stories is close to neither as a whole; a part whose
-            # story holds nearly all its words, and that the model finds close to its story,
-            # is answered, the others named as not covered. A topic, then the one question
-            # asked of it ("hipgnosis songs fund — did it end up getting bought") is one
-            # question: the topic's story alone does not answer it (over the twenty-eight
-            # sets, such rescues quoted 1 story stating the answer, 3 gold stories not
-            # stating it, 5 near misses, 3 other out-of-scope questions and 2 wrong stories).
+
+    def checked(quotes: list[Quote]) -> tuple[list[Quote], tuple[str, ...]]:
+        """`quotes` with each part's story added, or none where they do not answer."""
+        uncovered: tuple[str, ...] = ()
+        # Parts are answered one by one for short questions only: the clauses of a long, detailed
+        # question describe one story (measured on MultiHop-RAG: per-part quotes from other
+        # articles took quote precision from 0.858 to 0.800).
+        targets = targets_of(question) if params.answer_parts and short and not missing else []
+        if targets:
+            choices = choose_per_part(
+                targets,
+                [c for _, c in ranked],
+                rarity or {},
+                params.part_min_focus,
+                params.part_other_story_ratio,
+            )
+            cosine = _part_cosines(resemblance) if resemblance is not None else None
             if cosine is not None:
-                choices = _unless_unlike(choices, cosine, params)
-            if any(c.covered(params.part_rescue_focus) for c in choices):
-                quotes, uncovered = _with_parts([], choices, params)
-    if quotes and act is not None and act.whole and not single:
-        quotes = _telling_act(quotes, ranked, act, params)
-    if (
-        quotes
-        and short
-        and single
-        and not naming(quotes[0].article, names_typed(question, passages))
-    ):
-        # "where did ryan blaney clinch his first cup title" over "… India clinched the trophy
-        # in 1983": a story that never names who or what is asked about cannot answer it, be
-        # its names typed in lower case in a chat or with capitals (`index.typed_names`).
-        quotes = []
-    if quotes and quarters and missing_amounts(quarters, [q.text for q in quotes]):
-        quotes = []
-    # "steam deck oled - how many units has valve sold": the topic's story is no answer.
-    asked_of_topic = question.parts[-1].text if question.topic_first else None
-    if (
-        quotes
-        and short
-        and not _states_what_is_asked(
-            text, quotes, single, uncovered, act, asked_of_topic, bool(question.cues.outlets)
-        )
-    ):
-        quotes, uncovered = [], ()
+                choices = _resembling(choices, cosine, params)
+            if quotes:
+                quotes, uncovered = _with_parts(quotes, choices, params)
+            elif not question.topic_first and any(
+                c.covered(params.part_rescue_focus) for c in choices
+            ):
+                # A short question about two stories is close to neither as a whole; a part whose
+                # story holds nearly all its words, and that the model finds close to its story,
+                # is answered, the others named as not covered. A topic, then the one question
+                # asked of it ("hipgnosis songs fund — did it end up getting bought") is one
+                # question: the topic's story alone does not answer it (over the twenty-eight
+                # sets, such rescues quoted 1 story stating the answer, 3 gold stories not
+                # stating it, 5 near misses, 3 other out-of-scope questions and 2 wrong stories).
+                if cosine is not None:
+                    choices = _unless_unlike(choices, cosine, params)
+                if any(c.covered(params.part_rescue_focus) for c in choices):
+                    quotes, uncovered = _with_parts([], choices, params)
+        if quotes and act is not None and act.whole and not single:
+            quotes = _telling_act(quotes, ranked, act, params)
+        if (
+            quotes
+            and short
+            and single
+            and not naming(quotes[0].article, names_typed(question, passages))
+        ):
+            # "where did ryan blaney clinch his first cup title" over "… India clinched the trophy
+            # in 1983": a story that never names who or what is asked about cannot answer it, be
+            # its names typed in lower case in a chat or with capitals (`index.typed_names`).
+            quotes = []
+        if quotes and quarters and missing_amounts(quarters, [q.text for q in quotes]):
+            quotes = []
+        # "steam deck oled - how many units has valve sold": the topic's story is no answer.
+        asked_of_topic = question.parts[-1].text if question.topic_first else None
+        if (
+            quotes
+            and short
+            and not _states_what_is_asked(
+                text, quotes, single, uncovered, act, asked_of_topic, bool(question.cues.outlets)
+            )
+        ):
+            quotes, uncovered = [], ()
+        return quotes, uncovered
+
+    quotes, uncovered = checked(choose() if supported and not missing else [])
+    if quotes and short and single and picker is not None and params.picked_sentences > 0:
+        # The picker chooses which of the story's sentences are quoted, never whether to
+        # answer: its choice stands where it passes the same checks.
+        picked, still = checked(choose(_picked(ranked, params, picker)))
+        if picked:
+            quotes, uncovered = picked, still
     if not quotes:
         reason = not_covered(question.language)
         if missing:

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from index import AnswerParams, Engine, Settings
+from index import answer as answer_module
 from index import quotes as quotes_module
 from index.answer import Resemblance, Similarity, compose_answer, weigh
 from index.chunk import sentence_spans
 from index.judge import judged_signal
-from index.models import Article, Chunk, Passage
+from index.models import Article, Chunk, Passage, Quote
 from index.question import Question, read_question
 from index.quotes import candidate_sentences, expected_answer, kinds_lacking
 from tests.conftest import SEED_ARTICLE, require
@@ -885,7 +886,9 @@ CRANBERRIES = _article(
 )
 
 
-def test_a_picker_chooses_which_sentences_of_the_story_are_quoted() -> None:
+def test_a_picker_chooses_which_sentences_of_the_story_are_quoted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The words a sentence shares with the question do not make it the answer: with a picker,
     a short question's answer quotes the story's sentences the picker finds likeliest to state
     it; whether to answer is decided as before, and a long question goes without it."""
@@ -920,3 +923,15 @@ def test_a_picker_chooses_which_sentences_of_the_story_are_quoted() -> None:
     long = _asked("which state grows the most cranberries in the northern united states", passages)
     compose_answer(long, passages, LONG, picker=picker)
     assert asked == []
+    # Its choice never decides whether to answer: where the picker's quotes fail a check the
+    # others pass (here one made to refuse them), the others stand.
+    states = answer_module._states_what_is_asked
+
+    def refusing_the_pick(text: str, quotes: Sequence[Quote], *rest: object) -> bool:
+        if any(q.text.startswith(answer_sentence) for q in quotes):
+            return False
+        return states(text, quotes, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(answer_module, "_states_what_is_asked", refusing_the_pick)
+    kept = compose_answer(question, passages, picker=picker)
+    assert kept.answered and [q.text for q in kept.quotes] == [q.text for q in without.quotes]
