@@ -84,14 +84,23 @@ class Judge:
         self.languages: tuple[str, ...] = tuple(self.about.get("languages", ("en",)))
         self._lock = threading.Lock()
         self._loaded: _OnnxJudge | _TorchJudge | None = None
-        # The picker of the sentences to quote, where the judge's directory holds one.
-        self.picker: Judge | None = load_judge(path / PICKER_DIR, threads)
+        # The picker of the sentences to quote, where the judge's directory holds one; a
+        # broken one is reported and left out (the answer then quotes as without one).
+        self.picker: Judge | None = None
+        try:
+            self.picker = load_judge(path / PICKER_DIR, threads)
+        except JudgeError as error:
+            log.warning("%s; quoting without the picker", error)
 
     def warm_up(self) -> None:
         """Load the weights now rather than at the first question (the picker's too)."""
         self._model()
         if self.picker is not None:
-            self.picker.warm_up()
+            try:
+                self.picker.warm_up()
+            except JudgeError as error:
+                log.warning("%s; quoting without the picker", error)
+                self.picker = None
 
     @property
     def runtime(self) -> str:

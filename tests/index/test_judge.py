@@ -208,6 +208,25 @@ def test_a_judge_with_a_picker_in_its_directory_gives_the_engine_both(
         assert engine.ask("harbour bridge cost?").answered
 
 
+def test_a_broken_picker_is_left_out_and_the_judge_kept(
+    judge_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(judge_dir, data / JUDGE_DIR)
+    picker = data / JUDGE_DIR / PICKER_DIR
+    picker.mkdir()
+    (picker / "config.json").write_text("{}", encoding="utf-8")  # no weights to load
+    with caplog.at_level(logging.WARNING, logger="index.judge"):
+        with Engine(Settings(data_dir=data), encoder=HashingEncoder()) as engine:
+            assert engine.judge is not None and engine.judge.picker is None
+            engine.add_text(STORY, title="Harbour bridge wins approval")
+            assert engine.ask("harbour bridge cost?").answered
+        (picker / ABOUT_FILE).write_text("{not json", encoding="utf-8")  # cannot even be read
+        judge = load_judge(data / JUDGE_DIR)
+        assert judge is not None and judge.picker is None
+    assert caplog.text.count("quoting without the picker") == 2
+
+
 # The decision left to the judge alone (the fitted weights suit the bundled model's cosines,
 # not the fake encoder's).
 JUDGE_ALONE = AnswerParams(
