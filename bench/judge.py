@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.dataset import load_corpus, newest_day, open_corpus_engine
-from bench.natural import DEFAULT_QUESTIONS, load_questions
+from bench.natural import DEFAULT_QUESTIONS, load_questions, states_fact
 from index.answer import is_short, ranked_candidates
 from index.clock import as_of
 from index.engine import Engine
@@ -226,20 +226,14 @@ def picking_pairs(records: Sequence[QuestionPairs], seed: int = 0) -> list[tuple
         if record.kind != "answerable":
             continue
         story = [c for c in record.candidates if c.gold_article]
-        stating = [c.text for c in story if _states(record.facts, c.text)]
+        stating = [c.text for c in story if states_fact(record.facts, c.text)]
         if not stating:
             continue
-        others = [c.text for c in story if not c.answers and not _states(record.facts, c.text)]
+        others = [c.text for c in story if not c.answers and not states_fact(record.facts, c.text)]
         pairs.extend((record.question, text, 1.0) for text in stating)
         pairs.extend((record.question, text, 0.0) for text in others)
     rng.shuffle(pairs)
     return pairs
-
-
-def _states(facts: Sequence[str], sentence: str) -> bool:
-    """Whether `sentence` states one of `facts`: holds it, or is a whole sentence of one that
-    runs over two (not a fragment such as a quoted name)."""
-    return any(fact in sentence or (len(sentence) > 30 and sentence in fact) for fact in facts)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ __all__ = [
     "load_questions",
     "run_natural",
     "score_natural",
+    "states_fact",
     "summarise_natural",
 ]
 
@@ -172,7 +173,7 @@ def score_natural(
         lang=question.lang,
         answered=answer.answered and bool(answer.quotes),
         gold_quoted=bool(gold_urls & quoted_urls),
-        fact_quoted=any(_states(facts, squash(q.text)) for q in answer.quotes),
+        fact_quoted=any(states_fact(facts, squash(q.text)) for q in answer.quotes),
         fact_in_top=any(f in p for f in facts for p in passages),
         parts_quoted=len(parts_quoted),
         parts=len(parts),
@@ -188,10 +189,11 @@ def score_natural(
     )
 
 
-def _states(facts: Sequence[str], quote: str) -> bool:
-    """Whether `quote` states one of `facts`: holds it, or is a whole sentence of a fact that
-    runs over two (a fragment such as a quoted name is not)."""
-    return any(fact in quote or (len(quote) > 30 and quote in fact) for fact in facts)
+def states_fact(facts: Sequence[str], sentence: str) -> bool:
+    """Whether `sentence` states one of `facts` (written alike, both squashed or neither): holds
+    it, or is a whole sentence of a fact that runs over two (a fragment such as a quoted name is
+    not). The "gold fact quoted" of an answer, and what the judge's picker learns to find."""
+    return any(fact in sentence or (len(sentence) > 30 and sentence in fact) for fact in facts)
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,7 @@ class NaturalGroup:
 
     questions: int
     gold_quoted: float | None  # answerable or two-story answered with a gold-story quote
-    fact_quoted: float | None  # … with a quote stating a gold fact (`_states`)
+    fact_quoted: float | None  # … with a quote stating a gold fact (`states_fact`)
     fact_at_10: float | None
     both_stories: float | None  # two-story questions with every part's story quoted
     wrong: float | None  # answerable or two-story answered without any gold quote
