@@ -834,11 +834,11 @@ def _unless_unlike(
 ) -> list[PartChoice]:
     """`choices`, each covered part marked uncovered where the model finds its best sentence
     and the sentences around it far from the part (`part_rescue_resemblance`). A part that is
-    a named outlet has no words of its own to compare."""
+    a named outlet alone has no words of its own to compare."""
     return [
         replace(c, focus=0.0)
         if c.covered(params.part_min_focus)
-        and c.target.outlet is None
+        and (not c.target.outlets or c.target.part is not None)
         and cosine(c) < params.part_rescue_resemblance
         else c
         for c in choices

@@ -8,7 +8,7 @@ sources a question names that none of the passages comes from (`index.answer`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -25,6 +25,8 @@ __all__ = [
     "named_outlets",
     "named_sources",
     "outlet_aliases",
+    "outlet_name",
+    "outlets_by_name",
     "question_parts",
     "read_cues",
     "strip_controls",
@@ -99,15 +101,32 @@ def outlet_aliases(outlet: str) -> set[str]:
     """Names a question may use for an outlet: its full name, the part before a " - " or " | "
     subtitle ("Cnbc | World Business News Leader" -> "Cnbc"), and without a leading "The" or a
     trailing ".com" when what is left is still distinctive."""
-    names = {" ".join(outlet.split())}
-    head = re.split(r"\s+[-|–—:]\s+|:\s+", outlet.strip(), maxsplit=1)[0].strip()
-    names.add(head)
+    names = {" ".join(outlet.split()), outlet_name(outlet)}
     for name in list(names):
         if name.lower().startswith("the ") and len(name) - 4 >= 6:
             names.add(name[4:])
         if name.lower().endswith(".com") and len(name) - 4 >= 4:
             names.add(name[:-4])
     return {n for n in names if len(n) >= 3}
+
+
+def outlet_name(outlet: str) -> str:
+    """An outlet's name without the section a feed adds ("FOX News - Health" -> "FOX News",
+    "Cnbc | World Business News Leader" -> "Cnbc")."""
+    return re.split(r"\s+[-|–—:]\s+|:\s+", outlet.strip(), maxsplit=1)[0].strip() or outlet
+
+
+def outlets_by_name(outlets: Iterable[str]) -> dict[str, frozenset[str]]:
+    """`outlets` grouped under their names, an outlet's sections together: "did fox news and
+    techcrunch both cover it" names two outlets, not FOX News's three sections and TechCrunch."""
+    groups: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for outlet in sorted(outlets):
+        name = outlet_name(outlet)
+        key = " ".join(name.lower().split())
+        names.setdefault(key, name)
+        groups.setdefault(key, set()).add(outlet)
+    return {names[key]: frozenset(group) for key, group in groups.items()}
 
 
 @lru_cache(maxsize=8)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from index.cues import outlets_by_name
 from index.models import Passage
-from index.question import Question
+from index.question import Part, Question
 from index.quotes import Candidate, rank, window
 from index.text import terms
 
@@ -28,7 +29,7 @@ class Target:
     label: str
     wanted: frozenset[str]
     part: int | None = None  # index into the passages' part scores
-    outlet: str | None = None
+    outlets: frozenset[str] = frozenset()  # an outlet's sections; empty for any outlet
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,30 @@ class PartChoice:
 
 def targets_of(question: Question) -> list[Target]:
     """The parts of `question` to answer one by one; [] when it has a single part."""
+    named = outlets_by_name(question.cues.outlets)
     if len(question.parts) >= 2:
         return [
-            Target(part.text, part.wanted or question.wanted, part=number)
+            Target(
+                part.text,
+                part.wanted or question.wanted,
+                part=number,
+                outlets=_own_outlet(part, len(named)),
+            )
             for number, part in enumerate(question.parts)
         ]
-    outlets = sorted(question.cues.outlets)
-    if len(outlets) >= 2:
-        return [Target(outlet, question.wanted, outlet=outlet) for outlet in outlets]
+    if len(named) >= 2:
+        return [Target(name, question.wanted, outlets=group) for name, group in named.items()]
     return []
+
+
+def _own_outlet(part: Part, outlets_named: int) -> frozenset[str]:
+    """The outlet a part of a question naming several asks about ("what did the verge say about
+    the $8bn, and what did gary wang admit per cnbc"): its story is that outlet's. Where the
+    question names one outlet, or the part none, any outlet's story answers the part."""
+    named = outlets_by_name(part.cues.outlets)
+    if outlets_named >= 2 and len(named) == 1:
+        return next(iter(named.values()))
+    return frozenset()
 
 
 def choose_per_part(
@@ -73,7 +89,7 @@ def choose_per_part(
     """
     options: list[list[PartChoice]] = []
     for target in targets:
-        pool = [c for c in candidates if target.outlet is None or c.article.outlet == target.outlet]
+        pool = [c for c in candidates if not target.outlets or c.article.outlet in target.outlets]
         relevance = None
         if target.part is not None:
             relevance = {c.passage.chunk.id: _part_score(c.passage, target.part) for c in pool}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
-from index.cues import Cues, date_matches, time_matches
+from index.cues import Cues, date_matches, outlets_by_name, time_matches
 from index.embed import Encoder, Vectors
 from index.evidence import rarity_of
 from index.models import Article, Passage
@@ -311,10 +311,10 @@ def _best_of_each_target(
     among the k even when the question as a whole prefers other stories."""
     usable = np.isfinite(fused)
     found = [int(np.argmax(np.where(usable, column, -np.inf))) for column in scores[1:]]
-    outlets = question.cues.outlets
-    if len(outlets) >= 2:
-        for outlet in sorted(outlets):
-            mine = usable & np.fromiter((a.outlet == outlet for a in owners), dtype=bool)
+    named = outlets_by_name(question.cues.outlets)
+    if len(named) >= 2:
+        for group in named.values():
+            mine = usable & np.fromiter((a.outlet in group for a in owners), dtype=bool)
             if mine.any():
                 found.append(int(np.argmax(np.where(mine, fused, -np.inf))))
     return [j for j in dict.fromkeys(found) if usable[j]]

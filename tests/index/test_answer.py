@@ -578,6 +578,45 @@ def test_a_part_takes_the_close_story_whose_headline_names_it_over_a_roundup() -
     assert any(q.text.startswith("Rovers won Saturday's derby") for q in answer.quotes)
 
 
+def test_two_named_outlets_get_a_story_each_whatever_their_sections() -> None:
+    # "the gazette" names both of its sections' stories; the answer quotes one story from it
+    # and one from City News, and has no section left to call uncovered.
+    sport = _article(10, BRIDGE, "The Gazette - Sport", "Harbour bridge wins approval")
+    city_text = (
+        "Bridge passed\n\nCouncillors passed the harbour bridge plan late on Monday. "
+        "The bridge will cost the city 40 million dollars, paid from the port fund."
+    )
+    city = _article(11, city_text, "City News", "Bridge passed")
+    business = _article(12, GARDEN, "The Gazette - Business", "Trees planted")
+    passages = _passages((sport, 2.0, 0.8), (city, 1.9, 0.8), (business, 1.0, 0.3))
+    question = _asked("did the gazette and city news both cover the harbour bridge cost", passages)
+    answer = compose_answer(question, passages)
+    assert answer.answered and answer.uncovered == ()
+    assert {q.article.id for q in answer.quotes} == {sport.id, city.id}
+
+
+def test_a_part_naming_its_outlet_quotes_that_outlets_story() -> None:
+    # City News's bridge story ranks first for the first part, but that part asks what the
+    # Gazette said: the Gazette's story is quoted for it.
+    city = _article(13, BRIDGE, "City News", "Harbour bridge wins approval")
+    gazette_text = (
+        "Bridge bill\n\nThe Gazette has learnt the harbour bridge will cost 52 million dollars, "
+        "not the 40 million the council has said."
+    )
+    gazette = _article(14, gazette_text, "The Gazette", "Bridge bill")
+    passages = _parts_passages(
+        (city, 0.8, (0.95, 0.3)), (gazette, 0.8, (0.9, 0.1)), (LIBRARY_ARTICLE, 0.8, (0.1, 0.9))
+    )
+    question = _asked(
+        "what did the gazette say the bridge cost, and when does city news say the library closes",
+        passages,
+    )
+    answer = compose_answer(question, passages)
+    assert answer.answered and answer.uncovered == ()
+    assert {gazette.id, LIBRARY_ARTICLE.id} <= {q.article.id for q in answer.quotes}
+    assert any(q.text.startswith("The Gazette has learnt") for q in answer.quotes)
+
+
 def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     passages = _parts_passages((BRIDGE_ARTICLE, 0.8, (0.9, 0.2)), (GARDEN_ARTICLE, 0.5, (0.1, 0.4)))
     answer = compose_answer(_asked("bridge cost and when does the zoo reopen", passages), passages)

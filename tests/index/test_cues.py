@@ -11,6 +11,8 @@ from index.cues import (
     named_outlets,
     named_sources,
     outlet_aliases,
+    outlet_name,
+    outlets_by_name,
     question_parts,
     read_cues,
     time_matches,
@@ -40,6 +42,16 @@ def test_outlet_aliases_drop_subtitles_a_leading_the_and_dot_com() -> None:
     # "Age" alone would match too much; "Verge" is left whole as well.
     assert outlet_aliases("The Age") == {"The Age"}
     assert outlet_aliases("The Verge") == {"The Verge"}
+
+
+def test_an_outlets_sections_are_one_outlet_by_name() -> None:
+    sections = {"FOX News - Health", "FOX News - Lifestyle", "TechCrunch", "Fox News"}
+    assert outlets_by_name(sections) == {
+        "FOX News": frozenset({"FOX News - Health", "FOX News - Lifestyle", "Fox News"}),
+        "TechCrunch": frozenset({"TechCrunch"}),
+    }
+    assert outlet_name("Cnbc | World Business News Leader") == "Cnbc"
+    assert outlets_by_name(()) == {}
 
 
 def test_outlets_are_named_by_alias_and_capitals() -> None:

@@ -162,6 +162,28 @@ def test_each_named_outlet_keeps_a_place_for_its_best_passage(engine: Engine) ->
     assert {p.article.title for p in found} == {"Trial notes", "Vaccine story 6"}
 
 
+_HERALD_SECTIONS = {
+    "Health": "The flu vaccine trial volunteers waited hours for the flu vaccine trial doctors.",
+    "Sport": "Rugby players joined the flu vaccine trial at the stadium clinic on Sunday.",
+}
+
+
+def test_the_sections_of_a_named_outlet_keep_one_place_between_them(engine: Engine) -> None:
+    # "Harbour Herald" names both its sections; they are one outlet, not two to make room for,
+    # so City News's story about the trial keeps its place among the two.
+    _vaccine_stories(engine)
+    for section, said in _HERALD_SECTIONS.items():
+        engine.add_draft(
+            _draft(f"Herald {section.lower()} trial", f"Harbour Herald - {section}", 20, said)
+        )
+    question = "did the harbour herald and city news both cover the flu vaccine trial"
+    outlets = {p.article.outlet for p in engine.search(question, k=2)}
+    assert (
+        "City News" in outlets
+        and len(outlets & {"Harbour Herald - Health", "Harbour Herald - Sport"}) == 1
+    )
+
+
 class _RecordingEncoder(HashingEncoder):
     """The fake encoder, remembering what each encoding was given."""
 
