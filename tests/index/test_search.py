@@ -170,7 +170,7 @@ _HERALD_SECTIONS = {
 
 def test_the_sections_of_a_named_outlet_keep_one_place_between_them(engine: Engine) -> None:
     # "Harbour Herald" names both its sections; they are one outlet, not two to make room for,
-    # so City News's story about the trial keeps its place among the two.
+    # so City News keeps a place among the two (with a place per section it had none).
     _vaccine_stories(engine)
     for section, said in _HERALD_SECTIONS.items():
         engine.add_draft(
