@@ -225,11 +225,13 @@ def picking_pairs(records: Sequence[QuestionPairs], seed: int = 0) -> list[tuple
     for record in records:
         if record.kind != "answerable":
             continue
-        story = [c for c in record.candidates if c.gold_article]
-        stating = [c.text for c in story if states_fact(record.facts, c.text)]
+        story = [
+            (c, states_fact(record.facts, c.text)) for c in record.candidates if c.gold_article
+        ]
+        stating = [c.text for c, states in story if states]
         if not stating:
             continue
-        others = [c.text for c in story if not c.answers and not states_fact(record.facts, c.text)]
+        others = [c.text for c, states in story if not states and not c.answers]
         pairs.extend((record.question, text, 1.0) for text in stating)
         pairs.extend((record.question, text, 0.0) for text in others)
     rng.shuffle(pairs)

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from index.amounts import missing_amounts
 from index.counts import count_asked, share_asked
@@ -380,6 +381,8 @@ def compose_answer(
     # the story (a Q3 report looks ahead to Q4).
     quarters = [a for a in question.amounts if a.name in _QUARTERS] if short and single else []
     expects = expected_answer(text)
+    # Read once, though the picker's quotes are checked as well as the best-ranked ones.
+    typed = cache(lambda: names_typed(question, passages))
 
     def choose(picked: Sequence[Candidate] = ()) -> list[Quote]:
         return _choose_quotes(
@@ -429,12 +432,7 @@ def compose_answer(
                     quotes, uncovered = _with_parts([], choices, params)
         if quotes and act is not None and act.whole and not single:
             quotes = _telling_act(quotes, ranked, act, params)
-        if (
-            quotes
-            and short
-            and single
-            and not naming(quotes[0].article, names_typed(question, passages))
-        ):
+        if quotes and short and single and not naming(quotes[0].article, typed()):
             # "where did ryan blaney clinch his first cup title" over "… India clinched the trophy
             # in 1983": a story that never names who or what is asked about cannot answer it, be
             # its names typed in lower case in a chat or with capitals (`index.typed_names`).
