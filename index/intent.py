@@ -255,6 +255,14 @@ _LIVE_THINGS = (
 )
 # The state of a service, a market or a place asked "right now".
 _STATE = r"(?:up|down|open|closed|running|working|operating)"
+# A market or a coin, whose moves are asked as they happen: "what's the asx doing today".
+_MARKETS = (
+    r"(?:market|markets|stock market|asx|ftse|dow|dow jones|nasdaq|s ?& ?p|s ?and ?p|sp500|"
+    r"s ?& ?p 500|nikkei|dax|cac|hang seng|sensex|nifty|tsx|bitcoin|btc|ethereum|eth|crypto|"
+    r"dollar|euro|pound|yen|rupee|ruble|rouble|oil|gold|bond yields?)"
+)
+# How it moves: "doing", "trading at", "up or down".
+_MOVING = r"(?:do|doing|trading|moving|looking|at|up|down)"
 # Within a few words of each other: "btc price right now", "weather in kyiv today".
 _NEAR = r"(?:\s+\S+){0,4}\s+"
 _LIVE_DATA = re.compile(
@@ -265,7 +273,9 @@ _LIVE_DATA = re.compile(
     # whether a thing is up, open or running at this moment: "is the jubilee line running rn"
     rf"\b(?:is|are|r) (?:the )?\w+(?: \w+){{0,2}} (?:still )?{_STATE}(?: or (?:not|{_STATE}))? "
     rf"(?:today|tonight|right now|rn|now|atm|at the moment)\b|\blive scores?\b|"
-    r"\b(?:current|latest|live) (?:\w+ ){0,3}exchange rates?\b",
+    r"\b(?:current|latest|live) (?:\w+ ){0,3}exchange rates?\b|"
+    rf"\b(?:how|what)(?:'s| is| are|s| did| does)? (?:the )?{_MARKETS}(?: \d+)? {_MOVING}\b"
+    rf".*\b{_NOW}\b",
     re.IGNORECASE,
 )
 # Requests for live data are short; a long question that mentions the weather is about news.

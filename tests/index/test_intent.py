@@ -158,6 +158,11 @@ LIVE_DATA = [
     "is the louvre open today",
     "r the piccadilly trains still running tonight",
     "is chatgpt down right now",
+    # how a market or a coin is moving at this moment
+    "what's the asx doing today",
+    "how's bitcoin doing rn",
+    "what is the ftse 100 at right now",
+    "what did the dow do today",
 ]
 NEWS = [
     "what did the fed decide about rates",
@@ -182,6 +187,10 @@ NEWS = [
     # a rate or a worth asked of the news, not of the asker's plans
     "is it worth noting what the ecb said about the exchange rate",
     "how did the euro's exchange rate move after the ecb decision",
+    # how a market did on a day the news covers, and what someone is doing today
+    "how did the asx do in november",
+    "what was the dow at on black friday",
+    "what is biden doing today",
     # what the news covers, and what a story says one should do
     "what kinds of questions did the senators ask",
     "what topics do you have on the fed",
