@@ -112,6 +112,34 @@ def _initialled(text: str) -> set[str]:
     return names
 
 
+# A season or an episode written out is the same name as its chat shorthand: "season six" and
+# "Series 6" are "s6", "episode 3" is "e3" and "ep3" (the initials rule above reads only
+# capitalised words, and no digit in "season six").
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split(),
+        start=1,
+    )
+}
+_EPISODIC = re.compile(
+    rf"\b(?P<kind>season|series|episode)\s+(?P<number>\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})\b",
+    re.I,
+)
+_EPISODIC_SHORT = {"season": ("s",), "series": ("s",), "episode": ("e", "ep")}
+
+
+def _episodic(text: str) -> set[str]:
+    """The shorthand names of the seasons and episodes `text` writes out ("s6", "ep3")."""
+    names: set[str] = set()
+    for match in _EPISODIC.finditer(text):
+        word = match["number"].lower()
+        number = _NUMBER_WORDS.get(word) or int(word)
+        names |= {f"{short}{number}" for short in _EPISODIC_SHORT[match["kind"].lower()]}
+    return names
+
+
 # A quarter written out is the same name as "q1": "fiscal first-quarter results", "1Q".
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_WORDS = re.compile(r"\b(first|second|third|fourth)[\s-]+quarter\b|\b([1-4])Q\b", re.I)
@@ -198,6 +226,7 @@ def missing_amounts(stated: Iterable[Amount], texts: Iterable[str]) -> list[Amou
     for text in texts:
         seen |= amounts_in(text)
         names |= {_named(m) for m in _NUMBERED_NAME.finditer(text)} | _initialled(text)
+        names |= _episodic(text)
         names |= {_measured(m) for m in _MEASURE.finditer(text)}
         names |= {f"q{_ORDINALS[(m[1] or m[2]).lower()]}" for m in _QUARTER_WORDS.finditer(text)}
     return [

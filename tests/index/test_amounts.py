@@ -69,6 +69,11 @@ def test_a_figure_is_found_however_the_story_writes_it() -> None:
     assert missing("how far did the ta-35 fall", "The Tel Aviv 35 index fell 4%.") == []
     assert missing("ps5 sales", "Sony sold 40 million PlayStation 5 consoles.") == []
     assert missing("harbour tales s6 release", "Ruiz scored 6 goals this season.") == ["s6"]
+    # A season or an episode written out in lower case, its number in words or digits.
+    assert missing("harbour tales s6 release", "The show's season six lands in May.") == []
+    assert missing("harbour tales s6 release", "Its series 6 lands in May.") == []
+    assert missing("harbour tales ep3 recap", "In episode three, the harbour floods.") == []
+    assert missing("harbour tales s5 release", "The show's season six lands in May.") == ["s5"]
     # A size with its unit, however it is spaced or spelt; another size is another model.
     assert missing("price of the 2tb handheld", "The 2 TB model costs $799.") == []
     assert missing("price of the 2tb handheld", "a 2-terabyte model") == []
