@@ -359,6 +359,9 @@ _NUMBER = re.compile(r"^\d[\d.,]*$")
 # Words of a later part that point back to the first part's subject.
 _BACK_REFERENCES = frozenset("it its they them their he him his she her".split())
 _EVERY_PART = frozenset("both each either".split())
+# A later part that names only the other side ("bayern at leipzig and vs frankfurt in dec")
+# plays the first part's subject.
+_OTHER_SIDE = re.compile(r"\s*(?:vs?\.?|versus|against)\s", re.I)
 # Words that make no part on their own in a chat ("..., transport news", "..., both pls"): a
 # part's words to cover leave them out.
 PART_FILLER = (
@@ -399,7 +402,8 @@ def question_parts(
     parts of two words are enough. A topic before a colon or dash is shared by every part
     ("beeper mini: what it costs and did apple kill it"), two names before it each get the rest
     ("sbf vs cz - what did each get"), and a part that says "it" or "they" is given the first
-    part's first word ("cybertruck price and is it dangerous"). Names joined as one subject
+    part's first word ("cybertruck price and is it dangerous"), as is one that names only the
+    other side ("bayern at leipzig in sept and vs frankfurt in dec"). Names joined as one subject
     just after the asking words stay one question ("did taylor swift and travis kelce get
     engaged").
     """
@@ -538,7 +542,8 @@ def _casual_parts(text: str, kept: list[str], outlets: Sequence[str]) -> list[st
     carried = [parts[0]]
     for part in parts[1:]:
         words = _words_of(part)
-        if subject and words & _BACK_REFERENCES and subject[0].lower() not in words:
+        refers_back = bool(words & _BACK_REFERENCES) or bool(_OTHER_SIDE.match(part))
+        if subject and refers_back and subject[0].lower() not in words:
             part = f"{subject[0]} {part}"
         carried.append(part)
     return carried

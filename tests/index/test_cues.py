@@ -219,6 +219,15 @@ def test_a_question_without_cues_reads_as_empty() -> None:
         ("salt n pepa reunion tour dates", []),
         ("rovers vs united score", []),
         ("grimsby town vs port vale cup tie result", []),
+        # A later part naming only the other side plays the first part's subject.
+        (
+            "rovers result at united in may and vs city in june",
+            ["rovers result at united in may", "rovers vs city in june"],
+        ),
+        (
+            "how did rovers do vs united on friday and then against city on monday",
+            ["how did rovers do vs united on friday", "rovers against city on monday"],
+        ),
         # One match, one pair of names, one outlet pair: one part.
         ("who scored for rovers vs united on saturday", []),
         ("ruiz and okafor debate", []),
