@@ -97,11 +97,19 @@ class Cues:
     recent: bool = False
 
 
+# An outlet's name in capitals before the rest of its name ("BBC News", "FOX News").
+_ACRONYM = re.compile(r"[A-Z]{3,}")
+
+
 def outlet_aliases(outlet: str) -> set[str]:
     """Names a question may use for an outlet: its full name, the part before a " - " or " | "
-    subtitle ("Cnbc | World Business News Leader" -> "Cnbc"), and without a leading "The" or a
-    trailing ".com" when what is left is still distinctive."""
+    subtitle ("Cnbc | World Business News Leader" -> "Cnbc"), its first word where that is in
+    capitals ("BBC News" -> "BBC"), and without a leading "The" or a trailing ".com" when what
+    is left is still distinctive."""
     names = {" ".join(outlet.split()), outlet_name(outlet)}
+    words = outlet_name(outlet).split()
+    if len(words) >= 2 and _ACRONYM.fullmatch(words[0]):
+        names.add(words[0])  # "BBC News" is "the BBC"
     for name in list(names):
         if name.lower().startswith("the ") and len(name) - 4 >= 6:
             names.add(name[4:])
@@ -132,17 +140,29 @@ def outlets_by_name(outlets: Iterable[str]) -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=8)
 def _outlet_matcher(outlets: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, set[str]]]:
     owners: dict[str, set[str]] = {}
+    acronyms: set[str] = set()
     for outlet in outlets:
         for alias in outlet_aliases(outlet):
             owners.setdefault(alias.lower(), set()).add(outlet)
+            if _ACRONYM.fullmatch(alias):
+                acronyms.add(alias.lower())
     # Longest first, so "The Independent - Sports" wins over "The Independent" at one position.
     alternatives = sorted(owners, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(w) for w in a.split()) for a in alternatives)
+    # A name in capitals followed by another capitalised word is another outlet of the same
+    # house ("BBC Sport" is not "BBC News").
+    body = "|".join(
+        r"\s+".join(re.escape(w) for w in a.split())
+        + (r"(?!\s+(?-i:[A-Z]))" if a in acronyms else "")
+        for a in alternatives
+    )
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I), owners
 
 
 def _capitalised_like(found: str, alias: str) -> bool:
-    """ "Fortune" names the outlet, "a fortune" does not: capitals must match the alias's."""
+    """ "Fortune" names the outlet, "a fortune" does not: capitals must match the alias's, and
+    a name in capitals must be typed in capitals ("FOX" is the outlet, "Fox" a name too)."""
+    if _ACRONYM.fullmatch(alias):
+        return found == alias
     words = found.split()
     if len(words) > 1 and words[0].lower() == "the":
         words = words[1:]
@@ -172,7 +192,10 @@ def named_outlets(question: str, outlets: Sequence[str]) -> set[str]:
     for match in pattern.finditer(question):
         key = " ".join(match.group().split()).lower()
         group = owners.get(key, set())
-        if _as_source(question, match) or any(
+        acronym = any(
+            _ACRONYM.fullmatch(a) for o in group for a in outlet_aliases(o) if a.lower() == key
+        )
+        if _as_source(question, match, acronym) or any(
             _capitalised_like(match.group(), o_alias)
             for o in group
             for o_alias in outlet_aliases(o)
@@ -198,11 +221,16 @@ _REPORTING = re.compile(
     + r"|review|reviews|headline|headlines|post|posts|podcast|interview|thinks?|reckons?)\b",
     re.I,
 )
-_ACCORDING = re.compile(r"\b(?:according to|as reported by|reported by|per)\s*$", re.I)
+_ACCORDING = re.compile(r"\b(?:according to|as reported by|reported by|per)(?:\s+the)?\s*$", re.I)
+# A name in capitals typed in lower case is an outlet after these words only ("that pastor on
+# fox said", not "michael j fox said").
+_OUTLET_LEAD = re.compile(r"(?:^|\b(?:the|on|from|by|per|to|in|at|via|and|or))\s*$", re.I)
 
 
-def _as_source(question: str, match: re.Match[str]) -> bool:
+def _as_source(question: str, match: re.Match[str], acronym: bool = False) -> bool:
     before = question[max(0, match.start() - 30) : match.start()]
+    if acronym and not _OUTLET_LEAD.search(before):
+        return False
     return bool(_REPORTING.match(question[match.end() :]) or _ACCORDING.search(before))
 
 

@@ -44,6 +44,21 @@ def test_outlet_aliases_drop_subtitles_a_leading_the_and_dot_com() -> None:
     assert outlet_aliases("The Verge") == {"The Verge"}
 
 
+def test_an_outlet_named_in_capitals_is_known_by_that_name_alone() -> None:
+    houses = ["BBC News - Technology", "FOX News - Health", "The Verge"]
+    assert "BBC" in outlet_aliases("BBC News - Technology")
+    bbc = {"BBC News - Technology"}
+    assert named_outlets("What did the BBC say the deal cost?", houses) == bbc
+    assert named_outlets("how much was the deal according to the bbc", houses) == bbc
+    # Typed in lower case, it names the outlet only as a source after a word leading to one.
+    assert named_outlets("that pastor on fox said what", houses) == {"FOX News - Health"}
+    assert named_outlets("what did michael j fox say", houses) == set()
+    assert named_outlets("what did Michael J. Fox say", houses) == set()
+    assert named_outlets("bbc ferry strike", houses) == set()
+    # Another outlet of the same house is not this one.
+    assert named_outlets("What did BBC Sport say about the final?", houses) == set()
+
+
 def test_an_outlets_sections_are_one_outlet_by_name() -> None:
     sections = {"FOX News - Health", "FOX News - Lifestyle", "TechCrunch", "Fox News"}
     assert outlets_by_name(sections) == {
