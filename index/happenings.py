@@ -42,7 +42,9 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'’.-]*[a-z0-9]|[a-z0-9]", re.I)
 # The word written just before an act, and capitalised words that name no doer: function
 # words ("They", "The", "Its") and a few adverbs that open sentences.
 _LAST_WORD = re.compile(r"([A-Za-z][\w'’&.-]*)\s+$")
-_NOT_NAMES = STOPWORDS | {"meanwhile", "now", "later"}
+# "Wall Street" is the market's expectations ("fell short of Wall Street's estimates"), not a
+# party the act is done to.
+_NOT_NAMES = STOPWORDS | {"meanwhile", "now", "later", "wall", "street"}
 # Words joining two names into one subject, as typed in a chat.
 _JOINERS = frozenset({"and", "n"})
 # The words after an act where its object is named ("sued spyware maker NSO Group"), up to the
@@ -231,7 +233,11 @@ class Act:
             lower = word.lower()
             if lower in _ADJUNCT:
                 return False  # "testified Monday in the U.S. …": a place or time, no object
-            if word[0].isupper() and lower not in _NOT_NAMES and lower not in CALENDAR:
+            if (
+                word[0].isupper()
+                and without_possessive(lower) not in _NOT_NAMES
+                and lower not in CALENDAR
+            ):
                 return stem(without_possessive(lower)) not in self.asked_terms
         return False
 

@@ -100,6 +100,11 @@ def test_the_act_is_told_by_its_forms_and_close_words_only_when_done() -> None:
     assert tells_act(buy, ["Harbour Motors bought the maker of Tidewater pickups."])
     assert tells_act(buy, ["Harbour Motors bought Tidewater Monday in Lisbon."])
     assert tells_act(buy, ["Harbour Motors bought it in Lisbon, Tidewater said."])
+    # Wall Street is the market's expectations, not a thing the act is done to.
+    missed = act_in("did harbour motors miss revenue expectations")
+    assert missed is not None
+    assert tells_act(missed, ["Harbour Motors fell short of Wall Street's sales expectations."])
+    assert not tells_act(missed, ["Harbour Motors missed Lindmark's expectations."])
 
 
 def test_an_act_asked_by_the_whole_question_is_told_from_its_part() -> None:
