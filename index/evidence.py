@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, replace
 
+from index.cues import outlets_by_name
 from index.models import Article, Passage
 from index.question import Question
 from index.text import WORD, terms
@@ -98,7 +99,12 @@ def gather(
     weight = {t: rarity.get(t, 0.5) for t in wanted}
     total = sum(weight.values()) or 1.0
     missing = [weight[t] for t in wanted if t not in article_terms]
-    unknown = (*question.sources, *sorted(question.cues.outlets - _outlets(passages)))
+    # An outlet kept as several sections ("BBC News - Technology", "- Entertainment & Arts") is
+    # known when any of them has a passage.
+    found = _outlets(passages)
+    named = outlets_by_name(question.cues.outlets)
+    missed = sorted(name for name, sections in named.items() if not sections & found)
+    unknown = (*question.sources, *missed)
     return Evidence(
         best_dense=best_dense,
         names_found=_names_found(question, passages),
