@@ -16,6 +16,7 @@ from functools import cache
 
 from index.amounts import missing_amounts
 from index.counts import count_asked, share_asked
+from index.cues import outlets_by_name
 from index.evidence import Evidence, EvidenceWeights, gather
 from index.happenings import Act, asked_act, tells_act
 from index.intent import not_covered
@@ -245,7 +246,20 @@ def _ranked(
 ) -> list[tuple[float, Candidate]]:
     candidates = candidate_sentences(passages[: params.quote_passages])
     top = passages[0].score if passages else None
-    return rank(question.wanted, candidates, top=top)
+    ranked = rank(question.wanted, candidates, top=top)
+    named = question.cues.outlets
+    if (
+        named
+        and len(question.parts) < 2
+        and is_short(question, params)
+        and len(outlets_by_name(named)) == 1
+    ):
+        # "what did the bbc say microsoft paid": the outlet asked about is read first, whichever
+        # other outlet tells it in more of the question's words.
+        ranked = [r for r in ranked if r[1].article.outlet in named] + [
+            r for r in ranked if r[1].article.outlet not in named
+        ]
+    return ranked
 
 
 def _weigh(

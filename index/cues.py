@@ -390,11 +390,12 @@ _EVERY_PART = frozenset("both each either".split())
 # A later part that names only the other side ("bayern at leipzig and vs frankfurt in dec")
 # plays the first part's subject.
 _OTHER_SIDE = re.compile(r"\s*(?:vs?\.?|versus|against)\s", re.I)
-# Words that make no part on their own in a chat ("..., transport news", "..., both pls"): a
-# part's words to cover leave them out.
+# Words that make no part on their own in a chat ("..., transport news", "..., both pls",
+# "..., according to the bbc"): a part's words to cover leave them out.
 PART_FILLER = (
     frozenset(
-        "news story stories study studies latest update updates info pls please plz thx".split()
+        "news story stories study studies latest update updates info pls please plz thx "
+        "according".split()
     )
     | _EVERY_PART
     | LIGHT_VERBS

@@ -617,6 +617,30 @@ def test_a_part_naming_its_outlet_quotes_that_outlets_story() -> None:
     assert any(q.text.startswith("The Gazette has learnt") for q in answer.quotes)
 
 
+def test_a_question_naming_one_outlet_reads_that_outlets_story_first() -> None:
+    # City News's story shares more of the question's words, but the question asks what the
+    # Gazette said, and the Gazette's story states it.
+    city = _article(15, BRIDGE, "City News", "Harbour bridge wins approval")
+    gazette_text = (
+        "Bridge bill\n\nThe Gazette has learnt the crossing will cost 52 million dollars. "
+        "Work starts in spring."
+    )
+    gazette = _article(16, gazette_text, "The Gazette - Business", "Bridge bill")
+    passages = _passages((city, 2.0, 0.8), (gazette, 1.5, 0.7))
+    question = _asked("what did the gazette say the harbour bridge will cost", passages)
+    answer = compose_answer(question, passages)
+    assert answer.answered
+    assert answer.quotes[0].article.id == gazette.id
+    # An outlet kept as sections is known when any section has a passage.
+    sections = ["City News", "The Gazette - Business", "The Gazette - Sport"]
+    named = read_question("what did the gazette say the harbour bridge will cost", sections)
+    assert len(named.cues.outlets) == 2
+    assert weigh(named, passages, AnswerParams()).unknown_sources == ()
+    # Without the outlet named, the story with more of the words comes first.
+    plain = compose_answer(_asked("what will the harbour bridge cost", passages), passages)
+    assert plain.quotes[0].article.id == city.id
+
+
 def test_a_part_no_story_covers_is_named_instead_of_quoted() -> None:
     passages = _parts_passages((BRIDGE_ARTICLE, 0.8, (0.9, 0.2)), (GARDEN_ARTICLE, 0.5, (0.1, 0.4)))
     answer = compose_answer(_asked("bridge cost and when does the zoo reopen", passages), passages)

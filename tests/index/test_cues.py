@@ -243,6 +243,8 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "how did rovers do vs united on friday and then against city on monday",
             ["how did rovers do vs united on friday", "rovers against city on monday"],
         ),
+        # Who said it is no part of its own.
+        ("how much did the ferry cost, according to the gazette", []),
         # One match, one pair of names, one outlet pair: one part.
         ("who scored for rovers vs united on saturday", []),
         ("ruiz and okafor debate", []),
