@@ -192,14 +192,10 @@ def named_outlets(question: str, outlets: Sequence[str]) -> set[str]:
     for match in pattern.finditer(question):
         key = " ".join(match.group().split()).lower()
         group = owners.get(key, set())
-        acronym = any(
-            _ACRONYM.fullmatch(a) for o in group for a in outlet_aliases(o) if a.lower() == key
-        )
+        aliases = [a for o in group for a in outlet_aliases(o) if a.lower() == key]
+        acronym = any(_ACRONYM.fullmatch(a) for a in aliases)
         if _as_source(question, match, acronym) or any(
-            _capitalised_like(match.group(), o_alias)
-            for o in group
-            for o_alias in outlet_aliases(o)
-            if o_alias.lower() == key
+            _capitalised_like(match.group(), a) for a in aliases
         ):
             named |= group
     return named
