@@ -3,11 +3,18 @@ as a cross-encoder on pairs drawn from the natural question sets over the MultiH
 
 For every short English news question of the sets (those the short rule decides), the engine
 ranks the candidate sentences of its best passages as when answering. A pair is a question with
-a sentence, labelled 1 when the sentence answers it (the gold fact itself, and any candidate
-whose sentence with its neighbours holds the gold fact) and 0 when it comes from an article
-that is not gold (every candidate of an out-of-scope question is one). Candidates from a gold
-article without the fact are left out: they may answer in other words. Negatives are drawn
-(fixed seed) up to `NEGATIVES_PER_POSITIVE` per positive.
+a sentence, labelled 1 when the sentence answers it (the gold article's whole sentences that
+hold a gold fact, and any candidate whose sentence with its neighbours holds one) and 0 when it
+comes from an article that is not gold (every candidate of an out-of-scope question is one).
+Candidates from a gold article without the fact are left out: they may answer in other words.
+Negatives are drawn (fixed seed) up to `NEGATIVES_PER_POSITIVE` per positive.
+
+Until session 39 the fact as written (often part of a sentence, "the Wild will be naming …
+John Hynes as Evason's successor") was a positive itself: the judge never meets such a
+fragment when answering, and the thirty-three-set judge learnt from those pairs rated the
+fragment 0.996 for a near miss ("where did dean evason land after the wild fired him") while
+rating its whole sentence 0.031 for "who replaced dean evason at the wild"; learnt from whole
+sentences, 0.008 and 0.659 (README, session 39).
 
 The judge's picker (`index.judge.PICKER_DIR`) is then made from the judge with other pairs of the
 same candidates: within each answerable question's gold story, the sentences stating the gold
@@ -34,8 +41,10 @@ from typing import Any
 from bench.dataset import load_corpus, newest_day, open_corpus_engine
 from bench.natural import DEFAULT_QUESTIONS, load_questions, states_fact
 from index.answer import is_short, ranked_candidates
+from index.chunk import sentence_spans
 from index.clock import as_of
 from index.engine import Engine
+from index.errors import NewsbotError
 from index.judge import (
     ABOUT_FILE,
     JUDGE_DIR,
@@ -119,7 +128,7 @@ QUESTION_SETS = tuple(
 # separating that set's near misses from right answers: 0.869 with three, 0.832 with five).
 NEGATIVES_PER_POSITIVE = 3
 # Bumped when the pairs a judge learns from change: a judge made from other pairs is made again.
-PAIRS_VERSION = 2
+PAIRS_VERSION = 3
 CANDIDATES = 20  # the best-ranked sentences of a question that become pairs
 
 
@@ -143,18 +152,30 @@ class QuestionPairs:
     question: str
     facts: tuple[str, ...]
     candidates: tuple[Candidate, ...]
+    # The whole sentences of the gold articles that hold a fact, as the judge meets sentences
+    # when answering (a fact its article does not hold stands as written).
+    fact_sentences: tuple[str, ...]
 
 
 def question_pairs(
-    engine: Engine, item_id: str, set_name: str, kind: str, text: str, gold: dict[str, str]
+    engine: Engine,
+    item_id: str,
+    set_name: str,
+    kind: str,
+    text: str,
+    gold: Sequence[tuple[str, str]],
 ) -> QuestionPairs | None:
-    """The ranked candidates of `text` labelled by `gold` (URL -> fact); None for a question
-    the short rule does not decide (small talk, another language, a long question)."""
+    """The ranked candidates of `text` labelled by `gold` ((URL, fact) pairs; an article may
+    hold several facts); None for a question the short rule does not decide (small talk,
+    another language, a long question)."""
     question = engine.read(text)
     if not question.is_news or question.language != "en":
         return None
     if not is_short(question, engine.answer_params):
         return None
+    facts_of: dict[str, list[str]] = {}
+    for url, fact in gold:
+        facts_of.setdefault(url, []).append(fact)
     passages = engine.searcher.search(question, 10)
     ranked = ranked_candidates(question, passages, engine.answer_params)
     quoted = ranked[0].article.id if ranked else None
@@ -163,12 +184,32 @@ def question_pairs(
         article = candidate.article
         sentence = article.text[candidate.span.start : candidate.span.end]
         start, end = window(article, candidate.span)
-        fact = gold.get(article.url) if article.url else None
-        answers = fact is not None and (fact in article.text[start:end] or sentence in fact)
-        candidates.append(Candidate(sentence, answers, fact is not None, article.id == quoted))
+        facts = facts_of.get(article.url, []) if article.url else []
+        answers = any(fact in article.text[start:end] or sentence in fact for fact in facts)
+        candidates.append(Candidate(sentence, answers, bool(facts), article.id == quoted))
     return QuestionPairs(
-        item_id, set_name, kind, question.text, tuple(gold.values()), tuple(candidates)
+        item_id,
+        set_name,
+        kind,
+        question.text,
+        tuple(fact for _, fact in gold),
+        tuple(candidates),
+        tuple(sentence for url, fact in gold for sentence in _holding(engine, url, fact)),
     )
+
+
+def _holding(engine: Engine, url: str, fact: str) -> list[str]:
+    """The sentences of the article at `url` that hold `fact` (the fact itself where the
+    article is not kept or does not hold it as written)."""
+    try:
+        text = engine.library.find_article(url).text
+    except NewsbotError:
+        return [fact]
+    at = text.find(fact)
+    if at < 0:
+        return [fact]
+    end = at + len(fact)
+    return [text[s.start : s.end] for s in sentence_spans(text) if s.start < end and s.end > at]
 
 
 def collect_pairs(
@@ -179,7 +220,7 @@ def collect_pairs(
     for path in question_files:
         items = load_questions(path)
         for item in items:
-            gold = {g.url: g.fact for g in item.gold}
+            gold = [(g.url, g.fact) for g in item.gold]
             record = question_pairs(
                 engine, item.id, set_name(path), item.subkind or item.kind, item.question, gold
             )
@@ -206,11 +247,12 @@ def training_pairs(records: Sequence[QuestionPairs], seed: int = 0) -> list[tupl
     hard: list[tuple[str, str]] = []  # from the article the answer would quote
     other: list[tuple[str, str]] = []
     for record in records:
-        positives.extend((record.question, fact) for fact in record.facts)
+        answering = dict.fromkeys(
+            [*record.fact_sentences, *(c.text for c in record.candidates if c.answers)]
+        )
+        positives.extend((record.question, sentence) for sentence in answering)
         for candidate in record.candidates:
-            if candidate.answers:
-                positives.append((record.question, candidate.text))
-            elif not candidate.gold_article:
+            if not candidate.answers and not candidate.gold_article:
                 pair = (record.question, candidate.text)
                 (hard if candidate.quoted_article else other).append(pair)
     rng.shuffle(hard)

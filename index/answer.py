@@ -108,29 +108,29 @@ class AnswerParams:
     min_short_evidence: float = 1.34
     # With an answer judge loaded (`index.judge`), short questions are decided by these weights
     # instead, its log-scaled score `judged` among them, fitted by `newsbot eval fit --judge
-    # --judge-folds 2` over the twenty-six natural sets the judge learnt from in session 34
-    # (it learns from thirty since), each set's questions judged by a judge trained on the
-    # other fold's thirteen sets
-    # (results/fit-judge-folds.json). In nested cross-validation there: right answers kept
-    # 0.919, near misses declined 0.673, news-like out-of-scope questions 0.786, wrong answers
-    # declined 0.457 (the weights fitted over seven sets with six-set judges until session 34,
-    # results/fit-judge.json: 0.917 / 0.615 / 0.758 / 0.361). The coverage's weight came out
-    # at nearly nothing.
+    # --judge-folds 2` over the thirty-three natural sets the judge learns from, each set's
+    # questions judged by a judge trained on the other fold's sixteen or seventeen sets with
+    # whole sentences for facts (session 39; results/fit-judge-folds-whole-sentences.json). In
+    # nested cross-validation there: right answers kept 0.920, near misses declined 0.776,
+    # news-like out-of-scope questions 0.854, wrong answers declined 0.425 (the judges learnt
+    # from facts as written, results/fit-judge-folds-thirty-three.json: 0.920 / 0.736 / 0.824 /
+    # 0.507; the rule fitted in session 34 over twenty-six sets, results/fit-judge-folds.json,
+    # decided until session 39). The coverage's weight came out at nearly nothing.
     judged_short_weights: EvidenceWeights = field(
         default_factory=lambda: EvidenceWeights(
             dense=1.0,
             names=0.0,
-            coverage=-0.025,
+            coverage=0.005,
             focus=0.0,
             article_focus=0.0,
             rare_missing=0.0,
             numbers=0.0,
-            said=0.809,
-            judged=2.727,
+            said=1.168,
+            judged=3.618,
             unknown_source=-0.28,
         )
     )
-    min_judged_short_evidence: float = 3.104
+    min_judged_short_evidence: float = 4.376
     # The `said` signal: the question's cosine with the closest of the quoted article's best
     # sentences, at most `said_sentences` of them among the `said_pool` best candidates overall
     # (the sentences are one more batch through the model: the natural questions' median went

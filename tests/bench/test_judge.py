@@ -49,20 +49,33 @@ def _engine(tmp_path: Path) -> Engine:
 
 def test_candidates_holding_the_gold_fact_answer_and_other_stories_do_not(tmp_path: Path) -> None:
     with _engine(tmp_path) as engine:
-        gold = {TRIAL_URL: "enrolled forty volunteers"}
+        gold = [(TRIAL_URL, "enrolled forty volunteers")]
         record = question_pairs(
             engine, "q1", "test", "answerable", "how many volunteers in the flu trial", gold
         )
         assert record is not None and record.facts == ("enrolled forty volunteers",)
+        # The judge learns the whole sentence holding the fact, as it meets sentences.
+        assert record.fact_sentences == ("The trial enrolled forty volunteers in its first week.",)
         answering = [c for c in record.candidates if c.answers]
         assert answering and all(c.gold_article for c in answering)
         assert any("forty volunteers" in c.text for c in answering)
         assert all(not c.gold_article for c in record.candidates if STRIKE.find(c.text) >= 0)
         assert record.candidates[0].quoted_article
+        # An article may hold two of a question's facts: each labels its own sentences.
+        both = question_pairs(
+            engine,
+            "q4",
+            "test",
+            "answerable",
+            "who leads the flu trial and how many volunteers",
+            [(TRIAL_URL, "enrolled forty volunteers"), (TRIAL_URL, "Dr. Priya Ramaswamy leads")],
+        )
+        assert both is not None and len(both.fact_sentences) == 2
+        assert {c.text for c in both.candidates if c.answers} >= set(both.fact_sentences)
         # Small talk and questions in another language are not the short rule's to decide.
-        assert question_pairs(engine, "q2", "test", "smalltalk", "hello there", {}) is None
+        assert question_pairs(engine, "q2", "test", "smalltalk", "hello there", []) is None
         assert (
-            question_pairs(engine, "q3", "test", "answerable", "сколько добровольцев", {}) is None
+            question_pairs(engine, "q3", "test", "answerable", "сколько добровольцев", []) is None
         )
 
 
@@ -94,14 +107,20 @@ def test_pairs_are_collected_per_question_file(tmp_path: Path) -> None:
 
 
 def _record(question: str, facts: tuple[str, ...], *candidates: Candidate) -> QuestionPairs:
-    return QuestionPairs(question, "test", "answerable", question, facts, candidates)
+    return QuestionPairs(question, "test", "answerable", question, facts, candidates, facts)
 
 
 def test_training_pairs_take_every_positive_and_a_few_negatives_each() -> None:
     record = _record(
         "who leads the trial",
-        ("Dr. Priya Ramaswamy leads the study",),
-        Candidate("Dr. Priya Ramaswamy leads the study.", True, True, True),
+        ("Dr. Priya Ramaswamy leads the study, which will follow eight hundred adults.",),
+        Candidate(
+            "Dr. Priya Ramaswamy leads the study, which will follow eight hundred adults.",
+            True,
+            True,
+            True,
+        ),
+        Candidate("Doctors at Northvale General Hospital started a trial.", True, True, True),
         # From the gold article without the fact: it may answer in other words, so left out.
         Candidate("The trial enrolled forty volunteers.", False, True, True),
         *(Candidate(f"Other story sentence {n}.", False, False, False) for n in range(20)),
@@ -114,9 +133,10 @@ def test_training_pairs_take_every_positive_and_a_few_negatives_each() -> None:
     pairs = training_pairs([record, out_of_scope])
     positives = [p for p in pairs if p[2] == 1.0]
     negatives = [p for p in pairs if p[2] == 0.0]
+    # The sentence holding the fact is learnt once, though it is also a candidate.
     assert sorted(s for _, s, _ in positives) == [
-        "Dr. Priya Ramaswamy leads the study",
-        "Dr. Priya Ramaswamy leads the study.",
+        "Doctors at Northvale General Hospital started a trial.",
+        "Dr. Priya Ramaswamy leads the study, which will follow eight hundred adults.",
     ]
     assert len(negatives) == NEGATIVES_PER_POSITIVE * len(positives)
     # The sentences of the article the answer would quote come first: all five are drawn.
@@ -144,7 +164,7 @@ def test_picking_pairs_set_the_sentences_stating_the_fact_against_the_rest_of_it
     )
     out_of_scope = QuestionPairs(
         "o", "test", "near_miss", "did the trial end", (),
-        (Candidate("Northvale General Hospital opened in 1961.", False, True, True),),
+        (Candidate("Northvale General Hospital opened in 1961.", False, True, True),), (),
     )  # fmt: skip
     pairs = picking_pairs([record, no_story, out_of_scope])
     assert sorted(pairs) == [
