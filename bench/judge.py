@@ -44,7 +44,7 @@ from index.answer import is_short, ranked_candidates
 from index.chunk import sentence_spans
 from index.clock import as_of
 from index.engine import Engine
-from index.errors import NewsbotError
+from index.errors import NotFound
 from index.judge import (
     ABOUT_FILE,
     JUDGE_DIR,
@@ -202,8 +202,8 @@ def _holding(engine: Engine, url: str, fact: str) -> list[str]:
     """The sentences of the article at `url` that hold `fact` (the fact itself where the
     article is not kept or does not hold it as written)."""
     try:
-        text = engine.library.find_article(url).text
-    except NewsbotError:
+        text = engine.find_article(url).text
+    except NotFound:
         return [fact]
     at = text.find(fact)
     if at < 0:
