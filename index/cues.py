@@ -383,6 +383,8 @@ _NUMBER = re.compile(r"^\d[\d.,]*$")
 # Words of a later part that point back to the first part's subject.
 _BACK_REFERENCES = frozenset("it its they them their he him his she her".split())
 _EVERY_PART = frozenset("both each either".split())
+# "know each other" asks about two people together, not about each part.
+_EACH_OTHER = re.compile(r"\beach\s+other\b", re.I)
 # A later part that names only the other side ("bayern at leipzig and vs frankfurt in dec")
 # plays the first part's subject.
 _OTHER_SIDE = re.compile(r"\s*(?:vs?\.?|versus|against)\s", re.I)
@@ -485,8 +487,13 @@ def _split(
     outlets: Sequence[str],
     min_words: int,
     filler: frozenset[str] = frozenset(),
+    asked_apart: bool = False,
 ) -> list[str]:
-    """`text` cut at `breaks` and before second outlets, short pieces joined to a neighbour."""
+    """`text` cut at `breaks` and before second outlets, short pieces joined to a neighbour.
+
+    With `asked_apart`, a second and last piece that joins a question of its own ("… and where
+    was he headed after", "… and why no prenup") stands as a part with one informative word:
+    its "and" and asking words say it is one."""
     pieces: list[str] = []
     for piece in breaks.split(text):
         if piece and piece.strip():
@@ -498,9 +505,15 @@ def _split(
         else:
             parts.append(piece)
     if len(parts) > 1 and _informative(parts[-1], filler) < min_words:
-        last = parts.pop()
-        parts[-1] = f"{parts[-1]} {last}"
+        asked = asked_apart and len(parts) == 2 and bool(_JOINED_QUESTION.match(parts[-1]))
+        if not (asked and _informative(parts[-1], filler) >= 1):
+            last = parts.pop()
+            parts[-1] = f"{parts[-1]} {last}"
     return parts
+
+
+# A piece that joins a second question to the first ("and where did he go").
+_JOINED_QUESTION = re.compile(r"^\s*(?:and|&|plus)\s+(?:also\s+)?" + _ASKING, re.I)
 
 
 def _words_of(text: str) -> set[str]:
@@ -527,7 +540,7 @@ def _casual_parts(text: str, kept: list[str], outlets: Sequence[str]) -> list[st
         text = text[: joint.start("joiner")] + marker + text[joint.end("joiner") :]
 
     def split(piece: str, min_words: int = 2, breaks: re.Pattern[str] = _CASUAL_BREAK) -> list[str]:
-        found = _split(piece, breaks, kept, outlets, min_words, PART_FILLER)
+        found = _split(piece, breaks, kept, outlets, min_words, PART_FILLER, asked_apart=True)
         return [_LEADING_JOINER.sub("", p) for p in found]
 
     weighed = _weighed(text)
@@ -549,7 +562,7 @@ def _casual_parts(text: str, kept: list[str], outlets: Sequence[str]) -> list[st
     if len(parts) < 2:
         parts = _compared(text) or parts
     breaks = [m for m in _CASUAL_BREAK.finditer(text) if m.end() < len(text)]
-    if breaks and _words_of(text[breaks[-1].end() :]) & _EVERY_PART:
+    if breaks and _words_of(_EACH_OTHER.sub(" ", text[breaks[-1].end() :])) & _EVERY_PART:
         # "..., what happened w both": asks for the parts before it, is not one itself.
         head, tail = text[: breaks[-1].start()], text[breaks[-1].end() :]
         before = split(head)

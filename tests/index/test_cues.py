@@ -195,6 +195,22 @@ def test_a_question_without_cues_reads_as_empty() -> None:
             "who did the harbour board hire and whos in the final",
             ["who did the harbour board hire", "whos in the final"],
         ),
+        # A second and last question joined with "and" needs only one: its asking words say
+        # it is a question; in the middle such a piece still joins its neighbour.
+        (
+            "why did the ferry board sack ruiz and where was she headed after",
+            ["why did the ferry board sack ruiz", "ferry where was she headed after"],
+        ),
+        (
+            "harbour ferry strike started when and why no deal",
+            ["harbour ferry strike started when", "why no deal"],
+        ),
+        ("did the ferry union strike and why", []),
+        # "know each other" asks about two people, not about each part.
+        (
+            "who won the regatta, and how do ruiz and okafor know each other",
+            ["who won the regatta", "how do ruiz okafor know each other"],
+        ),
         # Two long things set against each other are two stories; two teams are one match.
         (
             "harbour ferry strike pay offer vs city bridge toll rise, numbers?",
