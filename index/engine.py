@@ -10,7 +10,7 @@ answered while an ingest runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
@@ -308,6 +308,7 @@ class Engine:
             self.judgement_of(question),
             self.resemblance,
             self.picking_of(question),
+            self.judging_of(question),
         )
         if answer.answered:
             return self._with_copies(answer)
@@ -319,6 +320,15 @@ class Engine:
         if self.judge is None or question.language not in self.judge.languages:
             return None
         return self.judge.judgement(without_end_marks(question))
+
+    def judging_of(self, question: Question) -> Callable[[str], Judgement] | None:
+        """The answer judge's scores of sentences against any text read as a question in the
+        language of `question` (such as one of its parts), where a judge that reads it is
+        loaded."""
+        judge = self.judge
+        if judge is None or question.language not in judge.languages:
+            return None
+        return judge.judgement
 
     def picking_of(self, question: Question) -> Judgement | None:
         """The picker's scores of sentences against `question` (which of a story's sentences

@@ -10,7 +10,7 @@ part's words, rarer words weighing more.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from index.cues import outlets_by_name
@@ -19,7 +19,7 @@ from index.question import Part, Question
 from index.quotes import Candidate, rank, window
 from index.text import terms
 
-__all__ = ["PartChoice", "Target", "choose_per_part", "targets_of"]
+__all__ = ["PartChoice", "PartJudgement", "Target", "choose_per_part", "targets_of"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class PartChoice:
 
     def covered(self, min_focus: float) -> bool:
         return self.candidate is not None and self.focus >= min_focus
+
+
+# The answer judge's scores of candidate sentences for a target, read as a question of its own.
+PartJudgement = Callable[[Target, Sequence[Candidate]], Sequence[float]]
 
 
 def targets_of(question: Question) -> list[Target]:
@@ -79,6 +83,7 @@ def choose_per_part(
     rarity: Mapping[str, float],
     min_focus: float = 0.5,
     other_story_ratio: float = 0.8,
+    judged: PartJudgement | None = None,
 ) -> list[PartChoice]:
     """For each target, its best candidate sentence and how well that covers the target.
 
@@ -86,6 +91,8 @@ def choose_per_part(
     sentences come from one article, the target that loses least takes its best sentence
     from another article instead, the best-ranked one that covers it (`min_focus`) and ranks
     at least `other_story_ratio` of its best; otherwise both keep the one article.
+    `judged` (the answer judge's scores of sentences for a target, where it reads the
+    question) chooses among close stories (`_first_covering`).
     """
     options: list[list[PartChoice]] = []
     for target in targets:
@@ -96,7 +103,9 @@ def choose_per_part(
         ranked = rank(target.wanted, pool, relevance)
         options.append(_best_per_article(target, ranked, rarity))
     chosen = [
-        _first_covering(target, found, min_focus, other_story_ratio, _own_words(target, targets))
+        _first_covering(
+            target, found, min_focus, other_story_ratio, _own_words(target, targets), judged
+        )
         for target, found in zip(targets, options, strict=True)
     ]
     for index in _by_margin(options):
@@ -120,6 +129,7 @@ def _first_covering(
     min_focus: float,
     ratio: float,
     own: frozenset[str],
+    judged: PartJudgement | None = None,
 ) -> PartChoice:
     """The choice that covers the target among those ranking at least `ratio` of the best: a
     sentence close to the part in the model's eyes but without its words ("why would they
@@ -129,13 +139,21 @@ def _first_covering(
     part asks) comes first, the best-ranked among equals: "Man United vs Chelsea head to head
     record" matches "bayern … their cl game vs man utd" sentence by sentence, but a headline
     saying "Bayern" and "Champions League" is the story of that game (measured over the
-    natural sets: 17 two-story answers gained a part's story, 11 lost one)."""
+    natural sets: 17 two-story answers gained a part's story, 11 lost one). Among stories
+    whose headlines name as many, the one whose sentence the answer judge (`judged`, where it
+    reads the question) scores highest for the part comes first: ranked by words, a story
+    that mentions the part in passing comes level with one that answers it."""
     if not found:
         return PartChoice(target, None, 0.0)
     close = [c for c in found if c.value >= ratio * found[0].value and c.focus >= min_focus]
     if not close:
         return found[0]
-    return max(close, key=lambda choice: len(own & terms(_title(choice))))
+    named = [len(own & terms(_title(choice))) for choice in close]
+    most = [c for c, n in zip(close, named, strict=True) if n == max(named)]
+    if judged is None or len(most) < 2:
+        return most[0]
+    scores = judged(target, [c.candidate for c in most if c.candidate is not None])
+    return most[max(range(len(most)), key=lambda n: scores[n])]
 
 
 def _own_words(target: Target, targets: Sequence[Target]) -> frozenset[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -726,6 +726,23 @@ def test_a_question_far_from_every_story_answers_only_parts_the_model_finds_clos
     assert not far.answered and far.quotes == []
     assert params.part_rescue_resemblance == 0.3
 
+    # Where the answer judge reads the question, it must find some answered part's sentence
+    # likely enough to answer that part ("who won the davis cup final, italy or australia"
+    # has its words in a preview of the final).
+    def judging(
+        scores: dict[str, float],
+    ) -> Callable[[str], Callable[[Sequence[str]], list[float]]]:
+        return lambda text: lambda sentences: [scores[text]] * len(sentences)
+
+    close_cosines = resemblance(dict.fromkeys(labels, 0.6))
+    unlikely = judging(dict.fromkeys(labels, 0.05))
+    judged_far = compose_answer(question, passages, resemblance=close_cosines, judging=unlikely)
+    assert not judged_far.answered and judged_far.quotes == []
+    likely = judging({labels[0]: 0.05, labels[1]: 0.6})
+    judged_close = compose_answer(question, passages, resemblance=close_cosines, judging=likely)
+    assert {q.article.id for q in judged_close.quotes} == {BRIDGE_ARTICLE.id, LIBRARY_ARTICLE.id}
+    assert params.part_rescue_min_judged == 0.1
+
 
 def test_the_engine_measures_a_part_against_texts_with_its_model(tmp_path: Path) -> None:
     from index import HashingEncoder
@@ -998,3 +1015,37 @@ def test_a_picker_chooses_which_sentences_of_the_story_are_quoted(
     monkeypatch.setattr(answer_module, "_states_what_is_asked", refusing_the_pick)
     kept = compose_answer(question, passages, picker=picker)
     assert kept.answered and [q.text for q in kept.quotes] == [q.text for q in without.quotes]
+
+
+def test_a_part_takes_the_close_story_the_judge_finds_answers_it() -> None:
+    # Two stories cover the library part and rank close; neither headline names it. The first
+    # says the library opens late one evening, the second how late it is open: where the
+    # answer judge reads the part, the story it finds answering the part is quoted for it.
+    notes = _article(
+        10,
+        "Council notes\n\nThe library will be open late on Friday for the book fair, "
+        "the council said.",
+        "City News",
+        "Council notes",
+    )
+    guide = _article(
+        11,
+        "Weekend guide\n\nThe library is open until nine in the evening on weekdays from November.",
+        "The Gazette",
+        "Weekend guide",
+    )
+    passages = _parts_passages(
+        (BRIDGE_ARTICLE, 0.8, (0.9, 0.1)), (notes, 0.75, (0.1, 0.95)), (guide, 0.7, (0.1, 0.9))
+    )
+    question = _asked("bridge cost and how late is the library open", passages)
+    asked: list[str] = []
+
+    def judging(text: str) -> Callable[[Sequence[str]], list[float]]:
+        asked.append(text)
+        return lambda sentences: [0.9 if "until nine" in s else 0.1 for s in sentences]
+
+    unjudged = compose_answer(question, passages)
+    assert {q.article.id for q in unjudged.quotes} == {BRIDGE_ARTICLE.id, notes.id}
+    judged = compose_answer(question, passages, judging=judging)
+    assert {q.article.id for q in judged.quotes} == {BRIDGE_ARTICLE.id, guide.id}
+    assert asked == ["how late is the library open"]

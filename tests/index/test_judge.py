@@ -175,6 +175,14 @@ def test_the_engine_loads_the_judge_in_its_data_directory(judge_dir: Path, tmp_p
         assert engine.judgement_of(engine.read("harbour bridge cost?")) is not None
         # The judge reads English only: a Russian question goes without it.
         assert engine.judgement_of(engine.read("сколько стоит мост?")) is None
+        # A part of a question is read by the same judge, as a question of its own.
+        judging = engine.judging_of(engine.read("harbour bridge cost and when does it open?"))
+        assert judging is not None
+        sentences = ["The bridge will cost 40 million dollars.", "The port strike entered a day."]
+        assert list(judging("harbour bridge cost")(sentences)) == pytest.approx(
+            engine.judge.score("harbour bridge cost", sentences)
+        )
+        assert engine.judging_of(engine.read("сколько стоит мост и когда откроют?")) is None
         # A variant for an evaluation shares it.
         assert engine.with_params().judge is engine.judge
     elsewhere = Settings(data_dir=tmp_path / "other", judge_dir=data / JUDGE_DIR)
