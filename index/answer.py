@@ -429,7 +429,7 @@ def compose_answer(
         # articles took quote precision from 0.858 to 0.800).
         targets = targets_of(question) if params.answer_parts and short and not missing else []
         if targets:
-            judged_parts = _judged_parts(judging) if judging is not None else None
+            judged_parts = _judged_parts(judging, judge) if judging is not None else None
             choices = choose_per_part(
                 targets,
                 [c for _, c in ranked],
@@ -822,11 +822,16 @@ def _sentence(candidate: Candidate) -> str:
 PartCosine = Callable[[PartChoice], float]
 
 
-def _judged_parts(judging: Callable[[str], Judgement]) -> PartJudgement:
-    """The judge's scores of candidate sentences for a part, the part read as a question."""
+def _judged_parts(judging: Callable[[str], Judgement], whole: Judgement | None) -> PartJudgement:
+    """The judge's scores of candidate sentences for a part, the part read as a question; for
+    an outlet named ("did techcrunch and the verge both cover …"), whose label is the outlet's
+    name, the scores for the whole question (`whole`)."""
 
     def judged(target: Target, candidates: Sequence[Candidate]) -> Sequence[float]:
-        return judging(target.label)([_sentence(c) for c in candidates])
+        sentences = [_sentence(c) for c in candidates]
+        if target.part is None and whole is not None:
+            return whole(sentences)
+        return judging(target.label)(sentences)
 
     return judged
 

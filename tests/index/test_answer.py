@@ -1049,3 +1049,33 @@ def test_a_part_takes_the_close_story_the_judge_finds_answers_it() -> None:
     judged = compose_answer(question, passages, judging=judging)
     assert {q.article.id for q in judged.quotes} == {BRIDGE_ARTICLE.id, guide.id}
     assert asked == ["how late is the library open"]
+
+
+def test_among_an_outlets_close_stories_the_judge_reads_the_whole_question() -> None:
+    # Two Gazette stories cover the bridge cost alike; an outlet named is no question to judge
+    # a sentence against, so the judge's scores for the whole question choose between them.
+    later_text = (
+        "Bridge budget\n\nThe harbour bridge will cost 40 million dollars, the mayor said again "
+        "on Friday."
+    )
+    later = _article(13, later_text, "The Gazette", "Bridge budget")
+    city_text = (
+        "Bridge passed\n\nCouncillors passed the harbour bridge plan late on Monday. "
+        "The bridge will cost the city 40 million dollars, paid from the port fund."
+    )
+    city = _article(11, city_text, "City News", "Bridge passed")
+    passages = _passages((BRIDGE_ARTICLE, 2.0, 0.8), (later, 1.95, 0.8), (city, 1.9, 0.8))
+    question = _asked("did the gazette and city news both cover the harbour bridge cost", passages)
+    asked: list[str] = []
+
+    def judging(text: str) -> Callable[[Sequence[str]], list[float]]:
+        asked.append(text)
+        return lambda sentences: [0.5] * len(sentences)
+
+    def whole(sentences: Sequence[str]) -> list[float]:
+        return [0.9 if "mayor said again" in s else 0.2 for s in sentences]
+
+    answer = compose_answer(question, passages, judge=whole, judging=judging)
+    assert {q.article.id for q in answer.quotes} >= {later.id, city.id}
+    assert BRIDGE_ARTICLE.id not in {q.article.id for q in answer.quotes}
+    assert asked == []
