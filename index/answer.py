@@ -825,13 +825,23 @@ PartCosine = Callable[[PartChoice], float]
 def _judged_parts(judging: Callable[[str], Judgement], whole: Judgement | None) -> PartJudgement:
     """The judge's scores of candidate sentences for a part, the part read as a question; for
     an outlet named ("did techcrunch and the verge both cover …"), whose label is the outlet's
-    name, the scores for the whole question (`whole`)."""
+    name, the scores for the whole question (`whole`). Each sentence is scored once per part
+    and answer (choosing a part's story and checking a part-by-part answer may ask twice)."""
+    known: dict[tuple[str, int, int], float] = {}
 
     def judged(target: Target, candidates: Sequence[Candidate]) -> Sequence[float]:
-        sentences = [_sentence(c) for c in candidates]
-        if target.part is None and whole is not None:
-            return whole(sentences)
-        return judging(target.label)(sentences)
+        def key(candidate: Candidate) -> tuple[str, int, int]:
+            return (target.label, candidate.article.id, candidate.span.start)
+
+        new = list({key(c): c for c in candidates if key(c) not in known}.items())
+        if new:
+            sentences = [_sentence(c) for _, c in new]
+            if target.part is None and whole is not None:
+                scores = whole(sentences)
+            else:
+                scores = judging(target.label)(sentences)
+            known.update(zip((k for k, _ in new), scores, strict=True))
+        return [known[key(c)] for c in candidates]
 
     return judged
 

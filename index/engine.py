@@ -317,9 +317,8 @@ class Engine:
     def judgement_of(self, question: Question) -> Judgement | None:
         """The answer judge's scores of sentences against `question`, where a judge is loaded
         that reads its language."""
-        if self.judge is None or question.language not in self.judge.languages:
-            return None
-        return self.judge.judgement(without_end_marks(question))
+        judging = self.judging_of(question)
+        return judging(without_end_marks(question)) if judging is not None else None
 
     def judging_of(self, question: Question) -> Callable[[str], Judgement] | None:
         """The answer judge's scores of sentences against any text read as a question in the
