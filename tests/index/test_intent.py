@@ -118,6 +118,8 @@ ADVICE = [
     "чи варто купувати квартиру",
     # the ways a chat asks for a judgement on one's own plans
     "is it ok to skip breakfast every day",
+    "is it fine if i skip the gym this week",
+    "is it alright if we leave the heating on all night",
     "is it dumb to rent instead of buying",
     "is now a good time for me to buy a car",
     "should i sell my car now or wait till spring",
@@ -163,6 +165,9 @@ LIVE_DATA = [
     "how's bitcoin doing rn",
     "what is the ftse 100 at right now",
     "what did the dow do today",
+    # a score asked "live"
+    "rovers score live",
+    "united v city scores live pls",
 ]
 NEWS = [
     "what did the fed decide about rates",
@@ -202,6 +207,8 @@ NEWS = [
     "why was the central line closed last week",
     # a judgement asked of the news, not of one's own life
     "is it normal for the fed to cut rates before an election",
+    "is it fine if the ecb cuts rates before the election, say analysts",
+    "how did the rovers score in the live final",
     "my bank says the ecb will cut rates, is that what the ecb said",
 ]
 
