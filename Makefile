@@ -7,7 +7,10 @@ PY := $(VENV)/bin/python
 # CPU build of torch; pinned so pip takes the local/CPU wheel instead of a multi-GB CUDA build.
 TORCH ?= torch==2.13.0
 
-.PHONY: run test install lint bench eval clean
+# pgvector built from source for the PostgreSQL tests (tests/build_pgvector.sh says why).
+PGVECTOR := $(VENV)/pgvector
+
+.PHONY: run test install lint pgvector bench eval clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +21,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+$(PGVECTOR)/.built: $(VENV)/.installed tests/build_pgvector.sh
+	tests/build_pgvector.sh $(PGVECTOR) $(PY)
+
+pgvector: $(PGVECTOR)/.built
+
 run: install
 	$(PY) -m bot
 
@@ -26,7 +34,7 @@ lint: install
 	$(PY) -m ruff format --check bot index bench tests
 	$(PY) -m mypy
 
-test: lint
+test: lint pgvector
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q
 
 bench: install

