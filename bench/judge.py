@@ -92,6 +92,10 @@ HELD_OUT_SETS = (
     "thirty-seventh",
     "thirty-eighth",
     "thirty-ninth",
+    "fortieth",
+    "forty-first",
+    "forty-second",
+    "forty-third",
 )
 QUESTION_SETS = tuple(
     DEFAULT_QUESTIONS.with_name(f"{name}.jsonl")

@@ -225,6 +225,10 @@ def test_the_committed_questions_are_sound_against_the_corpus() -> None:
         "thirty-seventh.jsonl",
         "thirty-eighth.jsonl",
         "thirty-ninth.jsonl",
+        "fortieth.jsonl",
+        "forty-first.jsonl",
+        "forty-second.jsonl",
+        "forty-third.jsonl",
     ],
 )
 def test_the_further_sets_are_sound_and_share_no_id_with_the_first(name: str) -> None:
