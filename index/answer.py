@@ -152,7 +152,11 @@ class AnswerParams:
     # sets neither judge nor picker learnt from (thirty-first, thirty-second), right answers
     # quoting a sentence that states the gold fact went 44 → 58 of 84 with five, 60 with eight
     # and 61 with twelve; five keep an answered question's median at ~98 ms against ~72 without
-    # and ~129 with twelve (ad hoc runs, 7 December 2026).
+    # and ~129 with twelve (ad hoc runs, 7 December 2026). Where neither the best-ranked
+    # sentences nor the picker's choice among these state the kind of fact asked (a sentence
+    # given, a sum, a count…; `_states_what_is_asked`), the picker reads all of the story's
+    # sentences in the `said_pool` best-ranked before the question is declined: "how long was
+    # becker in jail" has "Becker spent eight months in prison last year." eighth.
     picked_sentences: int = 5
     # A floor under the best cosine whatever the other signals say (0 = the score alone).
     min_dense: float = 0.0
@@ -326,11 +330,16 @@ def _story_sentences(
 
 
 def _picked(
-    ranked: Sequence[tuple[float, Candidate]], params: AnswerParams, picker: Judgement
+    ranked: Sequence[tuple[float, Candidate]],
+    params: AnswerParams,
+    picker: Judgement,
+    limit: int | None = None,
 ) -> list[Candidate]:
-    """The prose sentences of the story the answer quotes (the first `picked_sentences` of
-    `_story_sentences`), the picker's likeliest statement of the answer first."""
-    sentences = [c for c in _story_sentences(ranked, params)[: params.picked_sentences] if c.prose]
+    """The prose sentences of the story the answer quotes (the first `limit` of
+    `_story_sentences`, `picked_sentences` by default), the picker's likeliest statement of
+    the answer first."""
+    count = params.picked_sentences if limit is None else limit
+    sentences = [c for c in _story_sentences(ranked, params)[:count] if c.prose]
     if len(sentences) < 2:
         return sentences
     scores = picker([_sentence(c) for c in sentences])
@@ -480,13 +489,18 @@ def compose_answer(
             quotes, uncovered = [], ()
         return quotes, uncovered
 
-    quotes, uncovered = checked(choose() if supported and not missing else [])
-    if quotes and short and single and picker is not None and params.picked_sentences > 0:
-        # The picker chooses which of the story's sentences are quoted, never whether to
-        # answer: its choice stands where it passes the same checks.
+    answerable = supported and not missing
+    quotes, uncovered = checked(choose() if answerable else [])
+    if (quotes or answerable) and short and single and picker and params.picked_sentences > 0:
+        # The picker chooses which of the story's sentences are quoted: its choice stands
+        # where it passes the same checks, also where the best-ranked ones did not.
         picked, still = checked(choose(_picked(ranked, params, picker)))
         if picked:
             quotes, uncovered = picked, still
+        elif not quotes and len(_story_sentences(ranked, params)) > params.picked_sentences:
+            picked, still = checked(choose(_picked(ranked, params, picker, params.said_pool)))
+            if picked:
+                quotes, uncovered = picked, still
     if not quotes:
         reason = not_covered(question.language)
         if missing:

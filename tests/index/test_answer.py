@@ -12,7 +12,7 @@ import pytest
 from index import AnswerParams, Engine, Settings
 from index import answer as answer_module
 from index import quotes as quotes_module
-from index.answer import Resemblance, Similarity, compose_answer, weigh
+from index.answer import Resemblance, Similarity, compose_answer, ranked_candidates, weigh
 from index.chunk import sentence_spans
 from index.judge import judged_signal
 from index.models import Article, Chunk, Passage, Quote
@@ -1015,6 +1015,52 @@ def test_a_picker_chooses_which_sentences_of_the_story_are_quoted(
     monkeypatch.setattr(answer_module, "_states_what_is_asked", refusing_the_pick)
     kept = compose_answer(question, passages, picker=picker)
     assert kept.answered and [q.text for q in kept.quotes] == [q.text for q in without.quotes]
+
+
+TRIAL = _article(
+    12,
+    "Former mayor's fraud trial ends\n\n"
+    "The former mayor of Riverton stood trial for fraud over the harbour contracts this autumn. "
+    "Prosecutors said the former mayor hid the fraud from the Riverton council for years. "
+    "The mayor's fraud trial heard from forty witnesses, among them two Riverton councillors. "
+    "Riverton residents followed the fraud trial of their former mayor closely. "
+    "The former mayor denied every fraud charge from the first day of the trial. "
+    "Lawyers for the mayor said the Riverton fraud case rested on one witness. "
+    "On Friday a judge sentenced him to four years in prison.",
+    "Farm Weekly",
+    "Former mayor's fraud trial ends",
+)
+
+
+def test_the_picker_reads_on_in_the_story_when_its_best_ranked_sentences_do_not_state_it() -> None:
+    """A question like "how long did he get" over a trial story whose sentencing line shares few
+    of its words: the best-ranked sentences do not state a punishment, so without a picker
+    the question is declined; with one, the rest of the story's best-ranked sentences are read
+    too and the sentence stating it is quoted."""
+    passages = _passages((TRIAL, 2.0, 0.7), (LIBRARY_ARTICLE, 0.5, 0.2))
+    question = _asked("how long did the riverton mayor get for fraud", passages)
+    sentencing = "On Friday a judge sentenced him to four years in prison."
+    ranked = [
+        c.article.text[c.span.start : c.span.end]
+        for c in ranked_candidates(question, passages, AnswerParams())
+    ]
+    assert ranked.index(sentencing) >= AnswerParams().picked_sentences
+    asked: list[int] = []
+
+    def picker(sentences: Sequence[str]) -> list[float]:
+        asked.append(len(sentences))
+        return [0.9 if s == sentencing else 0.1 for s in sentences]
+
+    declined = compose_answer(question, passages)
+    assert not declined.answered and "don't cover" in declined.reason
+    answer = compose_answer(question, passages, picker=picker)
+    assert answer.answered and sentencing in [q.text for q in answer.quotes]
+    assert all(q.article.id == TRIAL.id for q in answer.quotes)
+    # First the few it reads for any answer, then all seven of the story's sentences (all are
+    # among the best-ranked).
+    assert asked == [AnswerParams().picked_sentences, 7]
+    # Where no sentence of the story states it, it is still declined.
+    assert not compose_answer(question, passages, picker=lambda s: [0.5] * len(s)).answered
 
 
 def test_a_part_takes_the_close_story_the_judge_finds_answers_it() -> None:
