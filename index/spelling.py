@@ -25,8 +25,8 @@ __all__ = ["MIN_LENGTH", "MIN_PASSAGES", "mend_typos", "one_slip_away"]
 MIN_LENGTH = 5
 MIN_PASSAGES = 3
 # A word of letters only: not part of a number, a hyphenated or contracted word, a web address
-# or a handle.
-_LETTERS_ONLY = re.compile(r"(?<![\w'’./@#-])[A-Za-z]+(?![\w'’/@-]|\.\w)")
+# or a handle; a name's possessive ("haland's") leaves the name to be mended.
+_LETTERS_ONLY = re.compile(r"(?<![\w'’./@#-])[A-Za-z]+(?![\w/@-]|['’](?!s\b)|\.\w)")
 
 # How many passages use each word (as the lexical index counts them).
 Frequencies = Callable[[Iterable[str]], dict[str, int]]

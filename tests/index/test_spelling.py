@@ -37,6 +37,9 @@ def test_a_word_no_passage_uses_is_mended_to_its_common_neighbour() -> None:
     )
     assert mend_typos("mortage rates now", _frequencies) == "mortgage rates now"
     assert mend_typos("is haland fit?", _frequencies) == "is haaland fit?"
+    # A name typed with its possessive is mended, the possessive kept as typed.
+    assert mend_typos("was haland's goal offside", _frequencies) == "was haaland's goal offside"
+    assert mend_typos("haland’s contract", _frequencies) == "haaland’s contract"
 
 
 def test_words_without_a_clear_neighbour_stay_as_typed() -> None:
@@ -52,6 +55,8 @@ def test_words_without_a_clear_neighbour_stay_as_typed() -> None:
         "iphone 16 price",
         "see https://wrold.example/wrold and @wrold",
         "the wrold-cup",
+        "wrold't",
+        "wrold'sy",
     ]:
         assert mend_typos(text, _frequencies) == text
     assert mend_typos("what did wrold say", _frequencies, keep=["Wrold Daily"]) == (
