@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 # The natural question sets the judge learns from (`bench/data/natural`): every set but those
-# held out to check it (the fortieth to forty-third, written after it was made).
+# held out to check it (the fortieth to forty-seventh, written after it was made).
 # Until session 29 it learnt from the first eight; learning from eighteen separated near misses
 # from answers better on all four sets then held out (areas under the curve, eight sets →
 # eighteen: eighteenth 0.860 → 0.948, twentieth 0.798 → 0.897, twenty-first 0.755 → 0.838,
@@ -93,6 +93,10 @@ HELD_OUT_SETS = (
     "forty-first",
     "forty-second",
     "forty-third",
+    "forty-fourth",
+    "forty-fifth",
+    "forty-sixth",
+    "forty-seventh",
 )
 QUESTION_SETS = tuple(
     DEFAULT_QUESTIONS.with_name(f"{name}.jsonl")
