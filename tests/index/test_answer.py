@@ -971,7 +971,8 @@ def test_a_picker_chooses_which_sentences_of_the_story_are_quoted(
 ) -> None:
     """The words a sentence shares with the question do not make it the answer: with a picker,
     a short question's answer quotes the story's sentences the picker finds likeliest to state
-    it; whether to answer is decided as before, and a long question goes without it."""
+    it; where the best-ranked sentences answer, whether to answer is decided as before (for
+    where they do not, see the next test), and a long question goes without it."""
     passages = _passages((CRANBERRIES, 2.0, 0.7), (LIBRARY_ARTICLE, 0.5, 0.2))
     question = _asked("which state grows the most cranberries", passages)
     answer_sentence = "The state of Wisconsin surpassed Massachusetts decades ago"
