@@ -19,7 +19,13 @@ __all__ = ["count_asked", "share_asked"]
 # Things people ask to be counted, as typed; the stems a sentence writes them with. People are
 # counted under many names: "how many workers struck" is answered by "1,400 members joined the
 # strike", "how many ppl did epic lay off" by "fired roughly 830 people" or "cut 830 jobs".
-_PEOPLE = "people|person|worker|employee|staff|member|job|fan|attendee|spectator|resident"
+# A study counts its "participants", a survey its "respondents" or "adults", a ferry its
+# "passengers".
+_PEOPLE = (
+    "people|person|worker|employee|staff|member|job|fan|attendee|spectator|resident"
+    "|participant|respondent|volunteer|patient|adult|child|kid|student|voter"
+    "|passenger|visitor|traveller|traveler|victim|civilian|individual|citizen"
+)
 _COUNTED = {
     "users": "user",
     "subscribers": "subscri",

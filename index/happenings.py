@@ -60,6 +60,11 @@ _SKIPPED = frozenset(
     ur actually ever finally really even already officially ultimately eventually still just
     truly also both again n and anyone anybody someone somebody everyone nobody""".split()
 )
+# Verbs written with "ly"; any other word so ending between the auxiliary and the act is an
+# adverb, typed right or not ("did he quietly drop it", "did byron actualy write it").
+_LY_VERBS = frozenset(
+    "apply reply supply comply imply multiply rally tally bully ally fly rely".split()
+)
 # Verbs too light to tell the act ("did he get his new liver", "did they make the playoffs");
 # "get" and "got" before a participle pass the act on ("get engaged", "got banned").
 _LIGHT = frozenset(
@@ -271,6 +276,7 @@ def asked_act(question: str, article_text: str, wanted: Collection[str]) -> Act 
             continue
         if (
             word in _SKIPPED
+            or (word.endswith("ly") and len(word) > 4 and word not in _LY_VERBS)
             or stem(word) not in wanted
             or _is_name(word, article_text)
             or any(c.isdigit() for c in word)

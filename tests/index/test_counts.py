@@ -26,6 +26,16 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("how many subs does the harbour channel have", "It passed two million subscribers.", True),
         ("how many ppl did the ferry firm lay off", "The firm cut roughly 830 people.", True),
         ("how many ppl did the ferry firm lay off", "People were angry at the ferry firm.", False),
+        # People are counted by what they were to the story: a study's participants, a
+        # survey's respondents, a ferry's passengers.
+        (
+            "how many people were in the harbour diet study",
+            "It followed more than 110,000 participants for ten years.",
+            True,
+        ),
+        ("how many ppl took the survey", "Some 2,400 adults responded to it.", True),
+        ("how many people were on the ferry", "The ferry carried 312 passengers.", True),
+        ("how many people were in the harbour diet study", "The study ran for ten years.", False),
         ("how many island passes has the council sold", "The council sold 40,000 passes.", True),
         ("how many island passes has the council sold", "Passes cost $12 each.", False),
         # A sale of another counted thing is not the count asked.

@@ -40,6 +40,10 @@ def act_of(question: str) -> str | None:
         ("r ruiz and the critics engaged", "engaged"),  # "r" typed for "are"
         # A name joined on is the subject's, though shortened past what the story writes.
         ("did ruiz n harb actually meet", "meet"),
+        # An adverb, typed wrong or not, is not the act; a verb ending in "ly" is.
+        ("did ana ruiz actualy recall the tidewater", "recall"),
+        ("did harbour motors quietly drop the tidewater", "drop"),
+        ("did ana ruiz reply to the critics", "reply"),
         ("did ana ruiz & harb ever meet", "meet"),
         ("has anyone been charged over the tidewater crash", "charged"),
         ("did ana ruiz found the tidewater works", "found"),  # bare after "did": not "find"
