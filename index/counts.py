@@ -149,7 +149,9 @@ def count_asked(question: str) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=64)
 def _pattern(stem: str, sold: bool) -> re.Pattern[str]:
-    said = [rf"\b{_NUMBER}(?:\s+[\w-]+){{0,3}}?[\s-]+(?:{stem})\w*"] if stem else []
+    # People are also counted as a share of them: "14% of adults".
+    share = r"(?:\s*(?:%|per\s*cent\b|percent\b))?" if stem == _PEOPLE else ""
+    said = [rf"\b{_NUMBER}{share}(?:\s+[\w-]+){{0,3}}?[\s-]+(?:{stem})\w*"] if stem else []
     if sold:
         # what else a sale may count; units and copies are what any product sells in
         others = sorted({*_COUNTED.values(), _PEOPLE} - {stem, *_SOLD_AS})

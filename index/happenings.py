@@ -58,7 +58,8 @@ _CLAUSE_END = re.compile(r"[,;:.!?()—–\"“”]")
 _SKIPPED = frozenset(
     """the a an that this those these his her their its my our your he she they it we you i u
     ur actually ever finally really even already officially ultimately eventually still just
-    truly also both again n and anyone anybody someone somebody everyone nobody""".split()
+    truly also both again rly srsly legit n and anyone anybody someone somebody everyone
+    nobody""".split()
 )
 # Verbs written with "ly"; any other word so ending between the auxiliary and the act is an
 # adverb, typed right or not ("did he quietly drop it", "did byron actualy write it").

@@ -36,6 +36,9 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("how many ppl took the survey", "Some 2,400 adults responded to it.", True),
         ("how many people were on the ferry", "The ferry carried 312 passengers.", True),
         ("how many people were in the harbour diet study", "The study ran for ten years.", False),
+        # A share of the people asked about counts them too.
+        ("how many ppl are hooked on the ferry app", "It found 14% of adults hooked.", True),
+        ("how many users does the ferry app have", "It found 14% of users unhappy.", False),
         ("how many island passes has the council sold", "The council sold 40,000 passes.", True),
         ("how many island passes has the council sold", "Passes cost $12 each.", False),
         # A sale of another counted thing is not the count asked.

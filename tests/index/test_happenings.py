@@ -43,6 +43,7 @@ def act_of(question: str) -> str | None:
         # An adverb, typed wrong or not, is not the act; a verb ending in "ly" is.
         ("did ana ruiz actualy recall the tidewater", "recall"),
         ("did harbour motors quietly drop the tidewater", "drop"),
+        ("did ana ruiz rly recall the tidewater", "recall"),
         ("did ana ruiz reply to the critics", "reply"),
         ("did ana ruiz & harb ever meet", "meet"),
         ("has anyone been charged over the tidewater crash", "charged"),
