@@ -31,12 +31,15 @@ _MONEY_CONTEXT = (
 )
 # "how much" asking a sum: with a word of money in its clause, or "how much is the 2tb
 # steam deck" (a thing's price); not a change or a share ("how much is the topix up", "how
-# much faster", "how much of ftx").
+# much faster", "how much of ftx"), nor a quantity of a thing ("how much water").
 _HOW_MUCH = re.compile(r"\bhow\s+much\b(?P<rest>[^,;?!]*)", re.I)
 _MONEY_WORD = re.compile(rf"\b(?:{_MONEY_CONTEXT})\b", re.I)
 _THING_PRICE = re.compile(r"^\s+(?:is|are|r|was|were)\b", re.I)
 _NOT_MONEY = re.compile(
     r"^\s+(?:more|less|higher|lower|faster|slower|longer|bigger|better|worse|further|of)\b"
+    # a quantity of a thing: "how much water a day does it make"
+    r"|^\s+(?:water|rain(?:fall)?|snow(?:fall)?|food|fuel|sleep|electricity|carbon|co2|sugar"
+    r"|protein|caffeine|alcohol|land|ice|memory|ram|battery)\b"
     r"|\b(?:up|down|rise|rose|risen|fall|fell|fallen|grow|grew|grown|drop|dropped|jump|jumped"
     r"|climb|climbed|increase[sd]?|decrease[sd]?|slow|time|data|storage|energy|power|space"
     r"|weight|percent|per\s+cent)\b|%|\bin\s+[a-z]+\s*$",
