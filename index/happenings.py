@@ -155,7 +155,7 @@ _CLOSE: tuple[frozenset[str], ...] = tuple(
     for group in (
         "buy acquire acquisition purchase takeover",
         "cut lower reduce reduction slash trim",
-        "miss fall_short",
+        "miss fall_short fail_to",
         "join connect integrate",
         "quit resign resignation depart departure",
         "fire sack oust dismiss axe",

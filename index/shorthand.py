@@ -43,6 +43,16 @@ SHORTHAND: dict[str, str] = {
     "tourney": "tournament",
     "champ": "champion",
     "bball": "basketball",
+    # teams by their nicknames, where the sources write the name ("niners" -> "49ers")
+    "niners": "49ers",
+    "pats": "patriots",
+    "bucs": "buccaneers",
+    "sixers": "76ers",
+    "yanks": "yankees",
+    "dbacks": "diamondbacks",
+    "jags": "jaguars",
+    "habs": "canadiens",
+    "phils": "phillies",
     # government and institutions
     "govt": "government",
     "pres": "president",

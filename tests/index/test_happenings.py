@@ -110,6 +110,8 @@ def test_the_act_is_told_by_its_forms_and_close_words_only_when_done() -> None:
     assert missed is not None
     assert tells_act(missed, ["Harbour Motors fell short of Wall Street's sales expectations."])
     assert not tells_act(missed, ["Harbour Motors missed Lindmark's expectations."])
+    # Missing something is failing to make it.
+    assert tells_act(missed, ["Harbour Motors failed to meet revenue expectations."])
 
 
 def test_an_act_asked_by_the_whole_question_is_told_from_its_part() -> None:

@@ -29,6 +29,8 @@ CORPUS_WORDS = {
     "disinformation": 8,
     "quarterback": 30,
     "qb": 45,
+    "49ers": 98,
+    "niners": 17,
     "what": 900,
     "about": 700,
     "where": 300,
@@ -61,6 +63,10 @@ def test_shorthand_is_spelt_out_when_the_sources_write_it_in_full() -> None:
     )
     assert spell_out_shorthand("chem nobel winners + eu disinfo report", _frequencies) == (
         "chemistry nobel winners + eu disinformation report"
+    )
+    # A team by its nickname, where the sources write its name.
+    assert spell_out_shorthand("how long was the niners win streak", _frequencies) == (
+        "how long was the 49ers win streak"
     )
 
 
@@ -109,7 +115,7 @@ def test_shorthand_the_sources_use_as_much_as_the_full_words_stays() -> None:
 def test_every_shorthand_is_lower_case_and_spelt_out_in_words() -> None:
     for short, full in SHORTHAND.items():
         assert short.islower() and short.isalnum()
-        assert full and all(word.isalpha() for word in full.split())
+        assert full and all(word.isalnum() for word in full.split())  # "49ers"
 
 
 CLUB_STORIES = [
