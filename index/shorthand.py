@@ -53,6 +53,12 @@ SHORTHAND: dict[str, str] = {
     "jags": "jaguars",
     "habs": "canadiens",
     "phils": "phillies",
+    "windies": "west indies",
+    "gunners": "arsenal",
+    "zags": "gonzaga",
+    "mavs": "mavericks",
+    "cavs": "cavaliers",
+    "celts": "celtics",
     # government and institutions
     "govt": "government",
     "pres": "president",
