@@ -44,9 +44,9 @@ WHEN = datetime(2023, 11, 1, tzinfo=UTC)
         ("rovers lost the final by how much", False),  # a margin
         # Not a sum: a change, a share, a quantity in another unit, whether a price moved.
         ("how much faster is the new ferry", False),
-        # A quantity of a thing that is no money, though "make" may ask money
+        # A quantity of a thing, though "make" may ask money
         ("how much water a day is the harbour device supposed to make", False),
-        ("how much rain did the island get", False),
+        ("how much electricity does the harbour dam make", False),
         ("how much of the ferry firm does the council own", False),
         ("how much is the harbour index up this year", False),
         ("how much diesel does the ferry burn in litres", False),
