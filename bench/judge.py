@@ -73,7 +73,7 @@ __all__ = [
 ]
 
 # The natural question sets the judge learns from (`bench/data/natural`): every set but those
-# held out to check it (the fortieth to forty-seventh, written after it was made).
+# held out to check it (the fortieth to fifty-first, written after it was made).
 # Until session 29 it learnt from the first eight; learning from eighteen separated near misses
 # from answers better on all four sets then held out (areas under the curve, eight sets →
 # eighteen: eighteenth 0.860 → 0.948, twentieth 0.798 → 0.897, twenty-first 0.755 → 0.838,
@@ -97,6 +97,10 @@ HELD_OUT_SETS = (
     "forty-fifth",
     "forty-sixth",
     "forty-seventh",
+    "forty-eighth",
+    "forty-ninth",
+    "fiftieth",
+    "fifty-first",
 )
 QUESTION_SETS = tuple(
     DEFAULT_QUESTIONS.with_name(f"{name}.jsonl")
