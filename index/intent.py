@@ -255,10 +255,11 @@ _LIVE_THINGS = (
 )
 # The state of a service, a market or a place asked "right now".
 _STATE = r"(?:up|down|open|closed|running|working|operating)"
-# A market or a coin, whose moves are asked as they happen: "what's the asx doing today".
+# A market or a coin, whose moves are asked as they happen: "what's the asx doing today" (its
+# "&" is gone once a message is read: "s&p" reads "s p").
 _MARKETS = (
-    r"(?:market|markets|stock market|asx|ftse|dow|dow jones|nasdaq|s ?& ?p|s ?and ?p|sp500|"
-    r"s ?& ?p 500|nikkei|dax|cac|hang seng|sensex|nifty|tsx|bitcoin|btc|ethereum|eth|crypto|"
+    r"(?:market|markets|stock market|asx|ftse|dow|dow jones|nasdaq|s ?&? ?p|s ?and ?p|sp500|"
+    r"s ?&? ?p 500|nikkei|dax|cac|hang seng|sensex|nifty|tsx|bitcoin|btc|ethereum|eth|crypto|"
     r"dollar|euro|pound|yen|rupee|ruble|rouble|oil|gold|bond yields?)"
 )
 # How it moves: "doing", "trading at", "up or down".
@@ -275,7 +276,9 @@ _LIVE_DATA = re.compile(
     rf"(?:today|tonight|right now|rn|now|atm|at the moment)\b|\blive scores?\b|\bscores? live\b|"
     r"\b(?:current|latest|live) (?:\w+ ){0,3}exchange rates?\b|"
     rf"\b(?:how|what)(?:'s| is| are|s| did| does)? (?:the )?{_MARKETS}(?: \d+)? {_MOVING}\b"
-    rf".*\b{_NOW}\b",
+    rf".*\b{_NOW}\b|"
+    # the market first, then the moment and the move: "asx 200 today how much up"
+    rf"^{_MARKETS}(?: \d+)? {_NOW} (?:how much )?{_MOVING}\b",
     re.IGNORECASE,
 )
 # Requests for live data are short; a long question that mentions the weather is about news.

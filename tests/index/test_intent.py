@@ -165,6 +165,8 @@ LIVE_DATA = [
     "how's bitcoin doing rn",
     "what is the ftse 100 at right now",
     "what did the dow do today",
+    "what's the s&p at right now",
+    "ftse 100 today how much down",
     # a score asked "live"
     "rovers score live",
     "united v city scores live pls",
@@ -196,6 +198,8 @@ NEWS = [
     "how did the asx do in november",
     "what was the dow at on black friday",
     "what is biden doing today",
+    "why did the ftse fall today",
+    "asx today: why did evolution mining sink",
     # what the news covers, and what a story says one should do
     "what kinds of questions did the senators ask",
     "what topics do you have on the fed",
