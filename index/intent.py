@@ -196,10 +196,12 @@ _HOW_TO = re.compile(
     r"|what(?:'?s| is) the (?:best|easiest|fastest|quickest) way to|best way to|"
     r"easiest way to|fastest way to|tips (?:for|on|to)|steps to|"
     r"recipe for|how long (?:do|should) (?:i|you) (?:cook|boil|bake|wait|sleep)|"
-    r"как (?:мне|нам|можно|лучше|правильно|быстро|сделать|приготовить|научиться|избавиться|"
+    r"как (?:мне|нам|можно|лучше|правильно|сделать|приготовить|научиться|избавиться|"
     r"починить|настроить|сбросить)\b|как (?!звать\b)\w+(?:ть|ться|чь)\b|"
-    r"як (?:мені|нам|можна|краще|правильно|швидко|зробити|приготувати|навчитися|позбутися|"
-    r"полагодити|налаштувати)\b|як (?!звати\b)\w+(?:ти|тися)\b)",
+    r"як (?:мені|нам|можна|краще|правильно|зробити|приготувати|навчитися|позбутися|"
+    r"полагодити|налаштувати)\b|як (?!звати\b)\w+(?:ти|тися)\b|"
+    # "how to do it fast" is a how-to, "how fast did it happen" news
+    r"как быстро \w+(?:ть|ться|чь)\b|як швидко \w+(?:ти|тися)\b)",
     re.IGNORECASE,
 )
 # Asked after saying what is wrong: "laptop wont charge, how do i fix it".

@@ -101,6 +101,8 @@ HOW_TO = [
     "tips for a job interview",
     "как приготовить борщ",
     "як налаштувати роутер",
+    "как быстро выучить английский",
+    "як швидко схуднути",
     # asked after saying what is wrong, or without the apostrophe
     "laptop wont charge, how do i fix it",
     "whats the best way to learn spanish",
@@ -188,6 +190,9 @@ NEWS = [
     "what is the nasa chief's job now",
     "что случилось с сэмом альтманом",
     "що сталося з ftx",
+    # "how fast" something happened, not how to do it fast
+    "как быстро нетфликс набрал 10 млн подписчиков",
+    "як швидко tesla продала перші 100 тисяч авто",
     # "як звати" / "как звать" asks a name, not how to do something
     "як звати батьків мікаели шиффрін",
     "как звать нового спикера палаты",
