@@ -54,12 +54,12 @@ _OBJECT_REACH = 4
 _ADJUNCT = frozenset("in at on during after before for with from to by since until".split())
 _CLAUSE_END = re.compile(r"[,;:.!?()—–\"“”]")
 # Words between the auxiliary and the act that are neither: determiners, pronouns, and the
-# adverbs people put there ("did he actually", "did they end up", "has it finally").
+# adverbs people put there ("did he ever", "did they end up", "has it already"); those ending in
+# "-ly" ("actually", "finally") are told by their ending (`_LY_VERBS`).
 _SKIPPED = frozenset(
     """the a an that this those these his her their its my our your he she they it we you i u
-    ur actually ever finally really even already officially ultimately eventually still just
-    truly also both again rly srsly legit n and anyone anybody someone somebody everyone
-    nobody""".split()
+    ur ever even already still just also both again rly srsly legit n and anyone anybody
+    someone somebody everyone nobody""".split()
 )
 # Verbs written with "ly"; any other word so ending between the auxiliary and the act is an
 # adverb, typed right or not ("did he quietly drop it", "did byron actualy write it").
